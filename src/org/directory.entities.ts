@@ -1,0 +1,81 @@
+import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+/**
+ * The dimension rows contacts point to: teams, queues and agents, each keyed by
+ * the id the ACD/CTI or chat platform uses (its `key`), created on first sight.
+ */
+
+@Entity({ tableName: 'team' })
+@Unique({ properties: ['organizationId', 'key'] })
+export class Team {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @Property({ type: 'integer' })
+  organizationId: number;
+
+  @Property({ type: 'text' })
+  key: string;
+
+  @Property({ type: 'text' })
+  name: string;
+
+  constructor(organizationId: number, key: string, name = key) {
+    this.organizationId = organizationId;
+    this.key = key;
+    this.name = name;
+  }
+}
+
+@Entity({ tableName: 'queue' })
+@Unique({ properties: ['organizationId', 'key'] })
+export class Queue {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @Property({ type: 'integer' })
+  organizationId: number;
+
+  @Property({ type: 'text' })
+  key: string;
+
+  @Property({ type: 'text' })
+  name: string;
+
+  constructor(organizationId: number, key: string, name = key) {
+    this.organizationId = organizationId;
+    this.key = key;
+    this.name = name;
+  }
+}
+
+@Entity({ tableName: 'agent' })
+@Unique({ properties: ['organizationId', 'key'] })
+@Index({ properties: ['organizationId', 'teamId'] })
+export class Agent {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @Property({ type: 'integer' })
+  organizationId: number;
+
+  @Property({ type: 'text' })
+  key: string;
+
+  @Property({ type: 'text' })
+  name: string;
+
+  /** The agent's current team: agents belong to one team at a time. */
+  @Property({ type: 'integer', nullable: true })
+  teamId: number | null = null;
+
+  /** offeredAt of the contact that last set the team: older contacts never move an agent back. */
+  @Property({ type: 'timestamptz', nullable: true })
+  teamAssignedAt: Date | null = null;
+
+  constructor(organizationId: number, key: string, name = key) {
+    this.organizationId = organizationId;
+    this.key = key;
+    this.name = name;
+  }
+}

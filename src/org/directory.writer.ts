@@ -1,0 +1,77 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+export interface AgentRef {
+  id: number;
+  teamId: number | null;
+}
+
+/** Something that names an agent and maybe its team at a moment. */
+interface AgentSighting {
+  agent: string | null;
+  team: string | null;
+  offeredAt: Date;
+}
+
+/**
+ * Creates teams, queues and agents on first sight (name = key) inside the
+ * caller's transaction and maps keys to ids. An agent moves to the team of its
+ * most recent contact that names one; older contacts never move it back.
+ */
+export class DirectoryWriter {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly organizationId: number,
+  ) {}
+
+  ensureQueues(keys: readonly string[]): Promise<Map<string, number>> {
+    return this.ensure('queue', keys);
+  }
+
+  ensureTeams(keys: readonly string[]): Promise<Map<string, number>> {
+    return this.ensure('team', keys);
+  }
+
+  async ensureAgents(sightings: readonly AgentSighting[], teams: Map<string, number>): Promise<Map<string, AgentRef>> {
+    const ids = await this.ensure('agent', sightings.flatMap((s) => (s.agent ? [s.agent] : [])));
+    if (ids.size === 0) return new Map();
+
+    const latest = new Map<string, { team: number; at: Date }>();
+    for (const s of sightings) {
+      if (!s.agent || !s.team) continue;
+      const seen = latest.get(s.agent);
+      if (!seen || seen.at <= s.offeredAt) latest.set(s.agent, { team: teams.get(s.team)!, at: s.offeredAt });
+    }
+    if (latest.size) {
+      const moves = [...latest].map(([agent, { team, at }]) => ({ agent_id: ids.get(agent), team_id: team, at }));
+      await this.em.execute(
+        `update agent a set team_id = x.team_id, team_assigned_at = x.at
+         from jsonb_to_recordset(?::jsonb) as x(agent_id int, team_id int, at timestamptz)
+         where a.organization_id = ? and a.id = x.agent_id
+           and (a.team_assigned_at is null or a.team_assigned_at <= x.at)
+           and (a.team_id is distinct from x.team_id or a.team_assigned_at is distinct from x.at)`,
+        [JSON.stringify(moves), this.organizationId],
+      );
+    }
+    const rows: Array<{ id: number; key: string; team_id: number | null }> = await this.em.execute(
+      `select id, key, team_id from agent where organization_id = ? and id in (select jsonb_array_elements_text(?::jsonb)::int)`,
+      [this.organizationId, JSON.stringify([...ids.values()])],
+    );
+    return new Map(rows.map((r) => [r.key, { id: r.id, teamId: r.team_id }]));
+  }
+
+  private async ensure(table: 'team' | 'queue' | 'agent', keys: readonly string[]): Promise<Map<string, number>> {
+    const distinct = JSON.stringify([...new Set(keys)].sort());
+    if (distinct === '[]') return new Map();
+    await this.em.execute(
+      `insert into ${table} (organization_id, key, name)
+       select ?, k, k from jsonb_array_elements_text(?::jsonb) as k order by k
+       on conflict (organization_id, key) do nothing`,
+      [this.organizationId, distinct],
+    );
+    const rows: Array<{ id: number; key: string }> = await this.em.execute(
+      `select id, key from ${table} where organization_id = ? and key in (select jsonb_array_elements_text(?::jsonb))`,
+      [this.organizationId, distinct],
+    );
+    return new Map(rows.map((r) => [r.key, r.id]));
+  }
+}

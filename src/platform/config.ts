@@ -1,0 +1,82 @@
+/** Start-up configuration, read once from the environment and validated. */
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  port: number;
+  /** Unset: the server starts its own embedded PostgreSQL under `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Ensures an ADMIN key with this secret for the default organization. */
+  bootstrapApiKey: string | undefined;
+  /** Load the demo data set; default: only into an empty embedded database. */
+  demoData: boolean | undefined;
+  logLevel: LogLevel;
+  /** Where the embedded PostgreSQL keeps its cluster. */
+  dataDir: string;
+}
+
+/** A configuration mistake: the message is the one line printed before exiting. */
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+export function readConfig(env: Env = process.env): Config {
+  return {
+    port: readPort(env.PORT),
+    databaseUrl: readDatabaseUrl(env.DATABASE_URL),
+    bootstrapApiKey: readBootstrapKey(env.BOOTSTRAP_API_KEY),
+    demoData: readBoolean('DEMO_DATA', env.DEMO_DATA),
+    logLevel: readLogLevel(env.LOG_LEVEL),
+    dataDir: env.CALLPULSE_DATA_DIR?.trim() || '.data',
+  };
+}
+
+function readPort(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 4000;
+  const port = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || port < 1 || port > 65535) {
+    throw new ConfigError(`PORT must be an integer from 1 to 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function readDatabaseUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new ConfigError('DATABASE_URL must be a URL such as postgres://user:pass@host:5432/db');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must use postgres:// or postgresql://, got "${url.protocol}//"`);
+  }
+  if (url.pathname.length <= 1) throw new ConfigError('DATABASE_URL must name a database (…/dbname)');
+  return raw.trim();
+}
+
+function readBootstrapKey(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(raw)) {
+    throw new ConfigError('BOOTSTRAP_API_KEY must be 1 to 200 printable ASCII characters without spaces');
+  }
+  return raw;
+}
+
+function readBoolean(name: string, raw: string | undefined): boolean | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(`${name} must be 1 or 0 (true/false), got "${raw}"`);
+}
+
+function readLogLevel(raw: string | undefined): LogLevel {
+  if (raw === undefined || raw.trim() === '') return 'info';
+  const level = raw.trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  }
+  return level as LogLevel;
+}

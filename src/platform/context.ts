@@ -1,0 +1,14 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AuthContext, Principal } from './auth';
+import type { Logger } from './logger';
+import type { DirectoryLoaders } from '../org/directory.loaders';
+
+/** Everything a resolver may touch for one request. */
+export interface Context extends AuthContext {
+  /** A fresh entity manager for this request only. */
+  em: EntityManager;
+  requestId: string;
+  logger: Logger;
+  loaders: DirectoryLoaders;
+  principal(): Promise<Principal | null>;
+}

@@ -1,0 +1,144 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express } from 'express';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { bearerSecret, findPrincipal, type Principal } from './auth';
+import type { Context } from './context';
+import type { Logger } from './logger';
+import { createDirectoryLoaders } from '../org/directory.loaders';
+
+export interface HttpServer {
+  url: string;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish, then closes. */
+  close(): Promise<void>;
+}
+
+export interface HttpOptions {
+  orm: MikroORM;
+  schema: GraphQLSchema;
+  logger: Logger;
+  port: number;
+  host?: string;
+  /** Extra routes (widget assets, pages) mounted before GraphQL. */
+  mount?: (app: Express) => void;
+}
+
+const MAX_BODY = '25mb'; // 10,000 contacts of JSON fit well within this
+
+export async function startHttpServer(options: HttpOptions): Promise<HttpServer> {
+  const { orm, schema, logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    // Keys travel in the Authorization header, never in cookies, so a cross-site
+    // request cannot borrow them: Apollo's CSRF preflight rule would only refuse
+    // plain GET queries that GraphQL-over-HTTP clients are entitled to send.
+    csrfPrevention: false,
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    formatError: (formatted, error) => maskInternalError(formatted, error, logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      logOperations(),
+    ],
+  });
+  await apollo.start();
+
+  app.use(requestLogger(logger));
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      res.json({ status: 'ok' });
+    } catch (error) {
+      logger.warn({ err: error }, 'health check: database does not answer');
+      res.status(503).json({ status: 'unavailable', reason: 'database does not answer' });
+    }
+  });
+  options.mount?.(app);
+  app.use(
+    '/graphql',
+    express.json({ limit: MAX_BODY, type: ['application/json', 'application/graphql-response+json'] }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const em = orm.em.fork();
+        const secret = bearerSecret(req.headers.authorization);
+        let resolved: Promise<Principal | null> | undefined;
+        const principal = () => (resolved ??= findPrincipal(em.fork(), secret));
+        return {
+          em,
+          requestId: res(req).locals.requestId as string,
+          logger: res(req).locals.logger as Logger,
+          principal,
+          loaders: createDirectoryLoaders(em, async () => (await principal())?.organizationId ?? null),
+        } satisfies Context;
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}/graphql`,
+    port,
+    close: () => apollo.stop(), // the drain plugin closes the HTTP server gracefully
+  };
+}
+
+function res(req: express.Request): express.Response {
+  return req.res!;
+}
+
+/** One JSON log line per request: id, method, path, status, duration. */
+function requestLogger(logger: Logger): express.RequestHandler {
+  return (req, response, next) => {
+    const incoming = req.header('x-request-id');
+    const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    const started = process.hrtime.bigint();
+    response.locals.requestId = requestId;
+    response.locals.logger = logger.child({ requestId });
+    response.setHeader('x-request-id', requestId);
+    response.on('finish', () => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info(
+        { requestId, method: req.method, path: req.path, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+function logOperations(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async didResolveOperation({ operationName, operation }) {
+          contextValue.logger?.debug({ operationName, operation: operation?.operation }, 'graphql operation');
+        },
+      };
+    },
+  };
+}
+
+/** Client errors pass through; anything unexpected is logged and masked. */
+function maskInternalError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  logger.error({ err: original, path: formatted.path }, 'internal error');
+  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

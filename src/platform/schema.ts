@@ -1,0 +1,25 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { buildSchema } from 'type-graphql';
+import { ContactsResolver } from '../contacts/contacts.resolver';
+import { ApiKeysResolver } from '../org/api-keys.resolver';
+import { AgentResolver, DirectoryResolver } from '../org/directory.resolver';
+import { authChecker } from './auth';
+import { validateInput } from './validation';
+
+export const RESOLVERS = [DirectoryResolver, AgentResolver, ApiKeysResolver, ContactsResolver] as const;
+
+export function buildAppSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: RESOLVERS,
+    authChecker,
+    validateFn: validateInput,
+    // ISO-8601 with an offset in, UTC ("…Z") out.
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+  });
+}
+
+/** The SDL committed as schema.graphql: sorted so it diffs cleanly. */
+export async function printAppSchema(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await buildAppSchema()))}\n`;
+}
