@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import type { TestProject } from 'vitest/node';
+import { adminQuery, databaseUrl, startTestPostgres } from './postgres-server';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgAdminUrl: string;
+    pgTemplate: string;
+  }
+}
+
+/**
+ * Once per run: find a PostgreSQL server, migrate a template database, and hand
+ * both to the test files; each file clones the template into its own database.
+ */
+export default async function setup(project: TestProject) {
+  const server = await startTestPostgres();
+  const template = `callpulse_template_${process.pid}`;
+  await adminQuery(server.adminUrl, `drop database if exists ${template}`);
+  await adminQuery(server.adminUrl, `create database ${template}`);
+  const { openOrm, migrate } = await import('../../src/platform/orm');
+  const orm = await openOrm(databaseUrl(server.adminUrl, template));
+  await migrate(orm);
+  await orm.close(true);
+  console.log(`tests use PostgreSQL from ${server.source}`);
+  project.provide('pgAdminUrl', server.adminUrl);
+  project.provide('pgTemplate', template);
+
+  return async () => {
+    await adminQuery(server.adminUrl, `drop database if exists ${template} with (force)`);
+    await server.stop();
+  };
+}

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll } from 'vitest';
+import { startHttpServer, type HttpServer } from '../../src/platform/http';
+import { createLogger } from '../../src/platform/logger';
+import { buildAppSchema } from '../../src/platform/schema';
+import { Role } from '../../src/org/api-key.entity';
+import { hashSecret, newSecret } from '../../src/org/api-keys.crypto';
+import { ApiKey } from '../../src/org/api-key.entity';
+import { Organization } from '../../src/org/organization.entity';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
+}
+
+export interface TestOrganization {
+  id: number;
+  /** Keys of each role for this organization. */
+  keys: Record<Role, string>;
+}
+
+export interface TestServer {
+  url: string;
+  db: TestDatabase;
+  /** The first organization with keys of every role. */
+  org: TestOrganization;
+  createOrganization(slug: string): Promise<TestOrganization>;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphQLResponse<T>>;
+}
+
+/**
+ * The real HTTP server on a fresh database of this test file's own, started
+ * before the file's tests and stopped after them.
+ */
+export function useTestServer(): TestServer {
+  let http: HttpServer;
+  const server = {} as TestServer;
+  beforeAll(async () => {
+    const db = await createTestDatabase();
+    http = await startHttpServer({
+      orm: db.orm,
+      schema: await buildAppSchema(),
+      logger: createLogger('silent'),
+      port: 0,
+      host: '127.0.0.1',
+    });
+    server.url = `http://127.0.0.1:${http.port}/graphql`;
+    server.db = db;
+    server.createOrganization = async (slug) => {
+      const em = db.orm.em.fork();
+      const org = new Organization(slug, slug);
+      await em.persistAndFlush(org);
+      const keys = {} as Record<Role, string>;
+      for (const role of Object.values(Role)) {
+        keys[role] = newSecret();
+        em.persist(new ApiKey(org.id, `${role.toLowerCase()} key`, role, hashSecret(keys[role])));
+      }
+      await em.flush();
+      return { id: org.id, keys };
+    };
+    server.org = await server.createOrganization('acme');
+    server.gql = (query, variables, key = server.org.keys.ADMIN) => postGraphQL(server.url, query, variables, key);
+  });
+  afterAll(async () => {
+    await http?.close();
+    await server.db?.drop();
+  });
+  return server;
+}
+
+export async function postGraphQL<T = any>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  key?: string | null,
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as GraphQLResponse<T>;
+  return { ...body, status: response.status };
+}
