@@ -1,0 +1,106 @@
+import { DateTime, IANAZone } from 'luxon';
+
+/**
+ * Calendar periods cut in an explicit IANA time zone: the one place that knows
+ * where a day, ISO week, month, quarter or year starts. Pure; SQL receives the
+ * boundaries computed here, so JavaScript and PostgreSQL can never disagree.
+ * DST days have 23 or 25 hours; a repeated local hour is two distinct hours.
+ */
+
+export enum Granularity {
+  FIFTEEN_MINUTES = 'FIFTEEN_MINUTES',
+  HOUR = 'HOUR',
+  DAY = 'DAY',
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+  QUARTER = 'QUARTER',
+  YEAR = 'YEAR',
+}
+
+/** Coarser granularities, finest first: used to suggest one that fits a row limit. */
+export const GRANULARITIES_FINEST_FIRST: readonly Granularity[] = [
+  Granularity.FIFTEEN_MINUTES,
+  Granularity.HOUR,
+  Granularity.DAY,
+  Granularity.WEEK,
+  Granularity.MONTH,
+  Granularity.QUARTER,
+  Granularity.YEAR,
+];
+
+const CALENDAR_UNIT = {
+  [Granularity.DAY]: 'day',
+  [Granularity.WEEK]: 'week', // luxon weeks are ISO weeks: Monday start
+  [Granularity.MONTH]: 'month',
+  [Granularity.QUARTER]: 'quarter',
+  [Granularity.YEAR]: 'year',
+} as const;
+
+export function isValidTimeZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+/** The start of the period of `granularity` that contains `instant`, in `zone`. */
+export function periodStart(instant: Date, granularity: Granularity, zone: string): Date {
+  const ms = instant.getTime();
+  switch (granularity) {
+    case Granularity.FIFTEEN_MINUTES:
+    case Granularity.HOUR: {
+      // Work from the instant's own offset so a repeated (DST) hour stays two hours.
+      const local = DateTime.fromMillis(ms, { zone });
+      const size = granularity === Granularity.HOUR ? 60 : 15;
+      const minutesIntoPeriod = local.minute % size;
+      return new Date(ms - minutesIntoPeriod * 60_000 - local.second * 1000 - local.millisecond);
+    }
+    default:
+      return DateTime.fromMillis(ms, { zone }).startOf(CALENDAR_UNIT[granularity]).toJSDate();
+  }
+}
+
+/** The start of the period after the one starting at `start`. */
+export function nextPeriodStart(start: Date, granularity: Granularity, zone: string): Date {
+  switch (granularity) {
+    case Granularity.FIFTEEN_MINUTES:
+      return new Date(start.getTime() + 15 * 60_000);
+    case Granularity.HOUR: {
+      // An hour is 60 minutes unless the offset changes inside it (a 30-minute DST shift).
+      const next = new Date(start.getTime() + 60 * 60_000);
+      return periodStart(next, granularity, zone).getTime() > start.getTime() ? periodStart(next, granularity, zone) : next;
+    }
+    default: {
+      const unit = CALENDAR_UNIT[granularity];
+      const local = DateTime.fromMillis(start.getTime(), { zone });
+      const plus = unit === 'quarter' ? { months: 3 } : { [`${unit}s`]: 1 };
+      return local.plus(plus).startOf(unit).toJSDate();
+    }
+  }
+}
+
+/** The start of the period before the one starting at `start`. */
+export function previousPeriodStart(start: Date, granularity: Granularity, zone: string): Date {
+  return periodStart(new Date(start.getTime() - 1), granularity, zone);
+}
+
+/**
+ * Boundaries of every whole period that intersects [from, to): the first is the
+ * start of the period containing `from`, the last is the end of the period
+ * containing the last instant before `to`. n periods → n + 1 boundaries.
+ */
+export function periodBoundaries(from: Date, to: Date, granularity: Granularity, zone: string, limit = Infinity): Date[] {
+  if (to <= from) return [];
+  const boundaries = [periodStart(from, granularity, zone)];
+  while (boundaries[boundaries.length - 1] < to) {
+    if (boundaries.length > limit) throw new RangeError(`more than ${limit} periods`);
+    boundaries.push(nextPeriodStart(boundaries[boundaries.length - 1], granularity, zone));
+  }
+  return boundaries;
+}
+
+/** How many periods of `granularity` intersect [from, to), without building them all. */
+export function countPeriods(from: Date, to: Date, granularity: Granularity, zone: string, cap: number): number {
+  try {
+    return periodBoundaries(from, to, granularity, zone, cap).length - 1;
+  } catch {
+    return cap + 1;
+  }
+}
