@@ -1,0 +1,165 @@
+/**
+ * The metric catalog: every KPI declared once — the additive sums it needs, its
+ * formula over them, unit, direction and description. Drill-down, scorecards,
+ * trends, GraphQL descriptions and the README glossary all read it. Pure.
+ *
+ * Ratios are formed last, from sums at the final grouping level: never an
+ * average of averages. A ratio whose denominator is 0 is null.
+ */
+
+/** Additive sums the query compiler can produce for any group of contacts. */
+export const SUMS = {
+  offered: 'Inbound contacts offered (entered a queue) in the period, by offeredAt.',
+  answered: 'Inbound contacts an agent picked up.',
+  abandoned: 'Inbound contacts that ended unanswered after waiting at least the short-abandon threshold S.',
+  shortAbandoned: 'Inbound contacts that ended unanswered after waiting less than S (left out of queue KPIs).',
+  answeredWithinThreshold: 'Inbound contacts answered after waiting at most T seconds.',
+  answeredWaitSeconds: 'Total wait of answered inbound contacts, in seconds.',
+  handled: 'Answered contacts of either direction.',
+  talkSeconds: 'Total talk time of handled contacts.',
+  holdSeconds: 'Total hold time of handled contacts.',
+  afterContactWorkSeconds: 'Total after-contact work of handled contacts.',
+  transferred: 'Handled contacts with at least one transfer.',
+  fcrEligible: 'Answered inbound contacts with a customer reference.',
+  fcrResolved: 'Of those, contacts with no other inbound contact from the same customer within the next 7 days.',
+} as const;
+
+export type SumName = keyof typeof SUMS;
+export type Sums = Partial<Record<SumName, number>>;
+
+export type Better = 'HIGHER' | 'LOWER';
+export type MetricKind = 'count' | 'ratio' | 'duration' | 'score';
+
+export interface MetricDefinition {
+  /** The KpiRow field. */
+  name: string;
+  kind: MetricKind;
+  /** Which way is good; null for volumes that are neither. */
+  better: Better | null;
+  description: string;
+  /** The formula in words, for the glossary. */
+  formula: string;
+  sums: readonly SumName[];
+  compute(sums: Sums): number | null;
+}
+
+const v = (sums: Sums, name: SumName) => sums[name] ?? 0;
+const ratio = (numerator: number, denominator: number) => (denominator === 0 ? null : numerator / denominator);
+
+function count(name: SumName, description: string): MetricDefinition {
+  return { name, kind: 'count', better: null, description, formula: description, sums: [name], compute: (s) => v(s, name) };
+}
+
+function perHandled(name: string, sum: SumName, what: string): MetricDefinition {
+  return {
+    name,
+    kind: 'duration',
+    better: 'LOWER',
+    description: `Average ${what} per handled contact, in seconds.`,
+    formula: `${sum} / handled`,
+    sums: [sum, 'handled'],
+    compute: (s) => ratio(v(s, sum), v(s, 'handled')),
+  };
+}
+
+/** Queue KPIs share one denominator: the qualifying offered = answered + abandoned. */
+const qualifying = (s: Sums) => v(s, 'answered') + v(s, 'abandoned');
+
+export const METRICS: readonly MetricDefinition[] = [
+  count('offered', SUMS.offered),
+  count('answered', SUMS.answered),
+  count('abandoned', SUMS.abandoned),
+  count('shortAbandoned', SUMS.shortAbandoned),
+  count('handled', SUMS.handled),
+  count('answeredWithinThreshold', SUMS.answeredWithinThreshold),
+  {
+    name: 'answerRate',
+    kind: 'ratio',
+    better: 'HIGHER',
+    description: 'Share of qualifying offered inbound contacts that were answered.',
+    formula: 'answered / (answered + abandoned)',
+    sums: ['answered', 'abandoned'],
+    compute: (s) => ratio(v(s, 'answered'), qualifying(s)),
+  },
+  {
+    name: 'abandonRate',
+    kind: 'ratio',
+    better: 'LOWER',
+    description: 'Share of qualifying offered inbound contacts abandoned after the short-abandon threshold.',
+    formula: 'abandoned / (answered + abandoned)',
+    sums: ['answered', 'abandoned'],
+    compute: (s) => ratio(v(s, 'abandoned'), qualifying(s)),
+  },
+  {
+    name: 'serviceLevel',
+    kind: 'ratio',
+    better: 'HIGHER',
+    description: 'Share of qualifying offered inbound contacts answered within T seconds (the "80/20" rule).',
+    formula: 'answeredWithinThreshold / (answered + abandoned)',
+    sums: ['answeredWithinThreshold', 'answered', 'abandoned'],
+    compute: (s) => ratio(v(s, 'answeredWithinThreshold'), qualifying(s)),
+  },
+  {
+    name: 'averageSpeedOfAnswer',
+    kind: 'duration',
+    better: 'LOWER',
+    description: 'Average wait of answered inbound contacts, in seconds (ASA).',
+    formula: 'answeredWaitSeconds / answered',
+    sums: ['answeredWaitSeconds', 'answered'],
+    compute: (s) => ratio(v(s, 'answeredWaitSeconds'), v(s, 'answered')),
+  },
+  {
+    name: 'averageHandleTime',
+    kind: 'duration',
+    better: 'LOWER',
+    description: 'Average talk + hold + after-contact work per handled contact, in seconds (AHT).',
+    formula: '(talkSeconds + holdSeconds + afterContactWorkSeconds) / handled',
+    sums: ['talkSeconds', 'holdSeconds', 'afterContactWorkSeconds', 'handled'],
+    compute: (s) => ratio(v(s, 'talkSeconds') + v(s, 'holdSeconds') + v(s, 'afterContactWorkSeconds'), v(s, 'handled')),
+  },
+  perHandled('averageTalkTime', 'talkSeconds', 'talk time'),
+  perHandled('averageHoldTime', 'holdSeconds', 'hold time'),
+  perHandled('averageAfterContactWork', 'afterContactWorkSeconds', 'after-contact work'),
+  {
+    name: 'transferRate',
+    kind: 'ratio',
+    better: 'LOWER',
+    description: 'Share of handled contacts transferred at least once.',
+    formula: 'transferred / handled',
+    sums: ['transferred', 'handled'],
+    compute: (s) => ratio(v(s, 'transferred'), v(s, 'handled')),
+  },
+  {
+    name: 'firstContactResolutionRate',
+    kind: 'ratio',
+    better: 'HIGHER',
+    description:
+      'Share of answered inbound contacts (with a customer reference) after which the same customer did not contact again, inbound, within 7 days.',
+    formula: 'fcrResolved / fcrEligible',
+    sums: ['fcrResolved', 'fcrEligible'],
+    compute: (s) => ratio(v(s, 'fcrResolved'), v(s, 'fcrEligible')),
+  },
+];
+
+const BY_NAME = new Map(METRICS.map((m) => [m.name, m]));
+
+export function metric(name: string): MetricDefinition | undefined {
+  return BY_NAME.get(name);
+}
+
+/** The sums needed to compute the given metrics: what the compiler must select. */
+export function sumsFor(metricNames: Iterable<string>): SumName[] {
+  const needed = new Set<SumName>();
+  for (const name of metricNames) for (const sum of BY_NAME.get(name)?.sums ?? []) needed.add(sum);
+  return [...needed];
+}
+
+/** Every metric of the catalog computed from one group's sums. */
+export function computeMetrics(sums: Sums, names: Iterable<string> = BY_NAME.keys()): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const name of names) {
+    const definition = BY_NAME.get(name);
+    if (definition) out[name] = definition.compute(sums);
+  }
+  return out;
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { METRICS, computeMetrics, metric, sumsFor } from '../../../src/analytics/metric-catalog';
+
+describe('metric catalog', () => {
+  it('declares each metric once, with a description, and only known sums', () => {
+    const names = METRICS.map((m) => m.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const m of METRICS) {
+      expect(m.description.length).toBeGreaterThan(10);
+      expect(m.sums.length).toBeGreaterThan(0);
+    }
+  });
+
+  describe(computeMetrics.name, () => {
+    // 10 offered: 7 answered (5 within T, waits total 70 s), 2 abandoned, 1 short abandon.
+    // 8 handled (one outbound): talk 1600, hold 80, ACW 320; 2 transferred.
+    // FCR: 6 answered inbound with a customer ref, 4 without a repeat within 7 days.
+    const sums = {
+      offered: 10, answered: 7, abandoned: 2, shortAbandoned: 1, answeredWithinThreshold: 5, answeredWaitSeconds: 70,
+      handled: 8, talkSeconds: 1600, holdSeconds: 80, afterContactWorkSeconds: 320, transferred: 2,
+      fcrEligible: 6, fcrResolved: 4,
+    };
+
+    it('forms ratios from sums over the qualifying offered (answered + abandoned)', () => {
+      const m = computeMetrics(sums);
+      expect(m.answerRate).toBeCloseTo(7 / 9, 12);
+      expect(m.abandonRate).toBeCloseTo(2 / 9, 12);
+      expect(m.serviceLevel).toBeCloseTo(5 / 9, 12);
+      expect(m.averageSpeedOfAnswer).toBe(10);
+      expect(m.averageHandleTime).toBe(250);
+      expect(m.averageTalkTime).toBe(200);
+      expect(m.averageHoldTime).toBe(10);
+      expect(m.averageAfterContactWork).toBe(40);
+      expect(m.transferRate).toBe(0.25);
+      expect(m.firstContactResolutionRate).toBeCloseTo(4 / 6, 12);
+      expect(m.offered).toBe(10);
+    });
+
+    it('gives null, not 0 or NaN, for every ratio without a denominator, and 0 for counts', () => {
+      const m = computeMetrics({});
+      for (const def of METRICS) expect(m[def.name]).toBe(def.kind === 'count' ? 0 : null);
+    });
+
+    it('gives a service level of null when every contact was a short abandon', () => {
+      expect(computeMetrics({ offered: 3, shortAbandoned: 3 }).serviceLevel).toBeNull();
+    });
+  });
+
+  describe(sumsFor.name, () => {
+    it('selects only the sums the requested metrics need', () => {
+      expect(sumsFor(['averageSpeedOfAnswer']).sort()).toEqual(['answered', 'answeredWaitSeconds']);
+      expect(sumsFor(['serviceLevel', 'answerRate']).sort()).toEqual(['abandoned', 'answered', 'answeredWithinThreshold']);
+      expect(sumsFor(['nope'])).toEqual([]);
+    });
+  });
+
+  it('knows each metric direction', () => {
+    expect(metric('serviceLevel')?.better).toBe('HIGHER');
+    expect(metric('abandonRate')?.better).toBe('LOWER');
+    expect(metric('offered')?.better).toBeNull();
+  });
+});
