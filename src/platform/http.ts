@@ -47,6 +47,9 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     csrfPrevention: false,
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    // The CLI owns SIGINT/SIGTERM (src/main.ts): Apollo's own handler would stop and
+    // then re-raise the signal, killing the process before the database is closed.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskInternalError(formatted, error, logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -109,13 +112,14 @@ function requestLogger(logger: Logger): express.RequestHandler {
     const incoming = req.header('x-request-id');
     const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     const started = process.hrtime.bigint();
+    const path = req.path; // read now: a mounted router (app.use('/graphql', …)) strips its prefix
     response.locals.requestId = requestId;
     response.locals.logger = logger.child({ requestId });
     response.setHeader('x-request-id', requestId);
     response.on('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       logger.info(
-        { requestId, method: req.method, path: req.path, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 },
+        { requestId, method: req.method, path, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 },
         'request',
       );
     });

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '../../../src/platform/config';
+
+describe('readConfig', () => {
+  it('uses the defaults when nothing is set', () => {
+    expect(readConfig({})).toEqual({
+      port: 4000,
+      databaseUrl: undefined,
+      bootstrapApiKey: undefined,
+      demoData: undefined,
+      logLevel: 'info',
+      dataDir: '.data',
+    });
+  });
+
+  it('treats empty and blank values as unset', () => {
+    expect(readConfig({ PORT: '', DATABASE_URL: ' ', BOOTSTRAP_API_KEY: '', DEMO_DATA: '', LOG_LEVEL: ' ', CALLPULSE_DATA_DIR: ' ' })).toEqual(
+      readConfig({}),
+    );
+  });
+
+  it('reads valid values, trimming where it is harmless', () => {
+    expect(
+      readConfig({
+        PORT: ' 8080 ',
+        DATABASE_URL: 'postgresql://app:secret@db.internal:5432/callpulse',
+        BOOTSTRAP_API_KEY: 'some-secret-123',
+        DEMO_DATA: 'YES',
+        LOG_LEVEL: 'Debug',
+        CALLPULSE_DATA_DIR: '/var/lib/callpulse',
+      }),
+    ).toEqual({
+      port: 8080,
+      databaseUrl: 'postgresql://app:secret@db.internal:5432/callpulse',
+      bootstrapApiKey: 'some-secret-123',
+      demoData: true,
+      logLevel: 'debug',
+      dataDir: '/var/lib/callpulse',
+    });
+  });
+
+  it.each([
+    ['1', true],
+    ['true', true],
+    ['on', true],
+    ['0', false],
+    ['false', false],
+    ['no', false],
+    ['OFF', false],
+  ])('reads DEMO_DATA=%s as %s', (raw, expected) => {
+    expect(readConfig({ DEMO_DATA: raw }).demoData).toBe(expected);
+  });
+
+  it.each(['1', '65535'])('accepts PORT=%s at the edge of the range', (raw) => {
+    expect(readConfig({ PORT: raw }).port).toBe(Number(raw));
+  });
+
+  it('accepts the postgres:// scheme as well as postgresql://', () => {
+    expect(readConfig({ DATABASE_URL: 'postgres://u@h/db' }).databaseUrl).toBe('postgres://u@h/db');
+  });
+
+  describe('refuses a bad value with a ConfigError of one line that names the variable', () => {
+    it.each([
+      ['PORT', 'abc'],
+      ['PORT', '0'],
+      ['PORT', '70000'],
+      ['PORT', '-1'],
+      ['PORT', '80.5'],
+      ['PORT', '1e3'],
+      ['DATABASE_URL', 'mysql://x/y'],
+      ['DATABASE_URL', 'not a url'],
+      ['DATABASE_URL', 'postgres://localhost:5432'],
+      ['DATABASE_URL', 'postgres://localhost:5432/'],
+      ['DEMO_DATA', 'maybe'],
+      ['LOG_LEVEL', 'loud'],
+      ['BOOTSTRAP_API_KEY', 'has a space'],
+      ['BOOTSTRAP_API_KEY', ' leading-space'],
+      ['BOOTSTRAP_API_KEY', 'x'.repeat(201)],
+      ['BOOTSTRAP_API_KEY', 'non-ascii-é'],
+    ])('%s=%j', (name, value) => {
+      let thrown: unknown;
+      try {
+        readConfig({ [name]: value });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      const message = (thrown as ConfigError).message;
+      expect(message.startsWith(`${name} must `)).toBe(true);
+      expect(message).not.toMatch(/[\r\n]/);
+    });
+  });
+
+  it('quotes the offending value so the operator sees what was read', () => {
+    expect(() => readConfig({ PORT: 'abc' })).toThrow('PORT must be an integer from 1 to 65535, got "abc"');
+    expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow(/^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"$/);
+    expect(() => readConfig({ DEMO_DATA: 'maybe' })).toThrow('DEMO_DATA must be 1 or 0 (true/false), got "maybe"');
+    expect(() => readConfig({ DATABASE_URL: 'mysql://x/y' })).toThrow('DATABASE_URL must use postgres:// or postgresql://, got "mysql://"');
+  });
+
+  it('never echoes a bad DATABASE_URL or BOOTSTRAP_API_KEY, which may hold secrets', () => {
+    expect(() => readConfig({ DATABASE_URL: 'not a url with p4ssw0rd' })).toThrow(
+      'DATABASE_URL must be a URL such as postgres://user:pass@host:5432/db',
+    );
+    try {
+      readConfig({ BOOTSTRAP_API_KEY: 'top secret' });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('top secret');
+    }
+    expect.assertions(2);
+  });
+});
