@@ -80,6 +80,10 @@ export class Contact {
   @Property({ type: 'text', nullable: true })
   disposition!: string | null;
 
+  /** System first-contact resolution; null unless answered, inbound and with a customer ref. */
+  @Property({ type: 'boolean', nullable: true })
+  firstContactResolved!: boolean | null;
+
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt!: Date;
 

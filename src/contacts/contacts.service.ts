@@ -2,6 +2,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { badUserInput, describeProblems } from '../platform/errors';
 import { MAX_CONTACTS_PER_BATCH, validateContacts, type ContactFields, type ValidContact } from './contact.validation';
 import { DirectoryWriter } from '../org/directory.writer';
+import {
+  lockOrganizationWrites,
+  refreshFirstContactResolution,
+  refreshRollups,
+  type ChangedContact,
+} from './contact-facts.maintenance';
 
 export interface RecordResult {
   received: number;
@@ -36,6 +42,7 @@ export class ContactsService {
   async write(organizationId: number, contacts: readonly ValidContact[]): Promise<RecordResult> {
     if (contacts.length === 0) return { received: 0, created: 0, updated: 0, unchanged: 0 };
     return this.em.transactional(async (em) => {
+      await lockOrganizationWrites(em, organizationId);
       const directory = new DirectoryWriter(em, organizationId);
       const queues = await directory.ensureQueues(contacts.map((c) => c.queue));
       const teams = await directory.ensureTeams(contacts.flatMap((c) => (c.team ? [c.team] : [])));
@@ -61,10 +68,27 @@ export class ContactsService {
         resolved: c.resolved,
         disposition: c.disposition,
       }));
-      const written: Array<{ inserted: boolean }> = await em.execute(UPSERT_CONTACTS, [
-        organizationId,
-        JSON.stringify(rows),
-      ]);
+      // Where the changed contacts were before (a correction may move or re-attribute them).
+      const before: Array<{ external_id: string; offered_at: string | Date; customer_ref: string | null }> = await em.execute(
+        `select external_id, offered_at, customer_ref from contact
+         where organization_id = ? and external_id in (select jsonb_array_elements_text(?::jsonb))`,
+        [organizationId, JSON.stringify(rows.map((r) => r.external_id))],
+      );
+      const written: Array<{ inserted: boolean; external_id: string; offered_at: string | Date; customer_ref: string | null }> =
+        await em.execute(
+        UPSERT_CONTACTS,
+        [organizationId, JSON.stringify(rows)],
+      );
+      if (written.length > 0) {
+        const writtenIds = new Set(written.map((r) => r.external_id));
+        const previous = before.filter((r) => writtenIds.has(r.external_id));
+        const changed: ChangedContact[] = [...previous, ...written].map((r) => ({
+          offeredAt: new Date(r.offered_at).toISOString(),
+          customerRef: r.customer_ref,
+        }));
+        const flipped = await refreshFirstContactResolution(em, organizationId, changed);
+        await refreshRollups(em, organizationId, [...changed.map((c) => c.offeredAt), ...flipped]);
+      }
       const created = written.filter((r) => r.inserted).length;
       const updated = written.length - created;
       return { received: contacts.length, created, updated, unchanged: contacts.length - written.length };
@@ -80,6 +104,7 @@ const COLUMNS = [
 
 // Rows are inserted in external_id order so concurrent batches lock in the same order.
 // An unchanged re-send matches the WHERE of DO UPDATE nowhere and returns no row.
+// first_contact_resolved is cleared on every write and recomputed right after.
 const UPSERT_CONTACTS = `
   insert into contact (organization_id, external_id, ${COLUMNS.join(', ')})
   select ?, x.external_id, ${COLUMNS.map((c) => `x.${c}`).join(', ')}
@@ -89,6 +114,6 @@ const UPSERT_CONTACTS = `
     hold_seconds int, after_contact_work_seconds int, transfers int, resolved boolean, disposition text)
   order by x.external_id
   on conflict (organization_id, external_id) do update set
-    ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now()
+    ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now(), first_contact_resolved = null
   where (${COLUMNS.map((c) => `contact.${c}`).join(', ')}) is distinct from (${COLUMNS.map((c) => `excluded.${c}`).join(', ')})
-  returning (xmax = 0) as inserted`;
+  returning (xmax = 0) as inserted, external_id, offered_at, customer_ref`;

@@ -1,0 +1,66 @@
+import type { SumName } from './metric-catalog';
+import { raw, sql, type Sql } from './sql';
+
+/**
+ * How each additive sum of the catalog is computed from contact rows (alias `c`),
+ * the single definition that the rollups, the raw-contacts query path and the
+ * reference tests share. Queue KPIs count INBOUND contacts; handle-time KPIs
+ * count answered contacts of either direction.
+ */
+
+export interface Thresholds {
+  /** Service-level threshold T: answered with wait ≤ T. */
+  serviceLevelSeconds: number;
+  /** Short-abandon threshold S: unanswered with wait < S. */
+  shortAbandonSeconds: number;
+}
+
+const INBOUND = `c.direction = 'INBOUND'`;
+const ANSWERED = `c.answered_at is not null`;
+
+/** Sums over contacts that do not depend on T or S: these are what contact_rollup stores. */
+export const ROLLUP_SUMS = {
+  contacts: 'count(*)',
+  offered: `count(*) filter (where ${INBOUND})`,
+  answered: `count(*) filter (where ${INBOUND} and ${ANSWERED})`,
+  answered_wait_seconds: `coalesce(sum(c.wait_seconds) filter (where ${INBOUND} and ${ANSWERED}), 0)`,
+  handled: `count(*) filter (where ${ANSWERED})`,
+  talk_seconds: `coalesce(sum(c.talk_seconds) filter (where ${ANSWERED}), 0)`,
+  hold_seconds: `coalesce(sum(c.hold_seconds) filter (where ${ANSWERED}), 0)`,
+  after_contact_work_seconds: `coalesce(sum(c.after_contact_work_seconds) filter (where ${ANSWERED}), 0)`,
+  transferred: `count(*) filter (where ${ANSWERED} and c.transfers > 0)`,
+  fcr_eligible: `count(*) filter (where c.first_contact_resolved is not null)`,
+  fcr_resolved: `count(*) filter (where c.first_contact_resolved)`,
+} as const;
+
+export type RollupColumn = keyof typeof ROLLUP_SUMS;
+
+/** The rollup column behind each threshold-free catalog sum. */
+export const ROLLUP_COLUMN_OF: Partial<Record<SumName, RollupColumn>> = {
+  offered: 'offered',
+  answered: 'answered',
+  answeredWaitSeconds: 'answered_wait_seconds',
+  handled: 'handled',
+  talkSeconds: 'talk_seconds',
+  holdSeconds: 'hold_seconds',
+  afterContactWorkSeconds: 'after_contact_work_seconds',
+  transferred: 'transferred',
+  fcrEligible: 'fcr_eligible',
+  fcrResolved: 'fcr_resolved',
+};
+
+/** Every catalog sum as an aggregate over raw contact rows `c`. */
+export function rawSum(name: SumName, t: Thresholds): Sql {
+  const column = ROLLUP_COLUMN_OF[name];
+  if (column) return raw(ROLLUP_SUMS[column]);
+  switch (name) {
+    case 'answeredWithinThreshold':
+      return sql`count(*) filter (where ${raw(INBOUND)} and ${raw(ANSWERED)} and c.wait_seconds <= ${t.serviceLevelSeconds})`;
+    case 'shortAbandoned':
+      return sql`count(*) filter (where ${raw(INBOUND)} and c.answered_at is null and c.wait_seconds < ${t.shortAbandonSeconds})`;
+    case 'abandoned':
+      return sql`count(*) filter (where ${raw(INBOUND)} and c.answered_at is null and c.wait_seconds >= ${t.shortAbandonSeconds})`;
+    default:
+      throw new Error(`no SQL for sum ${name}`);
+  }
+}
