@@ -15,8 +15,8 @@ export interface ChangedContact {
 }
 
 const WRITE_LOCK_SPACE = 7100;
-export const BUCKET_ORIGIN = `timestamptz '2000-01-01 00:00:00+00'`;
-export const bucketOf = (column: string) => `date_bin('15 minutes', ${column}, ${BUCKET_ORIGIN})`;
+/** Rollup buckets: 15 minutes, aligned on UTC (every zone's offset is a multiple of 15 minutes today). */
+export const BUCKET_MS = 15 * 60_000;
 
 export async function lockOrganizationWrites(em: EntityManager, organizationId: number): Promise<void> {
   await em.execute('select pg_advisory_xact_lock(?, ?)', [WRITE_LOCK_SPACE, organizationId]);
@@ -62,17 +62,19 @@ const WAIT_DIMENSIONS = ['channel', 'queue_id', 'team_id', 'agent_id'];
 /** Rebuilds both rollups for every 15-minute bucket containing one of `moments`. */
 export async function refreshRollups(em: EntityManager, organizationId: number, moments: readonly string[]): Promise<void> {
   if (moments.length === 0) return;
-  const buckets = JSON.stringify([...new Set(moments)]);
-  const affected = `select distinct ${bucketOf('t::timestamptz')} as b from jsonb_array_elements_text(?::jsonb) as t`;
-  const contactsInBuckets = `contact c join (${affected}) k on c.offered_at >= k.b and c.offered_at < k.b + interval '15 minutes'`;
+  const starts = [...new Set(moments.map((m) => Math.floor(Date.parse(m) / BUCKET_MS) * BUCKET_MS))].sort((a, b) => a - b);
+  const buckets = `{${starts.map((ms) => new Date(ms).toISOString()).join(',')}}`;
+  // A lateral index range scan per bucket: cost follows the contacts in the affected buckets only.
+  const contactsInBuckets = `unnest(?::timestamptz[]) as k(b) cross join lateral (
+      select * from contact c
+      where c.organization_id = ? and c.offered_at >= k.b and c.offered_at < k.b + interval '15 minutes') c`;
   for (const table of ['contact_rollup', 'contact_wait_rollup']) {
-    await em.execute(`delete from ${table} where organization_id = ? and bucket in (${affected})`, [organizationId, buckets]);
+    await em.execute(`delete from ${table} where organization_id = ? and bucket = any(?::timestamptz[])`, [organizationId, buckets]);
   }
   await em.execute(
     `insert into contact_rollup (organization_id, bucket, ${DIMENSIONS.join(', ')}, ${ROLLUP_COLUMNS.join(', ')})
      select c.organization_id, k.b, ${DIMENSIONS.map((d) => `c.${d}`).join(', ')}, ${Object.values(ROLLUP_SUMS).join(', ')}
      from ${contactsInBuckets}
-     where c.organization_id = ?
      group by c.organization_id, k.b, ${DIMENSIONS.map((d) => `c.${d}`).join(', ')}`,
     [buckets, organizationId],
   );
@@ -80,7 +82,7 @@ export async function refreshRollups(em: EntityManager, organizationId: number, 
     `insert into contact_wait_rollup (organization_id, bucket, ${WAIT_DIMENSIONS.join(', ')}, answered, wait_seconds, contacts)
      select c.organization_id, k.b, ${WAIT_DIMENSIONS.map((d) => `c.${d}`).join(', ')}, c.answered_at is not null, c.wait_seconds, count(*)
      from ${contactsInBuckets}
-     where c.organization_id = ? and c.direction = 'INBOUND'
+     where c.direction = 'INBOUND'
      group by c.organization_id, k.b, ${WAIT_DIMENSIONS.map((d) => `c.${d}`).join(', ')}, c.answered_at is not null, c.wait_seconds`,
     [buckets, organizationId],
   );

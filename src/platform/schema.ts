@@ -1,13 +1,24 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
+import { KpiResolver, KpiRowResolver } from '../analytics/kpi.resolver';
 import { ContactsResolver } from '../contacts/contacts.resolver';
+import { ContactFieldsResolver, ContactsQueryResolver } from '../contacts/contacts-query.resolver';
 import { ApiKeysResolver } from '../org/api-keys.resolver';
 import { AgentResolver, DirectoryResolver } from '../org/directory.resolver';
 import { authChecker } from './auth';
 import { validateInput } from './validation';
 
-export const RESOLVERS = [DirectoryResolver, AgentResolver, ApiKeysResolver, ContactsResolver] as const;
+export const RESOLVERS = [
+  DirectoryResolver,
+  AgentResolver,
+  ApiKeysResolver,
+  ContactsResolver,
+  ContactsQueryResolver,
+  ContactFieldsResolver,
+  KpiResolver,
+  KpiRowResolver,
+] as const;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {
   return buildSchema({

@@ -1,0 +1,137 @@
+import { ROLLUP_COLUMN_OF, rawSum } from './contact-sums';
+import { DIMENSION_COLUMN, type ContactScope, type KpiRequest } from './kpi.request';
+import type { SumName } from './metric-catalog';
+import { Sql, raw, sql } from './sql';
+
+/**
+ * Compiles a KPI request into ONE parameterized statement. Whole 15-minute buckets
+ * inside the range are read from the rollups; the partial buckets at its edges
+ * (a range ending "now", or cut mid-bucket) from raw contacts; each source is
+ * grouped by period and dimensions, and the union is summed again, with the
+ * total as an extra grouping set. Periods come from `boundaries` (computed by the
+ * calendar in the request's zone) through width_bucket, so SQL and JavaScript
+ * agree on every DST day.
+ */
+
+const BUCKET_MS = 15 * 60_000;
+
+export interface CompileOptions {
+  /** Period boundaries: n periods → n + 1 instants. */
+  boundaries: Date[];
+  /** Read everything from raw contacts (the reference path). */
+  rawOnly?: boolean;
+}
+
+export interface CompiledQuery {
+  sql: Sql;
+  /** Alias of each selected sum, in order. */
+  sums: SumName[];
+}
+
+export function compileKpiQuery(request: KpiRequest, options: CompileOptions): CompiledQuery {
+  const { from, to } = request;
+  const sums = request.sums;
+  const dims = request.groupBy.map((d) => DIMENSION_COLUMN[d]);
+  const boundaries = sql`${`{${options.boundaries.map((b) => b.toISOString()).join(',')}}`}::timestamptz[]`;
+
+  const middle = options.rawOnly ? null : rollupWindow(from, to, options.boundaries);
+  const branches: Sql[] = [];
+  if (middle) {
+    branches.push(rollupBranch(request, middle, boundaries, dims));
+    if (needsWaitRollup(request)) branches.push(waitBranch(request, middle, boundaries, dims));
+    if (from < middle.from) branches.push(rawBranch(request, { from, to: middle.from }, boundaries, dims));
+    if (middle.to < to) branches.push(rawBranch(request, { from: middle.to, to }, boundaries, dims));
+  } else {
+    branches.push(rawBranch(request, { from, to }, boundaries, dims));
+  }
+
+  const groupKeys = ['p', ...dims];
+  const outerSums = sums.map((s, i) => `coalesce(sum(s${i}), 0) as s${i}`);
+  const text = sql`select ${raw(groupKeys.join(', '))}, grouping(p) = 1 as is_total, ${raw(outerSums.join(', ') || '0 as none')}
+    from (${Sql.join(branches, ' union all ')}) src
+    group by grouping sets ((${raw(groupKeys.join(', '))}), ())`;
+  return { sql: text, sums };
+}
+
+/** The whole 15-minute buckets inside [from, to), or null if the rollups cannot answer exactly. */
+export function rollupWindow(from: Date, to: Date, boundaries: readonly Date[]): { from: Date; to: Date } | null {
+  // Every period boundary inside the range must fall on a bucket edge, or a bucket would straddle two periods.
+  if (boundaries.some((b) => b > from && b < to && b.getTime() % BUCKET_MS !== 0)) return null;
+  const start = new Date(Math.ceil(from.getTime() / BUCKET_MS) * BUCKET_MS);
+  const end = new Date(Math.floor(to.getTime() / BUCKET_MS) * BUCKET_MS);
+  return start < end ? { from: start, to: end } : null;
+}
+
+function needsWaitRollup(request: KpiRequest): boolean {
+  const s = new Set(request.sums);
+  return (
+    s.has('answeredWithinThreshold') ||
+    (request.thresholds.shortAbandonSeconds > 0 && (s.has('shortAbandoned') || s.has('abandoned')))
+  );
+}
+
+function branch(
+  table: string,
+  alias: string,
+  time: string,
+  request: KpiRequest,
+  window: { from: Date; to: Date },
+  boundaries: Sql,
+  dims: string[],
+  sumExprs: Sql[],
+  extraWhere: Sql = raw(''),
+): Sql {
+  const selected = Sql.join([
+    sql`width_bucket(${raw(time)}, ${boundaries}) as p`,
+    ...dims.map((d) => raw(`${alias}.${d}`)),
+    ...sumExprs.map((e, i) => sql`${e} as s${i}`),
+  ]);
+  return sql`select ${selected}
+    from ${raw(table)} ${raw(alias)}
+    where ${raw(alias)}.organization_id = ${request.organizationId}
+      and ${raw(time)} >= ${window.from.toISOString()}::timestamptz and ${raw(time)} < ${window.to.toISOString()}::timestamptz
+      ${scopeWhere(alias, request.filter)}${extraWhere}
+    group by ${raw(['p', ...dims.map((d) => `${alias}.${d}`)].join(', '))}`;
+}
+
+function rollupBranch(request: KpiRequest, window: { from: Date; to: Date }, boundaries: Sql, dims: string[]): Sql {
+  const exprs = request.sums.map((name): Sql => {
+    const column = ROLLUP_COLUMN_OF[name];
+    if (column) return raw(`sum(r.${column})`);
+    // Unanswered inbound; the wait branch subtracts the short abandons when S > 0.
+    if (name === 'abandoned') return raw('sum(r.offered - r.answered)');
+    return raw('0');
+  });
+  return branch('contact_rollup', 'r', 'r.bucket', request, window, boundaries, dims, exprs);
+}
+
+function waitBranch(request: KpiRequest, window: { from: Date; to: Date }, boundaries: Sql, dims: string[]): Sql {
+  const { serviceLevelSeconds: T, shortAbandonSeconds: S } = request.thresholds;
+  const short = sql`coalesce(sum(w.contacts) filter (where not w.answered and w.wait_seconds < ${S}), 0)`;
+  const exprs = request.sums.map((name): Sql => {
+    if (name === 'answeredWithinThreshold') return sql`coalesce(sum(w.contacts) filter (where w.answered and w.wait_seconds <= ${T}), 0)`;
+    if (name === 'shortAbandoned') return short;
+    if (name === 'abandoned') return sql`-${short}`;
+    return raw('0');
+  });
+  return branch('contact_wait_rollup', 'w', 'w.bucket', request, window, boundaries, dims, exprs);
+}
+
+function rawBranch(request: KpiRequest, window: { from: Date; to: Date }, boundaries: Sql, dims: string[]): Sql {
+  const exprs = request.sums.map((name) => rawSum(name, request.thresholds));
+  return branch('contact', 'c', 'c.offered_at', request, window, boundaries, dims, exprs);
+}
+
+/** Filter conditions; an empty list matches nothing, an absent one everything. */
+function scopeWhere(alias: string, scope: ContactScope): Sql {
+  const parts: Sql[] = [];
+  const add = (column: string, values: readonly (string | number)[] | undefined, cast: string) => {
+    if (values === undefined) return;
+    parts.push(sql` and ${raw(`${alias}.${column}`)} in (select (jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))::${raw(cast)})`);
+  };
+  add('channel', scope.channels, 'text');
+  add('queue_id', scope.queueIds, 'int');
+  add('team_id', scope.teamIds, 'int');
+  add('agent_id', scope.agentIds, 'int');
+  return Sql.join(parts, '');
+}

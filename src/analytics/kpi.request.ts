@@ -1,0 +1,53 @@
+import type { Channel } from '../contacts/contact.entity';
+import type { Granularity } from './calendar';
+import type { Thresholds } from './contact-sums';
+import type { SumName } from './metric-catalog';
+
+/** The dimensions a KPI report can be grouped and filtered by. */
+export enum Dimension {
+  CHANNEL = 'CHANNEL',
+  QUEUE = 'QUEUE',
+  TEAM = 'TEAM',
+  AGENT = 'AGENT',
+}
+
+/** The column behind each dimension, in contacts and in both rollups (a whitelist). */
+export const DIMENSION_COLUMN: Record<Dimension, 'channel' | 'queue_id' | 'team_id' | 'agent_id'> = {
+  [Dimension.CHANNEL]: 'channel',
+  [Dimension.QUEUE]: 'queue_id',
+  [Dimension.TEAM]: 'team_id',
+  [Dimension.AGENT]: 'agent_id',
+};
+
+export interface ContactScope {
+  channels?: Channel[];
+  queueIds?: number[];
+  teamIds?: number[];
+  agentIds?: number[];
+}
+
+/** A validated KPI request: what the compiler turns into one SQL statement. */
+export interface KpiRequest {
+  organizationId: number;
+  from: Date;
+  to: Date;
+  timeZone: string;
+  filter: ContactScope;
+  groupBy: Dimension[];
+  granularity: Granularity | null;
+  thresholds: Thresholds;
+  /** Only these sums are computed: the ones the requested fields need. */
+  sums: SumName[];
+}
+
+/** One group's sums, as the database returns them. */
+export interface SumRow {
+  /** 1-based index of the period; null on the total row. */
+  period: number | null;
+  channel: Channel | null;
+  queueId: number | null;
+  teamId: number | null;
+  agentId: number | null;
+  isTotal: boolean;
+  sums: Partial<Record<SumName, number>>;
+}

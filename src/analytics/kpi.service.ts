@@ -1,0 +1,167 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Channel } from '../contacts/contact.entity';
+import type { DirectoryLoaders } from '../org/directory.loaders';
+import { badUserInput } from '../platform/errors';
+import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, type Granularity } from './calendar';
+import { compileKpiQuery } from './kpi.compiler';
+import { Dimension, type ContactScope, type KpiRequest, type SumRow } from './kpi.request';
+import { computeMetrics, sumsFor, type SumName } from './metric-catalog';
+
+export const MAX_ROWS = 10_000;
+export const MAX_RANGE_DAYS = 5 * 366;
+
+/** What a client asks for, before validation. */
+export interface KpiAsk {
+  organizationId: number;
+  from: Date;
+  to: Date;
+  timeZone?: string | null;
+  filter?: ContactScope | null;
+  groupBy?: Dimension[] | null;
+  granularity?: Granularity | null;
+  serviceLevelThresholdSeconds?: number | null;
+  shortAbandonSeconds?: number | null;
+  /** KpiRow fields the client selected; metrics outside the catalog are ignored. */
+  fields: Iterable<string>;
+}
+
+export interface KpiRowResult {
+  periodStart: Date | null;
+  periodEnd: Date | null;
+  channel: Channel | null;
+  queueId: number | null;
+  teamId: number | null;
+  agentId: number | null;
+  metrics: Record<string, number | null>;
+}
+
+export interface KpiReportResult {
+  rows: KpiRowResult[];
+  total: KpiRowResult;
+}
+
+export class KpiService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly loaders: DirectoryLoaders,
+  ) {}
+
+  async report(ask: KpiAsk, options: { rawOnly?: boolean } = {}): Promise<KpiReportResult> {
+    const request = validateKpiAsk(ask);
+    const boundaries = request.granularity
+      ? periodBoundaries(request.from, request.to, request.granularity, request.timeZone)
+      : [request.from, request.to];
+    const compiled = compileKpiQuery(request, { boundaries, rawOnly: options.rawOnly });
+    const rows: Array<Record<string, unknown>> = await this.em.execute(compiled.sql.text, [...compiled.sql.values]);
+
+    const sumRows = rows.map((row) => toSumRow(row, compiled.sums));
+    const groups = sumRows.filter((r) => !r.isTotal);
+    if (groups.length > MAX_ROWS) throw tooManyRows(request, groups.length, boundaries.length - 1);
+
+    const metricNames = [...new Set(ask.fields)];
+    const shape = (r: SumRow | undefined): KpiRowResult => ({
+      periodStart: request.granularity && r?.period ? boundaries[r.period - 1] : null,
+      periodEnd: request.granularity && r?.period ? boundaries[r.period] : null,
+      channel: r?.channel ?? null,
+      queueId: r?.queueId ?? null,
+      teamId: r?.teamId ?? null,
+      agentId: r?.agentId ?? null,
+      metrics: computeMetrics(r?.sums ?? {}, metricNames),
+    });
+    const total = shape(sumRows.find((r) => r.isTotal));
+    total.periodStart = total.periodEnd = null;
+    const ordered = await this.order(groups, request.groupBy);
+    return { rows: ordered.map(shape), total };
+  }
+
+  /** By period, then the grouped dimensions' keys in groupBy order; "none" last. */
+  private async order(rows: SumRow[], groupBy: Dimension[]): Promise<SumRow[]> {
+    const keyOf = new Map<string, string>();
+    const load = async (dimension: Dimension, ids: number[], loader: DirectoryLoaders['team']) => {
+      const entities = await loader.loadMany(ids);
+      entities.forEach((e, i) => keyOf.set(`${dimension}:${ids[i]}`, e && !(e instanceof Error) ? e.key : ''));
+    };
+    const idsOf = (pick: (r: SumRow) => number | null) => [...new Set(rows.map(pick).filter((x): x is number => x !== null))];
+    if (groupBy.includes(Dimension.QUEUE)) await load(Dimension.QUEUE, idsOf((r) => r.queueId), this.loaders.queue);
+    if (groupBy.includes(Dimension.TEAM)) await load(Dimension.TEAM, idsOf((r) => r.teamId), this.loaders.team);
+    if (groupBy.includes(Dimension.AGENT)) await load(Dimension.AGENT, idsOf((r) => r.agentId), this.loaders.agent);
+
+    const sortKey = (r: SumRow, d: Dimension): string | null => {
+      switch (d) {
+        case Dimension.CHANNEL: return r.channel;
+        case Dimension.QUEUE: return r.queueId === null ? null : keyOf.get(`${d}:${r.queueId}`)!;
+        case Dimension.TEAM: return r.teamId === null ? null : keyOf.get(`${d}:${r.teamId}`)!;
+        case Dimension.AGENT: return r.agentId === null ? null : keyOf.get(`${d}:${r.agentId}`)!;
+      }
+    };
+    return [...rows].sort((a, b) => {
+      if (a.period !== b.period) return (a.period ?? 0) - (b.period ?? 0);
+      for (const d of groupBy) {
+        const x = sortKey(a, d);
+        const y = sortKey(b, d);
+        if (x === y) continue;
+        if (x === null) return 1;
+        if (y === null) return -1;
+        return x < y ? -1 : 1;
+      }
+      return 0;
+    });
+  }
+}
+
+function toSumRow(row: Record<string, unknown>, sums: SumName[]): SumRow {
+  const id = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    period: id(row.p),
+    channel: (row.channel as Channel | undefined) ?? null,
+    queueId: id(row.queue_id),
+    teamId: id(row.team_id),
+    agentId: id(row.agent_id),
+    isTotal: row.is_total === true,
+    sums: Object.fromEntries(sums.map((name, i) => [name, Number(row[`s${i}`])])),
+  };
+}
+
+/** Checks a request and applies the contract's defaults; every error names its argument. */
+export function validateKpiAsk(ask: KpiAsk): KpiRequest {
+  const problem = (field: string, rule: string, message: string) => badUserInput(`${field}: ${message}`, [{ field, rule, message }]);
+  if (!(ask.to > ask.from)) throw problem('range', 'EMPTY_RANGE', 'range.to must be after range.from');
+  if (ask.to.getTime() - ask.from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
+    throw problem('range', 'RANGE_TOO_LONG', `a range may span at most ${MAX_RANGE_DAYS} days`);
+  }
+  const timeZone = ask.timeZone ?? 'UTC';
+  if (!isValidTimeZone(timeZone)) throw problem('timeZone', 'UNKNOWN_TIME_ZONE', `"${timeZone}" is not an IANA time zone name`);
+  const T = ask.serviceLevelThresholdSeconds ?? 20;
+  const S = ask.shortAbandonSeconds ?? 0;
+  if (!Number.isInteger(T) || T < 0) throw problem('serviceLevelThresholdSeconds', 'NEGATIVE', 'must be a whole number ≥ 0');
+  if (!Number.isInteger(S) || S < 0) throw problem('shortAbandonSeconds', 'NEGATIVE', 'must be a whole number ≥ 0');
+  const granularity = ask.granularity ?? null;
+  if (granularity && countPeriods(ask.from, ask.to, granularity, timeZone, MAX_ROWS) > MAX_ROWS) {
+    throw problem('granularity', 'TOO_MANY_ROWS', `more than ${MAX_ROWS} periods; ${suggestion(ask.from, ask.to, timeZone, 1)}`);
+  }
+  return {
+    organizationId: ask.organizationId,
+    from: ask.from,
+    to: ask.to,
+    timeZone,
+    filter: ask.filter ?? {},
+    groupBy: [...new Set(ask.groupBy ?? [])],
+    granularity,
+    thresholds: { serviceLevelSeconds: T, shortAbandonSeconds: S },
+    sums: sumsFor(ask.fields),
+  };
+}
+
+function tooManyRows(request: KpiRequest, rows: number, periods: number) {
+  const perPeriod = Math.max(1, Math.ceil(rows / Math.max(1, periods)));
+  const message = `the report would have ${rows} rows, more than ${MAX_ROWS}; ${suggestion(request.from, request.to, request.timeZone, perPeriod)}`;
+  return badUserInput(`granularity: ${message}`, [{ field: 'granularity', rule: 'TOO_MANY_ROWS', message }]);
+}
+
+/** Names the finest granularity whose periods × rows per period fit the limit. */
+function suggestion(from: Date, to: Date, zone: string, rowsPerPeriod: number): string {
+  for (const g of GRANULARITIES_FINEST_FIRST) {
+    if (countPeriods(from, to, g, zone, MAX_ROWS) * rowsPerPeriod <= MAX_ROWS) return `use granularity ${g} or coarser, or a shorter range`;
+  }
+  return 'use a shorter range, fewer groupBy dimensions or a narrower filter';
+}

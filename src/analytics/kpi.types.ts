@@ -1,0 +1,73 @@
+import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Channel } from '../contacts/contact.entity';
+import { Granularity } from './calendar';
+import { Dimension } from './kpi.request';
+import { METRICS } from './metric-catalog';
+import { ContactFilter, TimeRange } from './query.inputs';
+
+registerEnumType(Dimension, { name: 'Dimension', description: 'What a KPI report can be grouped by.' });
+registerEnumType(Granularity, {
+  name: 'Granularity',
+  description: 'Calendar periods, cut in the query time zone; WEEK is the ISO week (Monday start).',
+});
+
+@InputType({ description: 'A KPI drill-down: range, zone, filter, grouping, periods and thresholds.' })
+export class KpiQuery {
+  @Field(() => TimeRange, { description: 'Contacts offered in [from, to).' })
+  range!: TimeRange;
+
+  @Field(() => String, { nullable: true, description: 'IANA name; default "UTC". Periods are cut in it.' })
+  timeZone?: string | null;
+
+  @Field(() => ContactFilter, { nullable: true })
+  filter?: ContactFilter | null;
+
+  @Field(() => [Dimension], { nullable: true, description: 'Default: no grouping.' })
+  groupBy?: Dimension[] | null;
+
+  @Field(() => Granularity, { nullable: true, description: 'Default: one period spanning the range.' })
+  granularity?: Granularity | null;
+
+  @Field(() => Int, { nullable: true, description: 'T for service level: answered with wait ≤ T. Default 20.' })
+  serviceLevelThresholdSeconds?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'S: unanswered with wait < S are short abandons. Default 0 (none).' })
+  shortAbandonSeconds?: number | null;
+}
+
+/**
+ * One group of a report. Its metric fields are declared from the metric catalog
+ * below, so the schema's descriptions are the catalog's.
+ */
+@ObjectType('KpiRow', { description: 'KPIs of one period × group; ratios are fractions, durations seconds, null without data.' })
+export class KpiRowView {
+  @Field(() => Date, { nullable: true, description: 'Start of the whole calendar period; null without granularity.' })
+  periodStart!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'End (exclusive) of the whole calendar period; null without granularity.' })
+  periodEnd!: Date | null;
+
+  @Field(() => Channel, { nullable: true, description: 'Set when grouped by CHANNEL.' })
+  channel!: Channel | null;
+
+  /** Resolved through DataLoaders by KpiRowResolver. */
+  queueId!: number | null;
+  teamId!: number | null;
+  agentId!: number | null;
+  [metric: string]: unknown;
+}
+
+for (const metric of METRICS) {
+  const count = metric.kind === 'count';
+  const direction = metric.better ? ` ${metric.better === 'HIGHER' ? 'Higher' : 'Lower'} is better.` : '';
+  Field(() => (count ? Int : Float), {
+    nullable: !count,
+    description: `${metric.description} Formula: ${metric.formula}.${direction}`,
+  })(KpiRowView.prototype, metric.name);
+}
+
+@ObjectType('KpiReport', { description: 'Rows by period then dimension keys, and the total of the whole range and filter.' })
+export class KpiReportView {
+  @Field(() => [KpiRowView]) rows!: KpiRowView[];
+  @Field(() => KpiRowView) total!: KpiRowView;
+}

@@ -1,0 +1,84 @@
+import { Field, ID, InputType } from 'type-graphql';
+import { Channel } from '../contacts/contact.entity';
+// Registers the Channel enum with type-graphql (it is declared next to ContactInput).
+import '../contacts/contact.inputs';
+import { parseIds } from '../org/ids';
+import { badUserInput } from '../platform/errors';
+
+/**
+ * Inputs shared by every read over contacts: the KPI engine, the contact
+ * drill-through, survey responses and SLA scopes. The GraphQL names
+ * (`TimeRange`, `ContactFilter`) are part of the public contract (API.md).
+ */
+
+@InputType('TimeRange', {
+  description:
+    'A half-open time window [from, to): contacts are selected by offeredAt, `from` included, `to` excluded. ' +
+    '`to` must be after `from`.',
+})
+export class TimeRange {
+  @Field(() => Date, { description: 'Start, included.' }) from!: Date;
+  @Field(() => Date, { description: 'End, excluded.' }) to!: Date;
+}
+
+@InputType('ContactFilter', {
+  description:
+    'Restricts contacts by dimension; the dimensions combine with AND, the values of one dimension with OR. ' +
+    'An absent (null) list does not filter; an empty list matches no contact.',
+})
+export class ContactFilter {
+  @Field(() => [Channel], { nullable: true, description: 'Only these channels.' })
+  channels?: Channel[] | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Only contacts routed to these queues (ids from `queues`).' })
+  queueIds?: string[] | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Only contacts credited to these teams (ids from `teams`).' })
+  teamIds?: string[] | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Only contacts handled by these agents (ids from `agents`).' })
+  agentIds?: string[] | null;
+}
+
+/** A ContactFilter with ids parsed. `undefined` = no filter on that dimension; `[]` = matches nothing. */
+export interface ParsedContactFilter {
+  channels?: Channel[];
+  queueIds?: number[];
+  teamIds?: number[];
+  agentIds?: number[];
+}
+
+/** Parses the ids of a filter; a malformed id is BAD_USER_INPUT naming e.g. `filter.queueIds[2]`. */
+export function parseContactFilter(filter: ContactFilter | null | undefined, field = 'filter'): ParsedContactFilter {
+  if (!filter) return {};
+  return {
+    channels: filter.channels ? [...new Set(filter.channels)] : undefined,
+    queueIds: parseIds(`${field}.queueIds`, filter.queueIds),
+    teamIds: parseIds(`${field}.teamIds`, filter.teamIds),
+    agentIds: parseIds(`${field}.agentIds`, filter.agentIds),
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Checks a range: `to` after `from` and at most `maxDays` long. Errors are
+ * BAD_USER_INPUT naming `field` (the argument, e.g. `range` or `query.range`).
+ */
+export function checkTimeRange(range: TimeRange, options: { field?: string; maxDays?: number } = {}): { from: Date; to: Date } {
+  const field = options.field ?? 'range';
+  const maxDays = options.maxDays ?? 400;
+  const from = range.from.getTime();
+  const to = range.to.getTime();
+  if (!(to > from)) {
+    throw badUserInput(`${field}: to (${range.to.toISOString()}) must be after from (${range.from.toISOString()})`, [
+      { field, rule: 'EMPTY_RANGE', message: '`to` must be after `from`' },
+    ]);
+  }
+  if (to - from > maxDays * DAY_MS) {
+    throw badUserInput(`${field}: at most ${maxDays} days long, got ${Math.ceil((to - from) / DAY_MS)} days`, [
+      { field, rule: 'RANGE_TOO_LONG', message: `at most ${maxDays} days` },
+    ]);
+  }
+  return { from: range.from, to: range.to };
+}

@@ -1,0 +1,149 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { checkTimeRange, parseContactFilter, type ContactFilter, type ParsedContactFilter, type TimeRange } from '../analytics/query.inputs';
+import { raw, sql, Sql } from '../analytics/sql';
+import { badUserInput } from '../platform/errors';
+import type { Channel, Direction } from './contact.entity';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+export const MAX_RANGE_DAYS = 400;
+
+/** The arguments of `Query.contacts`, as GraphQL hands them over. */
+export interface ContactsArgs {
+  range: TimeRange;
+  filter?: ContactFilter | null;
+  answered?: boolean | null;
+  minWaitSeconds?: number | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** A contact row as selected (snake_case, as PostgreSQL returns it). */
+export interface ContactRow {
+  id: string;
+  external_id: string;
+  channel: Channel;
+  direction: Direction;
+  queue_id: number;
+  team_id: number | null;
+  agent_id: number | null;
+  customer_ref: string | null;
+  offered_at: Date | string;
+  answered_at: Date | string | null;
+  ended_at: Date | string;
+  wait_seconds: number;
+  talk_seconds: number;
+  hold_seconds: number;
+  after_contact_work_seconds: number;
+  transfers: number;
+  resolved: boolean | null;
+  disposition: string | null;
+  first_contact_resolved: boolean | null;
+}
+
+export interface ContactPage {
+  rows: Array<{ row: ContactRow; cursor: string }>;
+  hasNextPage: boolean;
+}
+
+/** A position in the newest-first order: just after the contact (offeredAt, id). */
+export interface ContactCursor {
+  offeredAt: Date;
+  id: string;
+}
+
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|(\d{1,19})$/;
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+/** Opaque to clients: base64url of "<offeredAt ISO>|<id>". */
+export function encodeCursor(offeredAt: Date | string, id: string): string {
+  return Buffer.from(`${new Date(offeredAt).toISOString()}|${id}`, 'utf8').toString('base64url');
+}
+
+/** The position a cursor names; null when it is not one this API issued. */
+export function decodeCursor(cursor: string): ContactCursor | null {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return null;
+  const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) return null;
+  const offeredAt = new Date(match[1]);
+  if (Number.isNaN(offeredAt.getTime()) || offeredAt.toISOString() !== match[1]) return null;
+  if (BigInt(match[2]) > MAX_BIGINT) return null;
+  return { offeredAt, id: match[2] };
+}
+
+const COLUMNS = [
+  'id', 'external_id', 'channel', 'direction', 'queue_id', 'team_id', 'agent_id', 'customer_ref', 'offered_at',
+  'answered_at', 'ended_at', 'wait_seconds', 'talk_seconds', 'hold_seconds', 'after_contact_work_seconds',
+  'transfers', 'resolved', 'disposition', 'first_contact_resolved',
+];
+
+/** `and <column> in (…)` for a filtered dimension; an empty list matches nothing. */
+function inList(column: string, values: readonly (string | number)[] | undefined, cast: 'text' | 'int'): Sql {
+  if (values === undefined) return raw('');
+  return sql` and ${raw(column)} in (select (jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))::${raw(cast)})`;
+}
+
+/** The WHERE conditions of a ContactFilter over the `contact` table (columns unqualified). */
+export function contactFilterSql(filter: ParsedContactFilter): Sql {
+  return Sql.join(
+    [
+      inList('channel', filter.channels, 'text'),
+      inList('queue_id', filter.queueIds, 'int'),
+      inList('team_id', filter.teamIds, 'int'),
+      inList('agent_id', filter.agentIds, 'int'),
+    ],
+    '',
+  );
+}
+
+/**
+ * The contact drill-through: contacts offered in [from, to), newest first
+ * (offeredAt desc, id desc), one page at a time with keyset pagination, in one
+ * SQL statement and always within one organization.
+ */
+export class ContactsQueryService {
+  constructor(private readonly em: EntityManager) {}
+
+  async page(organizationId: number, args: ContactsArgs): Promise<ContactPage> {
+    const { from, to } = checkTimeRange(args.range, { field: 'range', maxDays: MAX_RANGE_DAYS });
+    const filter = parseContactFilter(args.filter, 'filter');
+    const first = args.first ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw badUserInput(`first: must be between 1 and ${MAX_PAGE_SIZE}, got ${first}`, [
+        { field: 'first', rule: 'OUT_OF_RANGE', message: `must be between 1 and ${MAX_PAGE_SIZE}` },
+      ]);
+    }
+    const minWait = args.minWaitSeconds ?? null;
+    if (minWait !== null && minWait < 0) {
+      throw badUserInput(`minWaitSeconds: must not be negative, got ${minWait}`, [
+        { field: 'minWaitSeconds', rule: 'NEGATIVE', message: 'must not be negative' },
+      ]);
+    }
+    let after: ContactCursor | null = null;
+    if (args.after != null) {
+      after = decodeCursor(args.after);
+      if (!after) {
+        throw badUserInput('after: not a cursor returned by this query', [
+          { field: 'after', rule: 'CURSOR_FORMAT', message: 'must be a cursor returned by this query' },
+        ]);
+      }
+    }
+
+    const query = sql`select ${raw(COLUMNS.join(', '))}
+      from contact
+      where organization_id = ${organizationId}
+        and offered_at >= ${from.toISOString()}::timestamptz and offered_at < ${to.toISOString()}::timestamptz${contactFilterSql(filter)}${
+          args.answered == null ? raw('') : raw(args.answered ? ' and answered_at is not null' : ' and answered_at is null')
+        }${minWait === null ? raw('') : sql` and wait_seconds >= ${minWait}`}${
+          after === null ? raw('') : sql` and (offered_at, id) < (${after.offeredAt.toISOString()}::timestamptz, ${after.id}::bigint)`
+        }
+      order by offered_at desc, id desc
+      limit ${first + 1}`;
+    const rows: ContactRow[] = await this.em.execute(query.text, [...query.values]);
+    const page = rows.slice(0, first);
+    return {
+      rows: page.map((row) => ({ row, cursor: encodeCursor(row.offered_at, String(row.id)) })),
+      hasNextPage: rows.length > first,
+    };
+  }
+}
