@@ -84,7 +84,7 @@ function branch(
   const selected = Sql.join([
     sql`width_bucket(${raw(time)}, ${boundaries}) as p`,
     ...dims.map((d) => raw(`${alias}.${d}`)),
-    ...sumExprs.map((e, i) => sql`${e} as s${i}`),
+    ...sumExprs.map((e, i) => sql`${e} as ${raw(`s${i}`)}`),
   ]);
   return sql`select ${selected}
     from ${raw(table)} ${raw(alias)}

@@ -52,7 +52,9 @@ export class KpiService {
       ? periodBoundaries(request.from, request.to, request.granularity, request.timeZone)
       : [request.from, request.to];
     const compiled = compileKpiQuery(request, { boundaries, rawOnly: options.rawOnly });
-    const rows: Array<Record<string, unknown>> = await this.em.execute(compiled.sql.text, [...compiled.sql.values]);
+    // Through knex so the values travel as real bind parameters ($1, $2, …) to PostgreSQL.
+    const result = await this.em.getKnex().raw(compiled.sql.text, compiled.sql.values as never[]);
+    const rows: Array<Record<string, unknown>> = result.rows;
 
     const sumRows = rows.map((row) => toSumRow(row, compiled.sums));
     const groups = sumRows.filter((r) => !r.isTotal);

@@ -46,8 +46,8 @@ export interface MetricDefinition {
 const v = (sums: Sums, name: SumName) => sums[name] ?? 0;
 const ratio = (numerator: number, denominator: number) => (denominator === 0 ? null : numerator / denominator);
 
-function count(name: SumName, description: string): MetricDefinition {
-  return { name, kind: 'count', better: null, description, formula: description, sums: [name], compute: (s) => v(s, name) };
+function count(name: SumName, description: string, better: Better | null = null): MetricDefinition {
+  return { name, kind: 'count', better, description, formula: 'additive count', sums: [name], compute: (s) => v(s, name) };
 }
 
 function perHandled(name: string, sum: SumName, what: string): MetricDefinition {
@@ -68,7 +68,7 @@ const qualifying = (s: Sums) => v(s, 'answered') + v(s, 'abandoned');
 export const METRICS: readonly MetricDefinition[] = [
   count('offered', SUMS.offered),
   count('answered', SUMS.answered),
-  count('abandoned', SUMS.abandoned),
+  count('abandoned', SUMS.abandoned, 'LOWER'),
   count('shortAbandoned', SUMS.shortAbandoned),
   count('handled', SUMS.handled),
   count('answeredWithinThreshold', SUMS.answeredWithinThreshold),

@@ -8,6 +8,13 @@ import { ROLLUP_SUMS } from '../analytics/contact-sums';
  * so recomputing a bucket from its contacts can never miss a concurrent write.
  */
 
+/**
+ * The FCR window, 7 days, as SQL. Written in hours: PostgreSQL adds a '7 days' interval
+ * to a timestamptz in the session's TimeZone (167 or 169 hours across a DST change
+ * there), which would make stored FCR depend on the database server's settings.
+ */
+const FCR_WINDOW = `interval '168 hours'`;
+
 /** A moment whose contacts changed, for a customer (FCR) and a bucket (rollups). */
 export interface ChangedContact {
   offeredAt: string;
@@ -36,14 +43,14 @@ export async function refreshFirstContactResolution(
   if (moments.length === 0) return [];
   const flipped: Array<{ offered_at: string | Date }> = await em.execute(
     `with changed as (
-       select customer_ref, min(t) - interval '7 days' as lo, max(t) as hi
+       select customer_ref, min(t) - ${FCR_WINDOW} as lo, max(t) as hi
        from jsonb_to_recordset(?::jsonb) as x(customer_ref text, t timestamptz) group by customer_ref),
      candidates as (
        select c.id,
          case when c.answered_at is null then null else not exists (
            select 1 from contact n
            where n.organization_id = c.organization_id and n.customer_ref = c.customer_ref and n.direction = 'INBOUND'
-             and n.offered_at > c.offered_at and n.offered_at <= c.offered_at + interval '7 days') end as fcr
+             and n.offered_at > c.offered_at and n.offered_at <= c.offered_at + ${FCR_WINDOW}) end as fcr
        from contact c join changed w on w.customer_ref = c.customer_ref
        where c.organization_id = ? and c.direction = 'INBOUND' and c.offered_at between w.lo and w.hi)
      update contact set first_contact_resolved = candidates.fcr
@@ -64,26 +71,70 @@ export async function refreshRollups(em: EntityManager, organizationId: number, 
   if (moments.length === 0) return;
   const starts = [...new Set(moments.map((m) => Math.floor(Date.parse(m) / BUCKET_MS) * BUCKET_MS))].sort((a, b) => a - b);
   const buckets = `{${starts.map((ms) => new Date(ms).toISOString()).join(',')}}`;
-  // A lateral index range scan per bucket: cost follows the contacts in the affected buckets only.
-  const contactsInBuckets = `unnest(?::timestamptz[]) as k(b) cross join lateral (
-      select * from contact c
-      where c.organization_id = ? and c.offered_at >= k.b and c.offered_at < k.b + interval '15 minutes') c`;
   for (const table of ['contact_rollup', 'contact_wait_rollup']) {
-    await em.execute(`delete from ${table} where organization_id = ? and bucket = any(?::timestamptz[])`, [organizationId, buckets]);
+    await em.execute(
+      `delete from ${table} r using unnest(?::timestamptz[]) as k(b) where r.organization_id = ? and r.bucket = k.b`,
+      [buckets, organizationId],
+    );
   }
+  // One index range scan per bucket ("offset 0" keeps the planner from flattening the
+  // lateral into a scan of the whole organization when statistics are stale): the cost
+  // follows the contacts of the affected buckets only.
+  const source = `unnest(?::timestamptz[]) as k(b) cross join lateral (
+      select * from contact c
+      where c.organization_id = ? and c.offered_at >= k.b and c.offered_at < k.b + interval '15 minutes' offset 0) c`;
+  await insertRollups(em, source, 'k.b', [buckets, organizationId]);
+}
+
+/** Rebuilds both rollups of a whole organization in one pass over its contacts. */
+async function rebuildRollups(em: EntityManager, organizationId: number): Promise<void> {
+  for (const table of ['contact_rollup', 'contact_wait_rollup']) {
+    await em.execute(`delete from ${table} where organization_id = ?`, [organizationId]);
+  }
+  const source = `(select * from contact where organization_id = ?) c`;
+  await insertRollups(em, source, `date_bin('15 minutes', c.offered_at, timestamptz '2000-01-01 00:00:00+00')`, [organizationId]);
+}
+
+async function insertRollups(em: EntityManager, source: string, bucket: string, params: unknown[]): Promise<void> {
+  const dims = DIMENSIONS.map((d) => `c.${d}`).join(', ');
+  const waitDims = WAIT_DIMENSIONS.map((d) => `c.${d}`).join(', ');
   await em.execute(
     `insert into contact_rollup (organization_id, bucket, ${DIMENSIONS.join(', ')}, ${ROLLUP_COLUMNS.join(', ')})
-     select c.organization_id, k.b, ${DIMENSIONS.map((d) => `c.${d}`).join(', ')}, ${Object.values(ROLLUP_SUMS).join(', ')}
-     from ${contactsInBuckets}
-     group by c.organization_id, k.b, ${DIMENSIONS.map((d) => `c.${d}`).join(', ')}`,
-    [buckets, organizationId],
+     select c.organization_id, ${bucket}, ${dims}, ${Object.values(ROLLUP_SUMS).join(', ')}
+     from ${source}
+     group by c.organization_id, ${bucket}, ${dims}`,
+    params,
   );
   await em.execute(
     `insert into contact_wait_rollup (organization_id, bucket, ${WAIT_DIMENSIONS.join(', ')}, answered, wait_seconds, contacts)
-     select c.organization_id, k.b, ${WAIT_DIMENSIONS.map((d) => `c.${d}`).join(', ')}, c.answered_at is not null, c.wait_seconds, count(*)
-     from ${contactsInBuckets}
+     select c.organization_id, ${bucket}, ${waitDims}, c.answered_at is not null, c.wait_seconds, count(*)
+     from ${source}
      where c.direction = 'INBOUND'
-     group by c.organization_id, k.b, ${WAIT_DIMENSIONS.map((d) => `c.${d}`).join(', ')}, c.answered_at is not null, c.wait_seconds`,
-    [buckets, organizationId],
+     group by c.organization_id, ${bucket}, ${waitDims}, c.answered_at is not null, c.wait_seconds`,
+    params,
   );
+}
+
+/**
+ * Recomputes every FCR flag and both rollups of an organization from its contacts:
+ * for bulk loads and for operators after restoring or repairing data.
+ */
+export async function rebuildOrganizationFacts(em: EntityManager, organizationId: number): Promise<void> {
+  await em.transactional(async (tx) => {
+    await lockOrganizationWrites(tx, organizationId);
+    // The next strictly later inbound contact of the same customer decides FCR.
+    await tx.execute(
+      `with next as (
+         select id, answered_at is not null as answered, offered_at,
+           min(offered_at) over (partition by customer_ref order by offered_at
+                                 range between '1 second' following and unbounded following) as next_at
+         from contact where organization_id = ? and direction = 'INBOUND' and customer_ref is not null)
+       update contact c set first_contact_resolved =
+         case when next.answered then next.next_at is null or next.next_at > next.offered_at + ${FCR_WINDOW} end
+       from next where c.id = next.id and c.first_contact_resolved is distinct from
+         (case when next.answered then next.next_at is null or next.next_at > next.offered_at + ${FCR_WINDOW} end)`,
+      [organizationId],
+    );
+    await rebuildRollups(tx, organizationId);
+  });
 }

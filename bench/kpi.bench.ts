@@ -1,0 +1,187 @@
+import 'reflect-metadata';
+/**
+ * KPI query speed: a year of a 200-agent center (~2 million contacts), timed over
+ * HTTP for four dashboard queries, each beside its raw-contacts SQL equivalent
+ * (the same compiled statement reading `contact` only).
+ *
+ *   npm run bench:kpi     # BENCH_CONTACTS (default 2,000,000), BENCH_RUNS (default 15)
+ *
+ * Contacts are generated in SQL (setseed, so every run loads the same data) and
+ * then FCR flags and rollups are built with the same code that ingestion uses.
+ */
+import os from 'node:os';
+import pg from 'pg';
+import { METRICS } from '../src/analytics/metric-catalog';
+import { periodBoundaries, type Granularity } from '../src/analytics/calendar';
+import { compileKpiQuery } from '../src/analytics/kpi.compiler';
+import { validateKpiAsk } from '../src/analytics/kpi.service';
+import type { Dimension } from '../src/analytics/kpi.request';
+import { rebuildOrganizationFacts } from '../src/contacts/contact-facts.maintenance';
+import { ensureBootstrapKey, ensureDefaultOrganization } from '../src/org/api-keys.service';
+import { startHttpServer } from '../src/platform/http';
+import { createLogger } from '../src/platform/logger';
+import { migrate, openOrm } from '../src/platform/orm';
+import { buildAppSchema } from '../src/platform/schema';
+import { summarize } from './stats';
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 2_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const YEAR = '2025-01-01T00:00:00Z';
+
+interface Case {
+  name: string;
+  from: string;
+  to: string;
+  groupBy: Dimension[];
+  granularity: Granularity | null;
+}
+
+const CASES: Case[] = [
+  { name: 'month total', from: '2025-06-01T00:00:00Z', to: '2025-07-01T00:00:00Z', groupBy: [], granularity: null },
+  { name: 'month by DAY × AGENT', from: '2025-06-01T00:00:00Z', to: '2025-07-01T00:00:00Z', groupBy: ['AGENT' as Dimension], granularity: 'DAY' as Granularity },
+  { name: 'quarter by WEEK × TEAM × CHANNEL', from: '2025-04-01T00:00:00Z', to: '2025-07-01T00:00:00Z', groupBy: ['TEAM', 'CHANNEL'] as Dimension[], granularity: 'WEEK' as Granularity },
+  { name: 'day by FIFTEEN_MINUTES × QUEUE', from: '2025-06-11T00:00:00Z', to: '2025-06-12T00:00:00Z', groupBy: ['QUEUE' as Dimension], granularity: 'FIFTEEN_MINUTES' as Granularity },
+];
+
+const FIELDS = METRICS.map((m) => m.name);
+
+async function main() {
+  const database = `callpulse_kpi_bench_${process.pid}`;
+  await withClient(adminUrl, (c) => c.query(`create database ${database}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  const orm = await openOrm(url.toString());
+  try {
+    await migrate(orm);
+    const org = await ensureDefaultOrganization(orm.em.fork());
+    await ensureBootstrapKey(orm.em.fork(), org.id, 'bench-key');
+
+    let started = performance.now();
+    await withClient(url.toString(), (c) => generate(c, org.id));
+    const generated = performance.now() - started;
+    started = performance.now();
+    await rebuildOrganizationFacts(orm.em.fork(), org.id);
+    const rebuilt = performance.now() - started;
+    await withClient(url.toString(), (c) => c.query('vacuum analyze'));
+    const sizes = await withClient(url.toString(), (c) =>
+      c.query(`select relname, n_live_tup::int as rows, pg_size_pretty(pg_total_relation_size(relid)) as size
+               from pg_stat_user_tables where relname in ('contact', 'contact_rollup', 'contact_wait_rollup') order by relname`),
+    );
+
+    const server = await startHttpServer({ orm, schema: await buildAppSchema(), logger: createLogger('silent'), port: 0, host: '127.0.0.1' });
+    const query = `query($q: KpiQuery!) { kpis(query: $q) { rows { periodStart channel queue { key } team { key } agent { key } ${FIELDS.join(' ')} } total { ${FIELDS.join(' ')} } } }`;
+
+    console.log(`machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+    console.log(`data: ${CONTACTS.toLocaleString('en')} contacts over 2025, 200 agents; generated in ${(generated / 1000).toFixed(1)} s, FCR + rollups built in ${(rebuilt / 1000).toFixed(1)} s`);
+    for (const row of sizes.rows) console.log(`  ${row.relname}: ${row.rows.toLocaleString('en')} rows, ${row.size}`);
+    console.log(`\n| query | rows | kpis over HTTP (min / median / max) | raw-contacts SQL (min / median / max) | speed-up (median) |\n|---|---|---|---|---|`);
+
+    for (const c of CASES) {
+      const variables = { q: { range: { from: c.from, to: c.to }, groupBy: c.groupBy, granularity: c.granularity } };
+      const post = async () => {
+        const t = performance.now();
+        const response = await fetch(server.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key' },
+          body: JSON.stringify({ query, variables }),
+        });
+        const body = (await response.json()) as { data?: { kpis: { rows: unknown[] } }; errors?: unknown };
+        if (body.errors) throw new Error(JSON.stringify(body.errors));
+        return { ms: performance.now() - t, rows: body.data!.kpis.rows.length };
+      };
+      for (let i = 0; i < 3; i++) await post();
+      const api: number[] = [];
+      let rows = 0;
+      for (let i = 0; i < RUNS; i++) {
+        const run = await post();
+        rows = run.rows;
+        api.push(run.ms);
+      }
+
+      const request = validateKpiAsk({ organizationId: org.id, from: new Date(c.from), to: new Date(c.to), groupBy: c.groupBy, granularity: c.granularity, fields: FIELDS });
+      const boundaries = c.granularity ? periodBoundaries(request.from, request.to, c.granularity, 'UTC') : [request.from, request.to];
+      const rawSql = compileKpiQuery(request, { boundaries, rawOnly: true }).sql;
+      const rawTimes = await withClient(url.toString(), async (client) => {
+        const text = toPositional(rawSql.text);
+        const times: number[] = [];
+        for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 3)); i++) {
+          const t = performance.now();
+          await client.query(text, [...rawSql.values]);
+          times.push(performance.now() - t);
+        }
+        return times;
+      });
+      const a = summarize(api);
+      const r = summarize(rawTimes);
+      console.log(`| ${c.name} | ${rows} | ${a.min} / ${a.median} / ${a.max} ms | ${r.min} / ${r.median} / ${r.max} ms | ${(r.median / a.median).toFixed(1)}× |`);
+    }
+    await server.close();
+  } finally {
+    await orm.close(true);
+    await withClient(adminUrl, (c) => c.query(`drop database if exists ${database} with (force)`));
+  }
+}
+
+/** ~2 M contacts: 8 queues, 10 teams of 20 agents, a midday peak, 93 % answered. */
+async function generate(c: pg.Client, org: number) {
+  await c.query(`insert into queue (organization_id, key, name) select $1, 'queue-' || q, 'Queue ' || q from generate_series(1, 8) q`, [org]);
+  await c.query(`insert into team (organization_id, key, name) select $1, 'team-' || t, 'Team ' || t from generate_series(1, 10) t`, [org]);
+  await c.query(
+    `insert into agent (organization_id, key, name, team_id)
+     select $1, 'agent-' || lpad(a::text, 3, '0'), 'Agent ' || a, (select id from team where organization_id = $1 and key = 'team-' || (1 + a % 10))
+     from generate_series(1, 200) a`,
+    [org],
+  );
+  await c.query('select setseed(0.42)');
+  await c.query(
+    `insert into contact (organization_id, external_id, channel, direction, queue_id, team_id, agent_id, customer_ref,
+       offered_at, answered_at, ended_at, wait_seconds, talk_seconds, hold_seconds, after_contact_work_seconds, transfers, resolved)
+     select $1, 'bench-' || g, x.channel, x.direction, q.id, case when x.answered then a.team_id end, case when x.answered then a.id end,
+       'cust-' || x.customer, x.offered_at,
+       case when x.answered then x.offered_at + make_interval(secs => x.wait) end,
+       x.offered_at + make_interval(secs => x.wait + case when x.answered then x.talk else 0 end),
+       x.wait, case when x.answered then x.talk else 0 end, case when x.answered then x.hold else 0 end,
+       case when x.answered then x.acw else 0 end, case when x.answered and random() < 0.08 then 1 else 0 end, x.answered
+     from generate_series(1, $2::int) g
+     cross join lateral (
+       select
+         (timestamptz '${YEAR}' + make_interval(days => floor((g - 1) * 365.0 / $2)::int)
+           + make_interval(secs => floor(28800 + 43200 * (random() + random()) / 2)))::timestamptz(0) as offered_at,
+         (array['VOICE','VOICE','VOICE','VOICE','VOICE','VOICE','CHAT','CHAT','EMAIL','MESSAGING'])[1 + floor(random() * 10)::int] as channel,
+         case when random() < 0.05 then 'OUTBOUND' else 'INBOUND' end as direction,
+         random() < 0.93 as answered,
+         floor(-ln(1 - random()) * 18)::int as wait,
+         60 + floor(random() * 500)::int as talk,
+         case when random() < 0.2 then floor(random() * 90)::int else 0 end as hold,
+         floor(random() * 60)::int as acw,
+         floor(random() * 400000)::int as customer,
+         1 + floor(random() * 8)::int as queue_n,
+         1 + floor(random() * 200)::int as agent_n
+       where g > 0) x
+     join queue q on q.organization_id = $1 and q.key = 'queue-' || x.queue_n
+     join agent a on a.organization_id = $1 and a.key = 'agent-' || lpad(x.agent_n::text, 3, '0')`,
+    [org, CONTACTS],
+  );
+}
+
+/** The compiler's `?` placeholders as pg's $1, $2, … */
+function toPositional(text: string): string {
+  let i = 0;
+  return text.replace(/\?/g, () => `$${++i}`);
+}
+
+async function withClient<T>(connectionString: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
