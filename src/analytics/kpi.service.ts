@@ -46,7 +46,7 @@ export class KpiService {
     private readonly loaders: DirectoryLoaders,
   ) {}
 
-  async report(ask: KpiAsk, options: { rawOnly?: boolean } = {}): Promise<KpiReportResult> {
+  async report(ask: KpiAsk, options: { rawOnly?: boolean; maxRows?: number } = {}): Promise<KpiReportResult> {
     const request = validateKpiAsk(ask);
     const boundaries = request.granularity
       ? periodBoundaries(request.from, request.to, request.granularity, request.timeZone)
@@ -58,7 +58,8 @@ export class KpiService {
 
     const sumRows = rows.map((row) => toSumRow(row, compiled.sums));
     const groups = sumRows.filter((r) => !r.isTotal);
-    if (groups.length > MAX_ROWS) throw tooManyRows(request, groups.length, boundaries.length - 1);
+    const maxRows = options.maxRows ?? MAX_ROWS;
+    if (groups.length > maxRows) throw tooManyRows(request, groups.length, boundaries.length - 1, maxRows);
 
     const metricNames = [...new Set(ask.fields)];
     const shape = (r: SumRow | undefined): KpiRowResult => ({
@@ -154,16 +155,16 @@ export function validateKpiAsk(ask: KpiAsk): KpiRequest {
   };
 }
 
-function tooManyRows(request: KpiRequest, rows: number, periods: number) {
+function tooManyRows(request: KpiRequest, rows: number, periods: number, maxRows: number) {
   const perPeriod = Math.max(1, Math.ceil(rows / Math.max(1, periods)));
-  const message = `the report would have ${rows} rows, more than ${MAX_ROWS}; ${suggestion(request.from, request.to, request.timeZone, perPeriod)}`;
+  const message = `the report would have ${rows} rows, more than ${maxRows}; ${suggestion(request.from, request.to, request.timeZone, perPeriod, maxRows)}`;
   return badUserInput(`granularity: ${message}`, [{ field: 'granularity', rule: 'TOO_MANY_ROWS', message }]);
 }
 
 /** Names the finest granularity whose periods × rows per period fit the limit. */
-function suggestion(from: Date, to: Date, zone: string, rowsPerPeriod: number): string {
+function suggestion(from: Date, to: Date, zone: string, rowsPerPeriod: number, maxRows = MAX_ROWS): string {
   for (const g of GRANULARITIES_FINEST_FIRST) {
-    if (countPeriods(from, to, g, zone, MAX_ROWS) * rowsPerPeriod <= MAX_ROWS) return `use granularity ${g} or coarser, or a shorter range`;
+    if (countPeriods(from, to, g, zone, maxRows) * rowsPerPeriod <= maxRows) return `use granularity ${g} or coarser, or a shorter range`;
   }
   return 'use a shorter range, fewer groupBy dimensions or a narrower filter';
 }
