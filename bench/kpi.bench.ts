@@ -14,7 +14,8 @@ import pg from 'pg';
 import { METRICS } from '../src/analytics/metric-catalog';
 import { periodBoundaries, type Granularity } from '../src/analytics/calendar';
 import { compileKpiQuery } from '../src/analytics/kpi.compiler';
-import { validateKpiAsk } from '../src/analytics/kpi.service';
+import { KpiService, validateKpiAsk } from '../src/analytics/kpi.service';
+import { createDirectoryLoaders } from '../src/org/directory.loaders';
 import type { Dimension } from '../src/analytics/kpi.request';
 import { rebuildOrganizationFacts } from '../src/contacts/contact-facts.maintenance';
 import { ensureBootstrapKey, ensureDefaultOrganization } from '../src/org/api-keys.service';
@@ -75,7 +76,7 @@ async function main() {
     console.log(`machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
     console.log(`data: ${CONTACTS.toLocaleString('en')} contacts over 2025, 200 agents; generated in ${(generated / 1000).toFixed(1)} s, FCR + rollups built in ${(rebuilt / 1000).toFixed(1)} s`);
     for (const row of sizes.rows) console.log(`  ${row.relname}: ${row.rows.toLocaleString('en')} rows, ${row.size}`);
-    console.log(`\n| query | rows | kpis over HTTP (min / median / max) | raw-contacts SQL (min / median / max) | speed-up (median) |\n|---|---|---|---|---|`);
+    console.log(`\n| query | rows | kpis over HTTP (min / median / max) | KpiService in-process | raw-contacts SQL | speed-up vs raw (median, HTTP) |\n|---|---|---|---|---|---|`);
 
     for (const c of CASES) {
       const variables = { q: { range: { from: c.from, to: c.to }, groupBy: c.groupBy, granularity: c.granularity } };
@@ -99,6 +100,14 @@ async function main() {
         api.push(run.ms);
       }
 
+      const ask = { organizationId: org.id, from: new Date(c.from), to: new Date(c.to), groupBy: c.groupBy, granularity: c.granularity, fields: FIELDS };
+      const service: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const em = orm.em.fork();
+        const t = performance.now();
+        await new KpiService(em, createDirectoryLoaders(em, async () => org.id)).report(ask);
+        service.push(performance.now() - t);
+      }
       const request = validateKpiAsk({ organizationId: org.id, from: new Date(c.from), to: new Date(c.to), groupBy: c.groupBy, granularity: c.granularity, fields: FIELDS });
       const boundaries = c.granularity ? periodBoundaries(request.from, request.to, c.granularity, 'UTC') : [request.from, request.to];
       const rawSql = compileKpiQuery(request, { boundaries, rawOnly: true }).sql;
@@ -113,8 +122,9 @@ async function main() {
         return times;
       });
       const a = summarize(api);
+      const s = summarize(service);
       const r = summarize(rawTimes);
-      console.log(`| ${c.name} | ${rows} | ${a.min} / ${a.median} / ${a.max} ms | ${r.min} / ${r.median} / ${r.max} ms | ${(r.median / a.median).toFixed(1)}× |`);
+      console.log(`| ${c.name} | ${rows} | ${a.min} / ${a.median} / ${a.max} ms | ${s.min} / ${s.median} / ${s.max} ms | ${r.min} / ${r.median} / ${r.max} ms | ${(r.median / a.median).toFixed(1)}× |`);
     }
     await server.close();
   } finally {

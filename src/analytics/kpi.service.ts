@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Channel } from '../contacts/contact.entity';
+import type { Agent, Queue, Team } from '../org/directory.entities';
 import type { DirectoryLoaders } from '../org/directory.loaders';
 import { badUserInput } from '../platform/errors';
 import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, type Granularity } from './calendar';
@@ -29,9 +30,9 @@ export interface KpiRowResult {
   periodStart: Date | null;
   periodEnd: Date | null;
   channel: Channel | null;
-  queueId: number | null;
-  teamId: number | null;
-  agentId: number | null;
+  queue: Queue | null;
+  team: Team | null;
+  agent: Agent | null;
   metrics: Record<string, number | null>;
 }
 
@@ -61,55 +62,58 @@ export class KpiService {
     const maxRows = options.maxRows ?? MAX_ROWS;
     if (groups.length > maxRows) throw tooManyRows(request, groups.length, boundaries.length - 1, maxRows);
 
+    // Dimension members are loaded once per report (one batched query per type), both
+    // to order rows by key and to hand them to GraphQL without per-row resolvers.
+    const [queues, teams, agents] = await Promise.all([
+      load(this.loaders.queue, groups.map((r) => r.queueId)),
+      load(this.loaders.team, groups.map((r) => r.teamId)),
+      load(this.loaders.agent, groups.map((r) => r.agentId)),
+    ]);
     const metricNames = [...new Set(ask.fields)];
     const shape = (r: SumRow | undefined): KpiRowResult => ({
       periodStart: request.granularity && r?.period ? boundaries[r.period - 1] : null,
       periodEnd: request.granularity && r?.period ? boundaries[r.period] : null,
       channel: r?.channel ?? null,
-      queueId: r?.queueId ?? null,
-      teamId: r?.teamId ?? null,
-      agentId: r?.agentId ?? null,
+      queue: queues.get(r?.queueId ?? null) ?? null,
+      team: teams.get(r?.teamId ?? null) ?? null,
+      agent: agents.get(r?.agentId ?? null) ?? null,
       metrics: computeMetrics(r?.sums ?? {}, metricNames),
     });
     const total = shape(sumRows.find((r) => r.isTotal));
     total.periodStart = total.periodEnd = null;
-    const ordered = await this.order(groups, request.groupBy);
-    return { rows: ordered.map(shape), total };
+    return { rows: order(groups.map(shape), request.groupBy), total };
   }
+}
 
-  /** By period, then the grouped dimensions' keys in groupBy order; "none" last. */
-  private async order(rows: SumRow[], groupBy: Dimension[]): Promise<SumRow[]> {
-    const keyOf = new Map<string, string>();
-    const load = async (dimension: Dimension, ids: number[], loader: DirectoryLoaders['team']) => {
-      const entities = await loader.loadMany(ids);
-      entities.forEach((e, i) => keyOf.set(`${dimension}:${ids[i]}`, e && !(e instanceof Error) ? e.key : ''));
-    };
-    const idsOf = (pick: (r: SumRow) => number | null) => [...new Set(rows.map(pick).filter((x): x is number => x !== null))];
-    if (groupBy.includes(Dimension.QUEUE)) await load(Dimension.QUEUE, idsOf((r) => r.queueId), this.loaders.queue);
-    if (groupBy.includes(Dimension.TEAM)) await load(Dimension.TEAM, idsOf((r) => r.teamId), this.loaders.team);
-    if (groupBy.includes(Dimension.AGENT)) await load(Dimension.AGENT, idsOf((r) => r.agentId), this.loaders.agent);
+async function load<T extends { id: number }>(loader: { loadMany(ids: number[]): Promise<Array<T | null | Error>> }, ids: Array<number | null>) {
+  const distinct = [...new Set(ids.filter((id): id is number => id !== null))];
+  const entities = await loader.loadMany(distinct);
+  return new Map<number | null, T>(entities.flatMap((e) => (e && !(e instanceof Error) ? [[e.id, e] as const] : [])));
+}
 
-    const sortKey = (r: SumRow, d: Dimension): string | null => {
-      switch (d) {
-        case Dimension.CHANNEL: return r.channel;
-        case Dimension.QUEUE: return r.queueId === null ? null : keyOf.get(`${d}:${r.queueId}`)!;
-        case Dimension.TEAM: return r.teamId === null ? null : keyOf.get(`${d}:${r.teamId}`)!;
-        case Dimension.AGENT: return r.agentId === null ? null : keyOf.get(`${d}:${r.agentId}`)!;
-      }
-    };
-    return [...rows].sort((a, b) => {
-      if (a.period !== b.period) return (a.period ?? 0) - (b.period ?? 0);
-      for (const d of groupBy) {
-        const x = sortKey(a, d);
-        const y = sortKey(b, d);
-        if (x === y) continue;
-        if (x === null) return 1;
-        if (y === null) return -1;
-        return x < y ? -1 : 1;
-      }
-      return 0;
-    });
-  }
+/** By period, then the grouped dimensions' keys in groupBy order; "none" last. */
+function order(rows: KpiRowResult[], groupBy: Dimension[]): KpiRowResult[] {
+  const sortKey = (r: KpiRowResult, d: Dimension): string | null => {
+    switch (d) {
+      case Dimension.CHANNEL: return r.channel;
+      case Dimension.QUEUE: return r.queue?.key ?? null;
+      case Dimension.TEAM: return r.team?.key ?? null;
+      case Dimension.AGENT: return r.agent?.key ?? null;
+    }
+  };
+  return [...rows].sort((a, b) => {
+    const period = (a.periodStart?.getTime() ?? 0) - (b.periodStart?.getTime() ?? 0);
+    if (period !== 0) return period;
+    for (const d of groupBy) {
+      const x = sortKey(a, d);
+      const y = sortKey(b, d);
+      if (x === y) continue;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  });
 }
 
 function toSumRow(row: Record<string, unknown>, sums: SumName[]): SumRow {

@@ -3,6 +3,7 @@ import { Channel } from '../contacts/contact.entity';
 import { Granularity } from './calendar';
 import { Dimension } from './kpi.request';
 import { METRICS } from './metric-catalog';
+import { AgentView, QueueView, TeamView } from '../org/org.types';
 import { ContactFilter, TimeRange } from './query.inputs';
 
 registerEnumType(Dimension, { name: 'Dimension', description: 'What a KPI report can be grouped by.' });
@@ -50,10 +51,15 @@ export class KpiRowView {
   @Field(() => Channel, { nullable: true, description: 'Set when grouped by CHANNEL.' })
   channel!: Channel | null;
 
-  /** Resolved through DataLoaders by KpiRowResolver. */
-  queueId!: number | null;
-  teamId!: number | null;
-  agentId!: number | null;
+  @Field(() => QueueView, { nullable: true, description: 'Set when grouped by QUEUE.' })
+  queue!: QueueView | null;
+
+  @Field(() => TeamView, { nullable: true, description: 'Set when grouped by TEAM; null for contacts without a team.' })
+  team!: TeamView | null;
+
+  @Field(() => AgentView, { nullable: true, description: 'Set when grouped by AGENT; null for unanswered contacts.' })
+  agent!: AgentView | null;
+
   [metric: string]: unknown;
 }
 

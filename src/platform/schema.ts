@@ -1,7 +1,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
-import { KpiResolver, KpiRowResolver } from '../analytics/kpi.resolver';
+import { KpiResolver } from '../analytics/kpi.resolver';
 import { ContactsResolver } from '../contacts/contacts.resolver';
 import { ContactFieldsResolver, ContactsQueryResolver } from '../contacts/contacts-query.resolver';
 import { ApiKeysResolver } from '../org/api-keys.resolver';
@@ -17,7 +17,6 @@ export const RESOLVERS = [
   ContactsQueryResolver,
   ContactFieldsResolver,
   KpiResolver,
-  KpiRowResolver,
 ] as const;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {
