@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../platform/logger';
-import { ContactsService } from '../contacts/contacts.service';
-import { MAX_CONTACTS_PER_BATCH, validateContacts, type ValidContact } from '../contacts/contact.validation';
+import { BatchWriter } from '../contacts/import/batch-writer';
+import { MAX_CONTACTS_PER_BATCH, validateContacts } from '../contacts/contact.validation';
 import {
   DEMO_AGENTS,
   DEMO_DEFAULT_DAYS,
@@ -48,19 +48,9 @@ export async function seedDemo(em: EntityManager, organizationId: number, option
     seed: options.seed ?? DEMO_SEED,
   };
   const dates = demoDates(demo);
-  const service = new ContactsService(em);
-  const totals = { contacts: 0, created: 0, updated: 0, unchanged: 0 };
-
-  let pending: ValidContact[] = [];
-  const write = async (batch: ValidContact[], through: string) => {
-    const result = await service.write(organizationId, batch);
-    totals.contacts += result.received;
-    totals.created += result.created;
-    totals.updated += result.updated;
-    totals.unchanged += result.unchanged;
-    logger.debug({ through, batch: batch.length, ...totals }, 'demo data: batch written');
-  };
-
+  const writer = new BatchWriter(em, organizationId, MAX_CONTACTS_PER_BATCH, (totals) =>
+    logger.debug(totals, 'demo data: batch written'),
+  );
   let day = 0;
   for (const contacts of generateDemoContacts(demo)) {
     const date = dates[day++];
@@ -69,16 +59,13 @@ export async function seedDemo(em: EntityManager, organizationId: number, option
       const [p] = problems;
       throw new Error(`demo generator bug: ${problems.length} invalid fields on ${date}, first ${p.field} ${p.rule}: ${p.message}`);
     }
-    pending.push(...valid);
-    while (pending.length >= MAX_CONTACTS_PER_BATCH) {
-      await write(pending.slice(0, MAX_CONTACTS_PER_BATCH), date);
-      pending = pending.slice(MAX_CONTACTS_PER_BATCH);
-    }
+    for (const contact of valid) await writer.add(contact);
   }
-  if (pending.length) await write(pending, dates[dates.length - 1]);
+  await writer.flush();
+  const { received: contacts, ...totals } = writer.totals;
   await nameDirectory(em, organizationId);
 
-  return { ...totals, days: dates.length, from: dates[0], to: dates[dates.length - 1] };
+  return { contacts, ...totals, days: dates.length, from: dates[0], to: dates[dates.length - 1] };
 }
 
 /** The one place that reads the clock: yesterday's date in UTC, a day fully in the past. */
