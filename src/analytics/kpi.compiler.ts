@@ -1,5 +1,6 @@
 import { ROLLUP_COLUMN_OF, rawSum } from './contact-sums';
-import { DIMENSION_COLUMN, type ContactScope, type KpiRequest } from './kpi.request';
+import { DIMENSION_COLUMN, type KpiRequest } from './kpi.request';
+import { scopeWhere } from './scope.sql';
 import type { SumName } from './metric-catalog';
 import { Sql, raw, sql } from './sql';
 
@@ -90,7 +91,7 @@ function branch(
     from ${raw(table)} ${raw(alias)}
     where ${raw(alias)}.organization_id = ${request.organizationId}
       and ${raw(time)} >= ${window.from.toISOString()}::timestamptz and ${raw(time)} < ${window.to.toISOString()}::timestamptz
-      ${scopeWhere(alias, request.filter)}${extraWhere}
+      ${scopeWhere(request.filter, `${alias}.`)}${extraWhere}
     group by ${raw(['p', ...dims.map((d) => `${alias}.${d}`)].join(', '))}`;
 }
 
@@ -120,18 +121,4 @@ function waitBranch(request: KpiRequest, window: { from: Date; to: Date }, bound
 function rawBranch(request: KpiRequest, window: { from: Date; to: Date }, boundaries: Sql, dims: string[]): Sql {
   const exprs = request.sums.map((name) => rawSum(name, request.thresholds));
   return branch('contact', 'c', 'c.offered_at', request, window, boundaries, dims, exprs);
-}
-
-/** Filter conditions; an empty list matches nothing, an absent one everything. */
-function scopeWhere(alias: string, scope: ContactScope): Sql {
-  const parts: Sql[] = [];
-  const add = (column: string, values: readonly (string | number)[] | undefined, cast: string) => {
-    if (values === undefined) return;
-    parts.push(sql` and ${raw(`${alias}.${column}`)} in (select (jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))::${raw(cast)})`);
-  };
-  add('channel', scope.channels, 'text');
-  add('queue_id', scope.queueIds, 'int');
-  add('team_id', scope.teamIds, 'int');
-  add('agent_id', scope.agentIds, 'int');
-  return Sql.join(parts, '');
 }

@@ -4,6 +4,7 @@ import { Channel } from '../contacts/contact.entity';
 import '../contacts/contact.inputs';
 import { parseIds } from '../org/ids';
 import { badUserInput } from '../platform/errors';
+import type { ContactScope } from './kpi.request';
 
 /**
  * Inputs shared by every read over contacts: the KPI engine, the contact
@@ -40,16 +41,8 @@ export class ContactFilter {
   agentIds?: string[] | null;
 }
 
-/** A ContactFilter with ids parsed. `undefined` = no filter on that dimension; `[]` = matches nothing. */
-export interface ParsedContactFilter {
-  channels?: Channel[];
-  queueIds?: number[];
-  teamIds?: number[];
-  agentIds?: number[];
-}
-
 /** Parses the ids of a filter; a malformed id is BAD_USER_INPUT naming e.g. `filter.queueIds[2]`. */
-export function parseContactFilter(filter: ContactFilter | null | undefined, field = 'filter'): ParsedContactFilter {
+export function parseContactFilter(filter: ContactFilter | null | undefined, field = 'filter'): ContactScope {
   if (!filter) return {};
   return {
     channels: filter.channels ? [...new Set(filter.channels)] : undefined,

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { checkTimeRange, parseContactFilter, type ContactFilter, type ParsedContactFilter, type TimeRange } from '../analytics/query.inputs';
-import { raw, sql, Sql } from '../analytics/sql';
+import { checkTimeRange, parseContactFilter, type ContactFilter, type TimeRange } from '../analytics/query.inputs';
+import { scopeWhere } from '../analytics/scope.sql';
+import { raw, sql } from '../analytics/sql';
 import { badUserInput } from '../platform/errors';
 import type { Channel, Direction } from './contact.entity';
 
@@ -77,25 +78,6 @@ const COLUMNS = [
   'transfers', 'resolved', 'disposition', 'first_contact_resolved',
 ];
 
-/** `and <column> in (…)` for a filtered dimension; an empty list matches nothing. */
-function inList(column: string, values: readonly (string | number)[] | undefined, cast: 'text' | 'int'): Sql {
-  if (values === undefined) return raw('');
-  return sql` and ${raw(column)} in (select (jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))::${raw(cast)})`;
-}
-
-/** The WHERE conditions of a ContactFilter over the `contact` table (columns unqualified). */
-export function contactFilterSql(filter: ParsedContactFilter): Sql {
-  return Sql.join(
-    [
-      inList('channel', filter.channels, 'text'),
-      inList('queue_id', filter.queueIds, 'int'),
-      inList('team_id', filter.teamIds, 'int'),
-      inList('agent_id', filter.agentIds, 'int'),
-    ],
-    '',
-  );
-}
-
 /**
  * The contact drill-through: contacts offered in [from, to), newest first
  * (offeredAt desc, id desc), one page at a time with keyset pagination, in one
@@ -132,7 +114,7 @@ export class ContactsQueryService {
     const query = sql`select ${raw(COLUMNS.join(', '))}
       from contact
       where organization_id = ${organizationId}
-        and offered_at >= ${from.toISOString()}::timestamptz and offered_at < ${to.toISOString()}::timestamptz${contactFilterSql(filter)}${
+        and offered_at >= ${from.toISOString()}::timestamptz and offered_at < ${to.toISOString()}::timestamptz${scopeWhere(filter)}${
           args.answered == null ? raw('') : raw(args.answered ? ' and answered_at is not null' : ' and answered_at is null')
         }${minWait === null ? raw('') : sql` and wait_seconds >= ${minWait}`}${
           after === null ? raw('') : sql` and (offered_at, id) < (${after.offeredAt.toISOString()}::timestamptz, ${after.id}::bigint)`

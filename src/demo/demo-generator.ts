@@ -440,7 +440,7 @@ function handleTimes(rnd: Random, channel: Channel, outbound: boolean, queue: De
 
 /** The local dates of the range, oldest first ('YYYY-MM-DD'). */
 export function demoDates(options: DemoOptions): string[] {
-  const { first, days, zone } = resolveRange(options);
+  const { first, days } = resolveRange(options);
   return Array.from({ length: days }, (_, i) => first.plus({ days: i }).toISODate()!);
 }
 
