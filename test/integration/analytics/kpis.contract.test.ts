@@ -64,6 +64,15 @@ describe('kpis contract', () => {
     });
   });
 
+  it('answers a report that selects no metric at all (only periods and dimensions)', async () => {
+    const res = await server.gql(`query($q: KpiQuery!) { kpis(query: $q) { rows { periodStart team { key } } total { periodStart } } }`, {
+      q: { range, groupBy: ['TEAM'], granularity: 'WEEK' },
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.kpis.rows).toHaveLength(10); // 2 ISO weeks × 5 teams
+    expect(res.data.kpis.total).toEqual({ periodStart: null });
+  });
+
   describe('validation', () => {
     const codeAndMessage = async (q: Record<string, unknown>) => {
       const res = await ask(q);
