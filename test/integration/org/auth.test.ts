@@ -23,6 +23,12 @@ describe('authentication and roles', () => {
       expect(res.data).toBeNull();
     });
 
+    it('answers introspection without a key, so the landing page and code generators work', async () => {
+      const res = await server.gql('{ __schema { queryType { name } } }', {}, null);
+      expect(res.errors).toBeUndefined();
+      expect(res.data.__schema.queryType.name).toBe('Query');
+    });
+
     it('refuses an unknown key and a malformed header with UNAUTHENTICATED', async () => {
       expect((await server.gql('{ queues { key } }', {}, 'cp_not-a-real-key')).errors?.[0].extensions?.code).toBe(
         'UNAUTHENTICATED',
