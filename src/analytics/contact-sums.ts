@@ -18,7 +18,25 @@ export interface Thresholds {
 const INBOUND = `c.direction = 'INBOUND'`;
 const ANSWERED = `c.answered_at is not null`;
 
-/** Sums over contacts that do not depend on T or S: these are what contact_rollup stores. */
+/**
+ * Thresholds common enough to be precomputed on contact_rollup: a query with one
+ * of these T (and S) needs no pass over contact_wait_rollup. Any other whole-second
+ * value stays exact through the wait rollup.
+ */
+export const PRECOMPUTED_T = [10, 15, 20, 30, 45, 60, 90, 120, 180, 300] as const;
+export const PRECOMPUTED_S = [3, 5, 10] as const;
+
+export const withinColumn = (t: number) => `answered_within_t${t}`;
+export const shortColumn = (s: number) => `short_abandoned_s${s}`;
+export const isPrecomputedT = (t: number) => (PRECOMPUTED_T as readonly number[]).includes(t);
+export const isPrecomputedS = (s: number) => (PRECOMPUTED_S as readonly number[]).includes(s);
+
+const thresholdSums = Object.fromEntries([
+  ...PRECOMPUTED_T.map((t) => [withinColumn(t), `count(*) filter (where ${INBOUND} and ${ANSWERED} and c.wait_seconds <= ${t})`]),
+  ...PRECOMPUTED_S.map((s) => [shortColumn(s), `count(*) filter (where ${INBOUND} and c.answered_at is null and c.wait_seconds < ${s})`]),
+]) as Record<string, string>;
+
+/** What contact_rollup stores per group: threshold-free sums, then the precomputed thresholds. */
 export const ROLLUP_SUMS = {
   contacts: 'count(*)',
   offered: `count(*) filter (where ${INBOUND})`,
@@ -34,6 +52,9 @@ export const ROLLUP_SUMS = {
 } as const;
 
 export type RollupColumn = keyof typeof ROLLUP_SUMS;
+
+/** Every contact_rollup column with its aggregate over contact rows `c`. */
+export const ROLLUP_AGGREGATES: Record<string, string> = { ...ROLLUP_SUMS, ...thresholdSums };
 
 /** The rollup column behind each threshold-free catalog sum. */
 export const ROLLUP_COLUMN_OF: Partial<Record<SumName, RollupColumn>> = {

@@ -1,4 +1,4 @@
-import { ROLLUP_COLUMN_OF, rawSum } from './contact-sums';
+import { ROLLUP_COLUMN_OF, isPrecomputedS, isPrecomputedT, rawSum, shortColumn, withinColumn } from './contact-sums';
 import { DIMENSION_COLUMN, type KpiRequest } from './kpi.request';
 import { scopeWhere } from './scope.sql';
 import type { SumName } from './metric-catalog';
@@ -63,12 +63,16 @@ export function rollupWindow(from: Date, to: Date, boundaries: readonly Date[]):
   return start < end ? { from: start, to: end } : null;
 }
 
+/** Which threshold sums the sums rollup answers itself (precomputed T and S). */
+function precomputed(request: KpiRequest) {
+  const { serviceLevelSeconds: T, shortAbandonSeconds: S } = request.thresholds;
+  return { t: isPrecomputedT(T), s: S === 0 || isPrecomputedS(S) };
+}
+
 function needsWaitRollup(request: KpiRequest): boolean {
   const s = new Set(request.sums);
-  return (
-    s.has('answeredWithinThreshold') ||
-    (request.thresholds.shortAbandonSeconds > 0 && (s.has('shortAbandoned') || s.has('abandoned')))
-  );
+  const from = precomputed(request);
+  return (s.has('answeredWithinThreshold') && !from.t) || (!from.s && (s.has('shortAbandoned') || s.has('abandoned')));
 }
 
 function branch(
@@ -96,23 +100,39 @@ function branch(
 }
 
 function rollupBranch(request: KpiRequest, window: { from: Date; to: Date }, boundaries: Sql, dims: string[]): Sql {
+  const { serviceLevelSeconds: T, shortAbandonSeconds: S } = request.thresholds;
+  const from = precomputed(request);
+  // Column names come from the whitelist of precomputed thresholds, never from input text.
+  const short = S === 0 ? null : from.s ? `r.${shortColumn(S)}` : null;
   const exprs = request.sums.map((name): Sql => {
     const column = ROLLUP_COLUMN_OF[name];
     if (column) return raw(`sum(r.${column})`);
-    // Unanswered inbound; the wait branch subtracts the short abandons when S > 0.
-    if (name === 'abandoned') return raw('sum(r.offered - r.answered)');
-    return raw('0');
+    switch (name) {
+      case 'answeredWithinThreshold':
+        return raw(from.t ? `sum(r.${withinColumn(T)})` : '0');
+      case 'shortAbandoned':
+        return raw(short ? `sum(${short})` : '0');
+      case 'abandoned':
+        // Unanswered inbound, less the short abandons (here, or from the wait branch).
+        return raw(short ? `sum(r.offered - r.answered - ${short})` : 'sum(r.offered - r.answered)');
+      default:
+        return raw('0');
+    }
   });
   return branch('contact_rollup', 'r', 'r.bucket', request, window, boundaries, dims, exprs);
 }
 
+/** The threshold sums the sums rollup could not answer, from the exact wait distribution. */
 function waitBranch(request: KpiRequest, window: { from: Date; to: Date }, boundaries: Sql, dims: string[]): Sql {
   const { serviceLevelSeconds: T, shortAbandonSeconds: S } = request.thresholds;
+  const from = precomputed(request);
   const short = sql`coalesce(sum(w.contacts) filter (where not w.answered and w.wait_seconds < ${S}), 0)`;
   const exprs = request.sums.map((name): Sql => {
-    if (name === 'answeredWithinThreshold') return sql`coalesce(sum(w.contacts) filter (where w.answered and w.wait_seconds <= ${T}), 0)`;
-    if (name === 'shortAbandoned') return short;
-    if (name === 'abandoned') return sql`-${short}`;
+    if (name === 'answeredWithinThreshold' && !from.t) {
+      return sql`coalesce(sum(w.contacts) filter (where w.answered and w.wait_seconds <= ${T}), 0)`;
+    }
+    if (name === 'shortAbandoned' && !from.s) return short;
+    if (name === 'abandoned' && !from.s) return sql`-${short}`;
     return raw('0');
   });
   return branch('contact_wait_rollup', 'w', 'w.bucket', request, window, boundaries, dims, exprs);

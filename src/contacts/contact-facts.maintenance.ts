@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ROLLUP_SUMS } from '../analytics/contact-sums';
+import { ROLLUP_AGGREGATES } from '../analytics/contact-sums';
 
 /**
  * Keeps what is derived from contacts exact, inside the writing transaction:
@@ -62,7 +62,7 @@ export async function refreshFirstContactResolution(
   return flipped.map((r) => new Date(r.offered_at).toISOString());
 }
 
-const ROLLUP_COLUMNS = Object.keys(ROLLUP_SUMS);
+const ROLLUP_COLUMNS = Object.keys(ROLLUP_AGGREGATES);
 const DIMENSIONS = ['channel', 'direction', 'queue_id', 'team_id', 'agent_id'];
 const WAIT_DIMENSIONS = ['channel', 'queue_id', 'team_id', 'agent_id'];
 
@@ -100,7 +100,7 @@ async function insertRollups(em: EntityManager, source: string, bucket: string, 
   const waitDims = WAIT_DIMENSIONS.map((d) => `c.${d}`).join(', ');
   await em.execute(
     `insert into contact_rollup (organization_id, bucket, ${DIMENSIONS.join(', ')}, ${ROLLUP_COLUMNS.join(', ')})
-     select c.organization_id, ${bucket}, ${dims}, ${Object.values(ROLLUP_SUMS).join(', ')}
+     select c.organization_id, ${bucket}, ${dims}, ${Object.values(ROLLUP_AGGREGATES).join(', ')}
      from ${source}
      group by c.organization_id, ${bucket}, ${dims}`,
     params,

@@ -567,8 +567,10 @@ function randomQuery(rng: Rng, sc: Scenario, dir: Directory): Query {
     timeZone: rng.chance(0.1) ? null : zone,
     granularity: rng.pick(GRANULARITIES),
     groupBy: rng.shuffle(rng.subset(DIMS)),
-    serviceLevelThresholdSeconds: rng.chance(0.15) ? null : rng.int(0, 60),
-    shortAbandonSeconds: rng.chance(0.15) ? null : rng.int(0, 10),
+    // Common thresholds (read from precomputed rollup columns) as often as arbitrary ones
+    // (read from the exact wait rollup), so both paths and their mixes are exercised.
+    serviceLevelThresholdSeconds: rng.chance(0.15) ? null : rng.chance(0.4) ? rng.pick([10, 15, 20, 30, 45, 60]) : rng.int(0, 60),
+    shortAbandonSeconds: rng.chance(0.15) ? null : rng.chance(0.4) ? rng.pick([3, 5, 10]) : rng.int(0, 10),
   };
   const filter: NonNullable<Query['filter']> = {};
   const ids = (m: Map<string, string>) => (rng.chance(0.1) ? [] : rng.subset([...m.values()]));
