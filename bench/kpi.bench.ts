@@ -9,8 +9,7 @@ import 'reflect-metadata';
  * Contacts are generated in SQL (setseed, so every run loads the same data) and
  * then FCR flags and rollups are built with the same code that ingestion uses.
  */
-import os from 'node:os';
-import pg from 'pg';
+import type pg from 'pg';
 import { METRICS } from '../src/analytics/metric-catalog';
 import { periodBoundaries, type Granularity } from '../src/analytics/calendar';
 import { compileKpiQuery } from '../src/analytics/kpi.compiler';
@@ -18,14 +17,8 @@ import { KpiService, validateKpiAsk } from '../src/analytics/kpi.service';
 import { createDirectoryLoaders } from '../src/org/directory.loaders';
 import type { Dimension } from '../src/analytics/kpi.request';
 import { rebuildOrganizationFacts } from '../src/contacts/contact-facts.maintenance';
-import { ensureBootstrapKey, ensureDefaultOrganization } from '../src/org/api-keys.service';
-import { startHttpServer } from '../src/platform/http';
-import { createLogger } from '../src/platform/logger';
-import { migrate, openOrm } from '../src/platform/orm';
-import { buildAppSchema } from '../src/platform/schema';
-import { summarize } from './stats';
+import { formatSummary, machine, runBench, startBenchServer, summarize, withBenchDatabase, withClient, type BenchDatabase } from './support';
 
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 2_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const YEAR = '2025-01-01T00:00:00Z';
@@ -47,90 +40,60 @@ const CASES: Case[] = [
 
 const FIELDS = METRICS.map((m) => m.name);
 
-async function main() {
-  const database = `callpulse_kpi_bench_${process.pid}`;
-  await withClient(adminUrl, (c) => c.query(`create database ${database}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  const orm = await openOrm(url.toString());
-  try {
-    await migrate(orm);
-    const org = await ensureDefaultOrganization(orm.em.fork());
-    await ensureBootstrapKey(orm.em.fork(), org.id, 'bench-key');
+async function main({ url, orm, organizationId: org }: BenchDatabase) {
+  let started = performance.now();
+  await withClient(url, (c) => generate(c, org));
+  const generated = performance.now() - started;
+  started = performance.now();
+  await rebuildOrganizationFacts(orm.em.fork(), org);
+  const rebuilt = performance.now() - started;
+  await withClient(url, (c) => c.query('vacuum analyze'));
+  const sizes = await withClient(url, (c) =>
+    c.query(`select relname, n_live_tup::int as rows, pg_size_pretty(pg_total_relation_size(relid)) as size
+             from pg_stat_user_tables where relname in ('contact', 'contact_rollup', 'contact_wait_rollup') order by relname`),
+  );
 
-    let started = performance.now();
-    await withClient(url.toString(), (c) => generate(c, org.id));
-    const generated = performance.now() - started;
-    started = performance.now();
-    await rebuildOrganizationFacts(orm.em.fork(), org.id);
-    const rebuilt = performance.now() - started;
-    await withClient(url.toString(), (c) => c.query('vacuum analyze'));
-    const sizes = await withClient(url.toString(), (c) =>
-      c.query(`select relname, n_live_tup::int as rows, pg_size_pretty(pg_total_relation_size(relid)) as size
-               from pg_stat_user_tables where relname in ('contact', 'contact_rollup', 'contact_wait_rollup') order by relname`),
-    );
+  const { server, post } = await startBenchServer(orm);
+  const query = `query($q: KpiQuery!) { kpis(query: $q) { rows { periodStart channel queue { key } team { key } agent { key } ${FIELDS.join(' ')} } total { ${FIELDS.join(' ')} } } }`;
 
-    const server = await startHttpServer({ orm, schema: await buildAppSchema(), logger: createLogger('silent'), port: 0, host: '127.0.0.1' });
-    const query = `query($q: KpiQuery!) { kpis(query: $q) { rows { periodStart channel queue { key } team { key } agent { key } ${FIELDS.join(' ')} } total { ${FIELDS.join(' ')} } } }`;
+  console.log(machine());
+  console.log(`data: ${CONTACTS.toLocaleString('en')} contacts over 2025, 200 agents; generated in ${(generated / 1000).toFixed(1)} s, FCR + rollups built in ${(rebuilt / 1000).toFixed(1)} s`);
+  for (const row of sizes.rows) console.log(`  ${row.relname}: ${row.rows.toLocaleString('en')} rows, ${row.size}`);
+  console.log(`\n| query | rows | kpis over HTTP (min / median / max) | KpiService in-process | raw-contacts SQL | speed-up vs raw (median, HTTP) |\n|---|---|---|---|---|---|`);
 
-    console.log(`machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-    console.log(`data: ${CONTACTS.toLocaleString('en')} contacts over 2025, 200 agents; generated in ${(generated / 1000).toFixed(1)} s, FCR + rollups built in ${(rebuilt / 1000).toFixed(1)} s`);
-    for (const row of sizes.rows) console.log(`  ${row.relname}: ${row.rows.toLocaleString('en')} rows, ${row.size}`);
-    console.log(`\n| query | rows | kpis over HTTP (min / median / max) | KpiService in-process | raw-contacts SQL | speed-up vs raw (median, HTTP) |\n|---|---|---|---|---|---|`);
-
-    for (const c of CASES) {
-      const variables = { q: { range: { from: c.from, to: c.to }, groupBy: c.groupBy, granularity: c.granularity } };
-      const post = async () => {
-        const t = performance.now();
-        const response = await fetch(server.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key' },
-          body: JSON.stringify({ query, variables }),
-        });
-        const body = (await response.json()) as { data?: { kpis: { rows: unknown[] } }; errors?: unknown };
-        if (body.errors) throw new Error(JSON.stringify(body.errors));
-        return { ms: performance.now() - t, rows: body.data!.kpis.rows.length };
-      };
-      for (let i = 0; i < 3; i++) await post();
-      const api: number[] = [];
-      let rows = 0;
-      for (let i = 0; i < RUNS; i++) {
-        const run = await post();
-        rows = run.rows;
-        api.push(run.ms);
-      }
-
-      const ask = { organizationId: org.id, from: new Date(c.from), to: new Date(c.to), groupBy: c.groupBy, granularity: c.granularity, fields: FIELDS };
-      const service: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        const em = orm.em.fork();
-        const t = performance.now();
-        await new KpiService(em, createDirectoryLoaders(em, async () => org.id)).report(ask);
-        service.push(performance.now() - t);
-      }
-      const request = validateKpiAsk({ organizationId: org.id, from: new Date(c.from), to: new Date(c.to), groupBy: c.groupBy, granularity: c.granularity, fields: FIELDS });
-      const boundaries = c.granularity ? periodBoundaries(request.from, request.to, c.granularity, 'UTC') : [request.from, request.to];
-      const rawSql = compileKpiQuery(request, { boundaries, rawOnly: true }).sql;
-      const rawTimes = await withClient(url.toString(), async (client) => {
-        const text = toPositional(rawSql.text);
-        const times: number[] = [];
-        for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 3)); i++) {
-          const t = performance.now();
-          await client.query(text, [...rawSql.values]);
-          times.push(performance.now() - t);
-        }
-        return times;
-      });
-      const a = summarize(api);
-      const s = summarize(service);
-      const r = summarize(rawTimes);
-      console.log(`| ${c.name} | ${rows} | ${a.min} / ${a.median} / ${a.max} ms | ${s.min} / ${s.median} / ${s.max} ms | ${r.min} / ${r.median} / ${r.max} ms | ${(r.median / a.median).toFixed(1)}× |`);
+  const time = async (runs: number, fn: () => Promise<unknown>) => {
+    const ms: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      await fn();
+      ms.push(performance.now() - t);
     }
-    await server.close();
-  } finally {
-    await orm.close(true);
-    await withClient(adminUrl, (c) => c.query(`drop database if exists ${database} with (force)`));
+    return summarize(ms);
+  };
+
+  for (const c of CASES) {
+    const variables = { q: { range: { from: c.from, to: c.to }, groupBy: c.groupBy, granularity: c.granularity } };
+    const ask = { organizationId: org, from: new Date(c.from), to: new Date(c.to), groupBy: c.groupBy, granularity: c.granularity, fields: FIELDS };
+    let rows = 0;
+    await time(3, () => post(query, variables)); // warm-up
+    const api = await time(RUNS, async () => {
+      rows = (await post<{ kpis: { rows: unknown[] } }>(query, variables)).kpis.rows.length;
+    });
+    const service = await time(RUNS, () => {
+      const em = orm.em.fork();
+      return new KpiService(em, createDirectoryLoaders(em, async () => org)).report(ask);
+    });
+    const request = validateKpiAsk(ask);
+    const boundaries = c.granularity ? periodBoundaries(request.from, request.to, c.granularity, 'UTC') : [request.from, request.to];
+    const rawSql = compileKpiQuery(request, { boundaries, rawOnly: true }).sql;
+    const rawQuery = await withClient(url, (client) =>
+      time(Math.max(3, Math.ceil(RUNS / 3)), () => client.query(toPositional(rawSql.text), [...rawSql.values])),
+    );
+    console.log(
+      `| ${c.name} | ${rows} | ${formatSummary(api)} | ${formatSummary(service)} | ${formatSummary(rawQuery)} | ${(rawQuery.median / api.median).toFixed(1)}× |`,
+    );
   }
+  await server.close();
 }
 
 /** ~2 M contacts: 8 queues, 10 teams of 20 agents, a midday peak, 93 % answered. */
@@ -181,17 +144,4 @@ function toPositional(text: string): string {
   return text.replace(/\?/g, () => `$${++i}`);
 }
 
-async function withClient<T>(connectionString: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(() => withBenchDatabase('kpi_bench', main));

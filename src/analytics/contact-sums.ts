@@ -15,6 +15,9 @@ export interface Thresholds {
   shortAbandonSeconds: number;
 }
 
+/** Rollup buckets: 15 minutes, aligned on UTC (every zone's offset is a multiple of 15 minutes today). */
+export const BUCKET_MS = 15 * 60_000;
+
 const INBOUND = `c.direction = 'INBOUND'`;
 const ANSWERED = `c.answered_at is not null`;
 

@@ -1,4 +1,4 @@
-import { ROLLUP_COLUMN_OF, isPrecomputedS, isPrecomputedT, rawSum, shortColumn, withinColumn } from './contact-sums';
+import { BUCKET_MS, ROLLUP_COLUMN_OF, isPrecomputedS, isPrecomputedT, rawSum, shortColumn, withinColumn } from './contact-sums';
 import { DIMENSION_COLUMN, type KpiRequest } from './kpi.request';
 import { scopeWhere } from './scope.sql';
 import type { SumName } from './metric-catalog';
@@ -13,8 +13,6 @@ import { Sql, raw, sql } from './sql';
  * calendar in the request's zone) through width_bucket, so SQL and JavaScript
  * agree on every DST day.
  */
-
-const BUCKET_MS = 15 * 60_000;
 
 export interface CompileOptions {
   /** Period boundaries: n periods → n + 1 instants. */
@@ -84,7 +82,6 @@ function branch(
   boundaries: Sql,
   dims: string[],
   sumExprs: Sql[],
-  extraWhere: Sql = raw(''),
 ): Sql {
   const selected = Sql.join([
     sql`width_bucket(${raw(time)}, ${boundaries}) as p`,
@@ -95,7 +92,7 @@ function branch(
     from ${raw(table)} ${raw(alias)}
     where ${raw(alias)}.organization_id = ${request.organizationId}
       and ${raw(time)} >= ${window.from.toISOString()}::timestamptz and ${raw(time)} < ${window.to.toISOString()}::timestamptz
-      ${scopeWhere(request.filter, `${alias}.`)}${extraWhere}
+      ${scopeWhere(request.filter, `${alias}.`)}
     group by ${raw(['p', ...dims.map((d) => `${alias}.${d}`)].join(', '))}`;
 }
 
@@ -103,7 +100,7 @@ function rollupBranch(request: KpiRequest, window: { from: Date; to: Date }, bou
   const { serviceLevelSeconds: T, shortAbandonSeconds: S } = request.thresholds;
   const from = precomputed(request);
   // Column names come from the whitelist of precomputed thresholds, never from input text.
-  const short = S === 0 ? null : from.s ? `r.${shortColumn(S)}` : null;
+  const short = S > 0 && from.s ? `r.${shortColumn(S)}` : null;
   const exprs = request.sums.map((name): Sql => {
     const column = ROLLUP_COLUMN_OF[name];
     if (column) return raw(`sum(r.${column})`);

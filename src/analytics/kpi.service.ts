@@ -6,6 +6,7 @@ import { badUserInput } from '../platform/errors';
 import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, type Granularity } from './calendar';
 import { compileKpiQuery } from './kpi.compiler';
 import { Dimension, type ContactScope, type KpiRequest, type SumRow } from './kpi.request';
+import { checkTimeRange } from './query.inputs';
 import { computeMetrics, sumsFor, type SumName } from './metric-catalog';
 
 export const MAX_ROWS = 10_000;
@@ -132,10 +133,7 @@ function toSumRow(row: Record<string, unknown>, sums: SumName[]): SumRow {
 /** Checks a request and applies the contract's defaults; every error names its argument. */
 export function validateKpiAsk(ask: KpiAsk): KpiRequest {
   const problem = (field: string, rule: string, message: string) => badUserInput(`${field}: ${message}`, [{ field, rule, message }]);
-  if (!(ask.to > ask.from)) throw problem('range', 'EMPTY_RANGE', 'range.to must be after range.from');
-  if (ask.to.getTime() - ask.from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
-    throw problem('range', 'RANGE_TOO_LONG', `a range may span at most ${MAX_RANGE_DAYS} days`);
-  }
+  checkTimeRange(ask, { field: 'range', maxDays: MAX_RANGE_DAYS });
   const timeZone = ask.timeZone ?? 'UTC';
   if (!isValidTimeZone(timeZone)) throw problem('timeZone', 'UNKNOWN_TIME_ZONE', `"${timeZone}" is not an IANA time zone name`);
   const T = ask.serviceLevelThresholdSeconds ?? 20;

@@ -63,7 +63,17 @@ function perHandled(name: string, sum: SumName, what: string): MetricDefinition 
 }
 
 /** Queue KPIs share one denominator: the qualifying offered = answered + abandoned. */
-const qualifying = (s: Sums) => v(s, 'answered') + v(s, 'abandoned');
+function queueRatio(name: string, numerator: SumName, better: Better, description: string): MetricDefinition {
+  return {
+    name,
+    kind: 'ratio',
+    better,
+    description,
+    formula: `${numerator} / (answered + abandoned)`,
+    sums: [...new Set<SumName>([numerator, 'answered', 'abandoned'])],
+    compute: (s) => ratio(v(s, numerator), v(s, 'answered') + v(s, 'abandoned')),
+  };
+}
 
 export const METRICS: readonly MetricDefinition[] = [
   count('offered', SUMS.offered),
@@ -72,33 +82,19 @@ export const METRICS: readonly MetricDefinition[] = [
   count('shortAbandoned', SUMS.shortAbandoned),
   count('handled', SUMS.handled),
   count('answeredWithinThreshold', SUMS.answeredWithinThreshold),
-  {
-    name: 'answerRate',
-    kind: 'ratio',
-    better: 'HIGHER',
-    description: 'Share of qualifying offered inbound contacts that were answered.',
-    formula: 'answered / (answered + abandoned)',
-    sums: ['answered', 'abandoned'],
-    compute: (s) => ratio(v(s, 'answered'), qualifying(s)),
-  },
-  {
-    name: 'abandonRate',
-    kind: 'ratio',
-    better: 'LOWER',
-    description: 'Share of qualifying offered inbound contacts abandoned after the short-abandon threshold.',
-    formula: 'abandoned / (answered + abandoned)',
-    sums: ['answered', 'abandoned'],
-    compute: (s) => ratio(v(s, 'abandoned'), qualifying(s)),
-  },
-  {
-    name: 'serviceLevel',
-    kind: 'ratio',
-    better: 'HIGHER',
-    description: 'Share of qualifying offered inbound contacts answered within T seconds (the "80/20" rule).',
-    formula: 'answeredWithinThreshold / (answered + abandoned)',
-    sums: ['answeredWithinThreshold', 'answered', 'abandoned'],
-    compute: (s) => ratio(v(s, 'answeredWithinThreshold'), qualifying(s)),
-  },
+  queueRatio('answerRate', 'answered', 'HIGHER', 'Share of qualifying offered inbound contacts that were answered.'),
+  queueRatio(
+    'abandonRate',
+    'abandoned',
+    'LOWER',
+    'Share of qualifying offered inbound contacts abandoned after the short-abandon threshold.',
+  ),
+  queueRatio(
+    'serviceLevel',
+    'answeredWithinThreshold',
+    'HIGHER',
+    'Share of qualifying offered inbound contacts answered within T seconds (the "80/20" rule).',
+  ),
   {
     name: 'averageSpeedOfAnswer',
     kind: 'duration',

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ROLLUP_AGGREGATES } from '../analytics/contact-sums';
+import { BUCKET_MS, ROLLUP_AGGREGATES } from '../analytics/contact-sums';
 
 /**
  * Keeps what is derived from contacts exact, inside the writing transaction:
@@ -22,8 +22,6 @@ export interface ChangedContact {
 }
 
 const WRITE_LOCK_SPACE = 7100;
-/** Rollup buckets: 15 minutes, aligned on UTC (every zone's offset is a multiple of 15 minutes today). */
-export const BUCKET_MS = 15 * 60_000;
 
 export async function lockOrganizationWrites(em: EntityManager, organizationId: number): Promise<void> {
   await em.execute('select pg_advisory_xact_lock(?, ?)', [WRITE_LOCK_SPACE, organizationId]);
@@ -128,11 +126,11 @@ export async function rebuildOrganizationFacts(em: EntityManager, organizationId
          select id, answered_at is not null as answered, offered_at,
            min(offered_at) over (partition by customer_ref order by offered_at
                                  range between '1 second' following and unbounded following) as next_at
-         from contact where organization_id = ? and direction = 'INBOUND' and customer_ref is not null)
-       update contact c set first_contact_resolved =
-         case when next.answered then next.next_at is null or next.next_at > next.offered_at + ${FCR_WINDOW} end
-       from next where c.id = next.id and c.first_contact_resolved is distinct from
-         (case when next.answered then next.next_at is null or next.next_at > next.offered_at + ${FCR_WINDOW} end)`,
+         from contact where organization_id = ? and direction = 'INBOUND' and customer_ref is not null),
+       flags as (
+         select id, case when answered then next_at is null or next_at > offered_at + ${FCR_WINDOW} end as fcr from next)
+       update contact c set first_contact_resolved = flags.fcr
+       from flags where c.id = flags.id and c.first_contact_resolved is distinct from flags.fcr`,
       [organizationId],
     );
     await rebuildRollups(tx, organizationId);

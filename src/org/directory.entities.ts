@@ -5,9 +5,9 @@ import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
  * the id the ACD/CTI or chat platform uses (its `key`), created on first sight.
  */
 
-@Entity({ tableName: 'team' })
-@Unique({ properties: ['organizationId', 'key'] })
-export class Team {
+/** What teams, queues and agents share: an organization, the source system's key and a name. */
+@Entity({ abstract: true })
+abstract class DirectoryMember {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
@@ -26,45 +26,19 @@ export class Team {
     this.name = name;
   }
 }
+
+@Entity({ tableName: 'team' })
+@Unique({ properties: ['organizationId', 'key'] })
+export class Team extends DirectoryMember {}
 
 @Entity({ tableName: 'queue' })
 @Unique({ properties: ['organizationId', 'key'] })
-export class Queue {
-  @PrimaryKey({ type: 'integer', autoincrement: true })
-  id!: number;
-
-  @Property({ type: 'integer' })
-  organizationId: number;
-
-  @Property({ type: 'text' })
-  key: string;
-
-  @Property({ type: 'text' })
-  name: string;
-
-  constructor(organizationId: number, key: string, name = key) {
-    this.organizationId = organizationId;
-    this.key = key;
-    this.name = name;
-  }
-}
+export class Queue extends DirectoryMember {}
 
 @Entity({ tableName: 'agent' })
 @Unique({ properties: ['organizationId', 'key'] })
 @Index({ properties: ['organizationId', 'teamId'] })
-export class Agent {
-  @PrimaryKey({ type: 'integer', autoincrement: true })
-  id!: number;
-
-  @Property({ type: 'integer' })
-  organizationId: number;
-
-  @Property({ type: 'text' })
-  key: string;
-
-  @Property({ type: 'text' })
-  name: string;
-
+export class Agent extends DirectoryMember {
   /** The agent's current team: agents belong to one team at a time. */
   @Property({ type: 'integer', nullable: true })
   teamId: number | null = null;
@@ -72,10 +46,4 @@ export class Agent {
   /** offeredAt of the contact that last set the team: older contacts never move an agent back. */
   @Property({ type: 'timestamptz', nullable: true })
   teamAssignedAt: Date | null = null;
-
-  constructor(organizationId: number, key: string, name = key) {
-    this.organizationId = organizationId;
-    this.key = key;
-    this.name = name;
-  }
 }

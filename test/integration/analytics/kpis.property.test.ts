@@ -104,28 +104,6 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-/** One version of a contact as the generator thinks of it; `offered` may carry milliseconds. */
-interface Draft {
-  externalId: string;
-  channel: Channel;
-  direction: Direction;
-  queue: string;
-  team: string | null;
-  agent: string | null;
-  customerRef: string | null;
-  offered: number;
-  answered: boolean;
-  wait: number;
-  talk: number;
-  hold: number;
-  acw: number;
-  transfers: number;
-  /** Seconds between the end of talk + hold and endedAt (answered), and sub-second noise. */
-  endPad: number;
-  msAnswered: number;
-  msEnded: number;
-}
-
 /** A stored contact as DOMAIN.md sees it: whole seconds, wait derived, team resolved at ingestion. */
 interface Fact {
   externalId: string;
@@ -142,6 +120,14 @@ interface Fact {
   hold: number;
   acw: number;
   transfers: number;
+}
+
+/** One version of a contact as the generator thinks of it; `offered` may carry milliseconds. */
+interface Draft extends Fact {
+  /** Seconds between the end of talk + hold and endedAt (answered), and sub-second noise. */
+  endPad: number;
+  msAnswered: number;
+  msEnded: number;
 }
 
 const wholeSecond = (ms: number) => Math.floor(ms / SECOND) * SECOND;
