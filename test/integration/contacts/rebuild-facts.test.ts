@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { rebuildOrganizationFacts } from '../../../src/contacts/contact-facts.maintenance';
+import { useTestServer } from '../../support/server';
+
+const RECORD = `mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created } }`;
+
+/** 120 contacts over 3 weeks from 9 customers: repeats inside and outside 7 days, some unanswered, some outbound. */
+function contacts() {
+  return Array.from({ length: 120 }, (_, i) => {
+    const offered = Date.parse('2026-03-20T08:00:00Z') + i * 4 * 3_600_000 + (i % 7) * 61_000;
+    const answered = i % 5 !== 0;
+    const wait = (i * 13) % 70;
+    return {
+      externalId: `rb-${i}`,
+      channel: ['VOICE', 'CHAT', 'EMAIL'][i % 3],
+      direction: i % 11 === 0 ? 'OUTBOUND' : 'INBOUND',
+      queue: `q-${i % 3}`,
+      agent: answered ? `a-${i % 4}` : null,
+      team: answered ? `t-${i % 2}` : null,
+      customerRef: i % 6 === 0 ? null : `cust-${i % 9}`,
+      offeredAt: new Date(offered).toISOString(),
+      answeredAt: answered ? new Date(offered + wait * 1000).toISOString() : null,
+      endedAt: new Date(offered + wait * 1000 + (answered ? 200_000 : 0)).toISOString(),
+      talkSeconds: answered ? 200 : 0,
+    };
+  });
+}
+
+describe('rebuildOrganizationFacts', () => {
+  const server = useTestServer();
+  const snapshot = async () => {
+    const db = server.db.orm.em.fork().getConnection();
+    return {
+      fcr: await db.execute('select external_id, first_contact_resolved from contact order by external_id'),
+      rollup: await db.execute('select * from contact_rollup order by bucket, channel, direction, queue_id, team_id, agent_id'),
+      waits: await db.execute(
+        'select * from contact_wait_rollup order by bucket, channel, queue_id, team_id, agent_id, answered, wait_seconds',
+      ),
+    };
+  };
+
+  it('rebuilds exactly the FCR flags and rollups that incremental ingestion keeps', async () => {
+    expect((await server.gql(RECORD, { c: contacts() })).data.recordContacts.created).toBe(120);
+    const incremental = await snapshot();
+    expect(incremental.fcr.filter((r: any) => r.first_contact_resolved === false).length).toBeGreaterThan(0);
+    expect(incremental.fcr.filter((r: any) => r.first_contact_resolved === true).length).toBeGreaterThan(0);
+
+    const db = server.db.orm.em.fork().getConnection();
+    await db.execute('update contact set first_contact_resolved = null');
+    await db.execute('delete from contact_rollup');
+    await db.execute('delete from contact_wait_rollup');
+    await rebuildOrganizationFacts(server.db.orm.em.fork(), server.org.id);
+
+    expect(await snapshot()).toEqual(incremental);
+  });
+});
