@@ -50,7 +50,7 @@ async function main({ url, orm, organizationId: org }: BenchDatabase) {
   await withClient(url, (c) => c.query('vacuum analyze'));
   const sizes = await withClient(url, (c) =>
     c.query(`select relname, n_live_tup::int as rows, pg_size_pretty(pg_total_relation_size(relid)) as size
-             from pg_stat_user_tables where relname in ('contact', 'contact_rollup', 'contact_wait_rollup') order by relname`),
+             from pg_stat_user_tables where relname like 'contact%' order by relname`),
   );
 
   const { server, post } = await startBenchServer(orm);
@@ -96,7 +96,11 @@ async function main({ url, orm, organizationId: org }: BenchDatabase) {
   await server.close();
 }
 
-/** ~2 M contacts: 8 queues, 10 teams of 20 agents, a midday peak, 93 % answered. */
+/**
+ * ~2 M contacts: 8 queues, 10 teams of 20 agents (each team on one queue, taking 20 %
+ * overflow from the others; every fifth agent on the digital channels), a midday
+ * peak, 93 % answered.
+ */
 async function generate(c: pg.Client, org: number) {
   await c.query(`insert into queue (organization_id, key, name) select $1, 'queue-' || q, 'Queue ' || q from generate_series(1, 8) q`, [org]);
   await c.query(`insert into team (organization_id, key, name) select $1, 'team-' || t, 'Team ' || t from generate_series(1, 10) t`, [org]);
@@ -121,7 +125,9 @@ async function generate(c: pg.Client, org: number) {
        select
          (timestamptz '${YEAR}' + make_interval(days => floor((g - 1) * 365.0 / $2)::int)
            + make_interval(secs => floor(28800 + 43200 * (random() + random()) / 2)))::timestamptz(0) as offered_at,
-         (array['VOICE','VOICE','VOICE','VOICE','VOICE','VOICE','CHAT','CHAT','EMAIL','MESSAGING'])[1 + floor(random() * 10)::int] as channel,
+         -- Every fifth agent works the digital channels; the others take calls.
+         case when x0.agent_n % 5 <> 0 then 'VOICE'
+              else (array['CHAT','CHAT','CHAT','CHAT','CHAT','EMAIL','EMAIL','EMAIL','MESSAGING','MESSAGING'])[1 + floor(random() * 10)::int] end as channel,
          case when random() < 0.05 then 'OUTBOUND' else 'INBOUND' end as direction,
          random() < 0.93 as answered,
          floor(-ln(1 - random()) * 18)::int as wait,
@@ -129,9 +135,10 @@ async function generate(c: pg.Client, org: number) {
          case when random() < 0.2 then floor(random() * 90)::int else 0 end as hold,
          floor(random() * 60)::int as acw,
          floor(random() * 400000)::int as customer,
-         1 + floor(random() * 8)::int as queue_n,
-         1 + floor(random() * 200)::int as agent_n
-       where g > 0) x
+         -- 80 % from the team's own queue, the rest as overflow from any queue.
+         case when random() < 0.8 then 1 + (x0.agent_n % 10) % 8 else 1 + floor(random() * 8)::int end as queue_n,
+         x0.agent_n
+       from (select 1 + floor(random() * 200)::int as agent_n where g > 0) x0) x
      join queue q on q.organization_id = $1 and q.key = 'queue-' || x.queue_n
      join agent a on a.organization_id = $1 and a.key = 'agent-' || lpad(x.agent_n::text, 3, '0')`,
     [org, CONTACTS],

@@ -15,8 +15,27 @@ export interface Thresholds {
   shortAbandonSeconds: number;
 }
 
-/** Rollup buckets: 15 minutes, aligned on UTC (every zone's offset is a multiple of 15 minutes today). */
+/** Finest rollup buckets: 15 minutes, aligned on UTC (every zone's offset is a multiple of 15 minutes today). */
 export const BUCKET_MS = 15 * 60_000;
+
+export interface RollupGrain {
+  table: string;
+  ms: number;
+  /** The bucket length as a PostgreSQL interval, in hours or less: a '1 day' interval is added in the session's TimeZone (23 or 25 hours across DST). */
+  interval: string;
+}
+
+/**
+ * The sums rollup in three grains, coarsest first, with the same columns. Each
+ * coarser one holds the sums of the next finer one's rows, so a month by day
+ * reads about 30 rows per group instead of about 3,000. contact_rollup (15
+ * minutes) is computed from the contacts; the others from it.
+ */
+export const ROLLUP_GRAINS: readonly RollupGrain[] = [
+  { table: 'contact_rollup_day', ms: 24 * 3_600_000, interval: '24 hours' },
+  { table: 'contact_rollup_hour', ms: 3_600_000, interval: '1 hour' },
+  { table: 'contact_rollup', ms: BUCKET_MS, interval: '15 minutes' },
+];
 
 const INBOUND = `c.direction = 'INBOUND'`;
 const ANSWERED = `c.answered_at is not null`;

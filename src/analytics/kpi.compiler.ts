@@ -1,17 +1,19 @@
-import { BUCKET_MS, ROLLUP_COLUMN_OF, isPrecomputedS, isPrecomputedT, rawSum, shortColumn, withinColumn } from './contact-sums';
+import { ROLLUP_COLUMN_OF, ROLLUP_GRAINS, isPrecomputedS, isPrecomputedT, rawSum, shortColumn, withinColumn } from './contact-sums';
 import { DIMENSION_COLUMN, type KpiRequest } from './kpi.request';
 import { scopeWhere } from './scope.sql';
 import type { SumName } from './metric-catalog';
+import { planSources, unionOf, type TimeSpan } from './source-plan';
 import { Sql, raw, sql } from './sql';
 
 /**
- * Compiles a KPI request into ONE parameterized statement. Whole 15-minute buckets
- * inside the range are read from the rollups; the partial buckets at its edges
- * (a range ending "now", or cut mid-bucket) from raw contacts; each source is
- * grouped by period and dimensions, and the union is summed again, with the
- * total as an extra grouping set. Periods come from `boundaries` (computed by the
- * calendar in the request's zone) through width_bucket, so SQL and JavaScript
- * agree on every DST day.
+ * Compiles a KPI request into ONE parameterized statement. Each period of the
+ * range is read from the coarsest rollup grain that answers it exactly (see
+ * source-plan.ts): whole days, hours and quarter hours from the rollups, the
+ * partial buckets at its edges (a range ending "now", or cut mid-bucket) from raw
+ * contacts. Each source is grouped by period and dimensions, and the union is
+ * summed again, with the total as an extra grouping set. Periods come from
+ * `boundaries` (computed by the calendar in the request's zone) through
+ * width_bucket, so SQL and JavaScript agree on every DST day.
  */
 
 export interface CompileOptions {
@@ -31,18 +33,16 @@ export function compileKpiQuery(request: KpiRequest, options: CompileOptions): C
   const { from, to } = request;
   const sums = request.sums;
   const dims = request.groupBy.map((d) => DIMENSION_COLUMN[d]);
-  const boundaries = sql`${`{${options.boundaries.map((b) => b.toISOString()).join(',')}}`}::timestamptz[]`;
+  const boundaries = timestamps(options.boundaries);
 
-  const middle = options.rawOnly ? null : rollupWindow(from, to, options.boundaries);
-  const branches: Sql[] = [];
-  if (middle) {
-    branches.push(rollupBranch(request, middle, boundaries, dims));
-    if (needsWaitRollup(request)) branches.push(waitBranch(request, middle, boundaries, dims));
-    if (from < middle.from) branches.push(rawBranch(request, { from, to: middle.from }, boundaries, dims));
-    if (middle.to < to) branches.push(rawBranch(request, { from: middle.to, to }, boundaries, dims));
-  } else {
-    branches.push(rawBranch(request, { from, to }, boundaries, dims));
-  }
+  const plan = options.rawOnly
+    ? { rollups: [], raw: [{ from, to }] }
+    : planSources(from, to, options.boundaries, ROLLUP_GRAINS);
+  const branches: Sql[] = plan.rollups.map(({ grain, spans }) => rollupBranch(request, grain.table, spans, boundaries, dims));
+  // The wait rollup has the finest grain, so it answers every span any rollup does.
+  const rolledUp = unionOf(plan.rollups.flatMap((r) => r.spans));
+  if (rolledUp.length > 0 && needsWaitRollup(request)) branches.push(waitBranch(request, rolledUp, boundaries, dims));
+  if (plan.raw.length > 0) branches.push(rawBranch(request, plan.raw, boundaries, dims));
 
   const groupKeys = ['p', ...dims];
   const outerSums = sums.map((s, i) => `coalesce(sum(s${i}), 0) as s${i}`);
@@ -50,15 +50,6 @@ export function compileKpiQuery(request: KpiRequest, options: CompileOptions): C
     from (${Sql.join(branches, ' union all ')}) src
     group by grouping sets ((${raw(groupKeys.join(', '))}), ())`;
   return { sql: text, sums };
-}
-
-/** The whole 15-minute buckets inside [from, to), or null if the rollups cannot answer exactly. */
-export function rollupWindow(from: Date, to: Date, boundaries: readonly Date[]): { from: Date; to: Date } | null {
-  // Every period boundary inside the range must fall on a bucket edge, or a bucket would straddle two periods.
-  if (boundaries.some((b) => b > from && b < to && b.getTime() % BUCKET_MS !== 0)) return null;
-  const start = new Date(Math.ceil(from.getTime() / BUCKET_MS) * BUCKET_MS);
-  const end = new Date(Math.floor(to.getTime() / BUCKET_MS) * BUCKET_MS);
-  return start < end ? { from: start, to: end } : null;
 }
 
 /** Which threshold sums the sums rollup answers itself (precomputed T and S). */
@@ -78,7 +69,7 @@ function branch(
   alias: string,
   time: string,
   request: KpiRequest,
-  window: { from: Date; to: Date },
+  spans: readonly TimeSpan[],
   boundaries: Sql,
   dims: string[],
   sumExprs: Sql[],
@@ -88,15 +79,25 @@ function branch(
     ...dims.map((d) => raw(`${alias}.${d}`)),
     ...sumExprs.map((e, i) => sql`${e} as ${raw(`s${i}`)}`),
   ]);
+  const inSpans =
+    spans.length === 1
+      ? sql`${raw(time)} >= ${spans[0]!.from.toISOString()}::timestamptz and ${raw(time)} < ${spans[0]!.to.toISOString()}::timestamptz`
+      : // Several spans (periods in a zone off the grain, or both edges of the range):
+        // one range scan over their hull, each row checked against the few spans.
+        sql`exists (select 1 from unnest(${timestamps(spans.map((s) => s.from))}, ${timestamps(spans.map((s) => s.to))}) k(lo, hi)
+                    where ${raw(time)} >= k.lo and ${raw(time)} < k.hi)`;
   return sql`select ${selected}
     from ${raw(table)} ${raw(alias)}
     where ${raw(alias)}.organization_id = ${request.organizationId}
-      and ${raw(time)} >= ${window.from.toISOString()}::timestamptz and ${raw(time)} < ${window.to.toISOString()}::timestamptz
+      and ${raw(time)} >= ${spans[0]!.from.toISOString()}::timestamptz and ${raw(time)} < ${spans[spans.length - 1]!.to.toISOString()}::timestamptz
+      and ${inSpans}
       ${scopeWhere(request.filter, `${alias}.`)}
     group by ${raw(['p', ...dims.map((d) => `${alias}.${d}`)].join(', '))}`;
 }
 
-function rollupBranch(request: KpiRequest, window: { from: Date; to: Date }, boundaries: Sql, dims: string[]): Sql {
+const timestamps = (dates: readonly Date[]) => sql`${`{${dates.map((d) => d.toISOString()).join(',')}}`}::timestamptz[]`;
+
+function rollupBranch(request: KpiRequest, table: string, spans: readonly TimeSpan[], boundaries: Sql, dims: string[]): Sql {
   const { serviceLevelSeconds: T, shortAbandonSeconds: S } = request.thresholds;
   const from = precomputed(request);
   // Column names come from the whitelist of precomputed thresholds, never from input text.
@@ -116,11 +117,11 @@ function rollupBranch(request: KpiRequest, window: { from: Date; to: Date }, bou
         return raw('0');
     }
   });
-  return branch('contact_rollup', 'r', 'r.bucket', request, window, boundaries, dims, exprs);
+  return branch(table, 'r', 'r.bucket', request, spans, boundaries, dims, exprs);
 }
 
 /** The threshold sums the sums rollup could not answer, from the exact wait distribution. */
-function waitBranch(request: KpiRequest, window: { from: Date; to: Date }, boundaries: Sql, dims: string[]): Sql {
+function waitBranch(request: KpiRequest, spans: readonly TimeSpan[], boundaries: Sql, dims: string[]): Sql {
   const { serviceLevelSeconds: T, shortAbandonSeconds: S } = request.thresholds;
   const from = precomputed(request);
   const short = sql`coalesce(sum(w.contacts) filter (where not w.answered and w.wait_seconds < ${S}), 0)`;
@@ -132,10 +133,10 @@ function waitBranch(request: KpiRequest, window: { from: Date; to: Date }, bound
     if (name === 'abandoned' && !from.s) return sql`-${short}`;
     return raw('0');
   });
-  return branch('contact_wait_rollup', 'w', 'w.bucket', request, window, boundaries, dims, exprs);
+  return branch('contact_wait_rollup', 'w', 'w.bucket', request, spans, boundaries, dims, exprs);
 }
 
-function rawBranch(request: KpiRequest, window: { from: Date; to: Date }, boundaries: Sql, dims: string[]): Sql {
+function rawBranch(request: KpiRequest, spans: readonly TimeSpan[], boundaries: Sql, dims: string[]): Sql {
   const exprs = request.sums.map((name) => rawSum(name, request.thresholds));
-  return branch('contact', 'c', 'c.offered_at', request, window, boundaries, dims, exprs);
+  return branch('contact', 'c', 'c.offered_at', request, spans, boundaries, dims, exprs);
 }

@@ -1,10 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BUCKET_MS, ROLLUP_AGGREGATES } from '../analytics/contact-sums';
+import { BUCKET_MS, ROLLUP_AGGREGATES, ROLLUP_GRAINS } from '../analytics/contact-sums';
 
 /**
  * Keeps what is derived from contacts exact, inside the writing transaction:
- * system FCR flags (a later contact flips an earlier one) and the 15-minute
- * rollups. Writers of one organization are serialized by `lockOrganizationWrites`,
+ * system FCR flags (a later contact flips an earlier one) and the rollups. Writers of one organization are serialized by `lockOrganizationWrites`,
  * so recomputing a bucket from its contacts can never miss a concurrent write.
  */
 
@@ -64,7 +63,7 @@ const ROLLUP_COLUMNS = Object.keys(ROLLUP_AGGREGATES);
 const DIMENSIONS = ['channel', 'direction', 'queue_id', 'team_id', 'agent_id'];
 const WAIT_DIMENSIONS = ['channel', 'queue_id', 'team_id', 'agent_id'];
 
-/** Rebuilds both rollups for every 15-minute bucket containing one of `moments`. */
+/** Rebuilds the rollups of every 15-minute bucket containing one of `moments`, and of the hours and days around them. */
 export async function refreshRollups(em: EntityManager, organizationId: number, moments: readonly string[]): Promise<void> {
   if (moments.length === 0) return;
   const starts = [...new Set(moments.map((m) => Math.floor(Date.parse(m) / BUCKET_MS) * BUCKET_MS))].sort((a, b) => a - b);
@@ -82,16 +81,54 @@ export async function refreshRollups(em: EntityManager, organizationId: number, 
       select * from contact c
       where c.organization_id = ? and c.offered_at >= k.b and c.offered_at < k.b + interval '15 minutes' offset 0) c`;
   await insertRollups(em, source, 'k.b', [buckets, organizationId]);
+  await refreshCoarserGrains(em, organizationId, starts);
 }
 
-/** Rebuilds both rollups of a whole organization in one pass over its contacts. */
+/** Re-sums the hour and day rollup rows over the changed 15-minute buckets, each from the next finer grain. */
+async function refreshCoarserGrains(em: EntityManager, organizationId: number, changedBuckets: readonly number[]): Promise<void> {
+  for (let i = ROLLUP_GRAINS.length - 2; i >= 0; i--) {
+    const grain = ROLLUP_GRAINS[i]!;
+    const starts = [...new Set(changedBuckets.map((ms) => Math.floor(ms / grain.ms) * grain.ms))];
+    const buckets = `{${starts.map((ms) => new Date(ms).toISOString()).join(',')}}`;
+    await em.execute(
+      `delete from ${grain.table} r using unnest(?::timestamptz[]) as k(b) where r.organization_id = ? and r.bucket = k.b`,
+      [buckets, organizationId],
+    );
+    const source = `unnest(?::timestamptz[]) as k(b) cross join lateral (
+        select * from ${ROLLUP_GRAINS[i + 1]!.table} f
+        where f.organization_id = ? and f.bucket >= k.b and f.bucket < k.b + interval '${grain.interval}' offset 0) f`;
+    await sumFinerGrain(em, grain.table, source, 'k.b', [buckets, organizationId]);
+  }
+}
+
+/** Inserts the rows of a coarser grain from the rows `f` of the next finer one. */
+async function sumFinerGrain(em: EntityManager, table: string, source: string, bucket: string, params: unknown[]): Promise<void> {
+  const dims = DIMENSIONS.map((d) => `f.${d}`).join(', ');
+  await em.execute(
+    `insert into ${table} (organization_id, bucket, ${DIMENSIONS.join(', ')}, ${ROLLUP_COLUMNS.join(', ')})
+     select f.organization_id, ${bucket}, ${dims}, ${ROLLUP_COLUMNS.map((c) => `sum(f.${c})`).join(', ')}
+     from ${source}
+     group by f.organization_id, ${bucket}, ${dims}`,
+    params,
+  );
+}
+
+/** Rebuilds every rollup of a whole organization: one pass over its contacts, then each coarser grain from the finer one. */
 async function rebuildRollups(em: EntityManager, organizationId: number): Promise<void> {
-  for (const table of ['contact_rollup', 'contact_wait_rollup']) {
+  for (const table of [...ROLLUP_GRAINS.map((g) => g.table), 'contact_wait_rollup']) {
     await em.execute(`delete from ${table} where organization_id = ?`, [organizationId]);
   }
   const source = `(select * from contact where organization_id = ?) c`;
-  await insertRollups(em, source, `date_bin('15 minutes', c.offered_at, timestamptz '2000-01-01 00:00:00+00')`, [organizationId]);
+  await insertRollups(em, source, binned('c.offered_at', '15 minutes'), [organizationId]);
+  for (let i = ROLLUP_GRAINS.length - 2; i >= 0; i--) {
+    const grain = ROLLUP_GRAINS[i]!;
+    const finer = `(select * from ${ROLLUP_GRAINS[i + 1]!.table} where organization_id = ?) f`;
+    await sumFinerGrain(em, grain.table, finer, binned('f.bucket', grain.interval), [organizationId]);
+  }
 }
+
+/** The UTC-aligned bucket of `time` (date_bin, unlike date_trunc, ignores the session's TimeZone). */
+const binned = (time: string, interval: string) => `date_bin('${interval}', ${time}, timestamptz '2000-01-01 00:00:00+00')`;
 
 async function insertRollups(em: EntityManager, source: string, bucket: string, params: unknown[]): Promise<void> {
   const dims = DIMENSIONS.map((d) => `c.${d}`).join(', ');
@@ -114,7 +151,7 @@ async function insertRollups(em: EntityManager, source: string, bucket: string, 
 }
 
 /**
- * Recomputes every FCR flag and both rollups of an organization from its contacts:
+ * Recomputes every FCR flag and every rollup of an organization from its contacts:
  * for bulk loads and for operators after restoring or repairing data.
  */
 export async function rebuildOrganizationFacts(em: EntityManager, organizationId: number): Promise<void> {

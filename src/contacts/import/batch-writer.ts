@@ -37,7 +37,7 @@ export class BatchWriter {
     const result = await new ContactsService(this.em.fork()).write(this.organizationId, batch);
     // A bulk load outgrows the planner's statistics batch after batch; refresh them so
     // the FCR and rollup upkeep of the next batch keeps using its indexes.
-    await this.em.fork().execute('analyze contact, contact_rollup, contact_wait_rollup');
+    await this.em.fork().execute('analyze contact, contact_rollup, contact_rollup_hour, contact_rollup_day, contact_wait_rollup');
     this.totals.received += result.received;
     this.totals.created += result.created;
     this.totals.updated += result.updated;

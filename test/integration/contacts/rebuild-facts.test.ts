@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { ROLLUP_GRAINS } from '../../../src/analytics/contact-sums';
 import { rebuildOrganizationFacts } from '../../../src/contacts/contact-facts.maintenance';
 import { useTestServer } from '../../support/server';
 
-const RECORD = `mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created } }`;
+const RECORD = `mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created updated } }`;
 
 /** 120 contacts over 3 weeks from 9 customers: repeats inside and outside 7 days, some unanswered, some outbound. */
 function contacts() {
@@ -32,7 +33,14 @@ describe('rebuildOrganizationFacts', () => {
     const db = server.db.orm.em.fork().getConnection();
     return {
       fcr: await db.execute('select external_id, first_contact_resolved from contact order by external_id'),
-      rollup: await db.execute('select * from contact_rollup order by bucket, channel, direction, queue_id, team_id, agent_id'),
+      ...Object.fromEntries(
+        await Promise.all(
+          ROLLUP_GRAINS.map(async (g) => [
+            g.table,
+            await db.execute(`select * from ${g.table} order by bucket, channel, direction, queue_id, team_id, agent_id`),
+          ]),
+        ),
+      ),
       waits: await db.execute(
         'select * from contact_wait_rollup order by bucket, channel, queue_id, team_id, agent_id, answered, wait_seconds',
       ),
@@ -40,14 +48,28 @@ describe('rebuildOrganizationFacts', () => {
   };
 
   it('rebuilds exactly the FCR flags and rollups that incremental ingestion keeps', async () => {
-    expect((await server.gql(RECORD, { c: contacts() })).data.recordContacts.created).toBe(120);
+    const all = contacts();
+    for (let i = 0; i < all.length; i += 40) {
+      expect((await server.gql(RECORD, { c: all.slice(i, i + 40) })).data.recordContacts.created).toBe(40);
+    }
+    // Corrections move contacts to another day, agent and outcome: old and new buckets of every grain must follow.
+    const moved = all.slice(0, 30).filter((_, i) => i % 3 === 0).map((c) => ({
+      ...c,
+      agent: 'a-moved',
+      offeredAt: new Date(Date.parse(c.offeredAt) + 26 * 3_600_000).toISOString(),
+      answeredAt: null,
+      endedAt: new Date(Date.parse(c.offeredAt) + 26 * 3_600_000 + 5_000).toISOString(),
+      talkSeconds: 0,
+    }));
+    expect((await server.gql(RECORD, { c: moved })).data.recordContacts.updated).toBe(moved.length);
     const incremental = await snapshot();
     expect(incremental.fcr.filter((r: any) => r.first_contact_resolved === false).length).toBeGreaterThan(0);
     expect(incremental.fcr.filter((r: any) => r.first_contact_resolved === true).length).toBeGreaterThan(0);
+    expect(incremental.contact_rollup_day.length).toBeGreaterThan(0);
 
     const db = server.db.orm.em.fork().getConnection();
     await db.execute('update contact set first_contact_resolved = null');
-    await db.execute('delete from contact_rollup');
+    for (const g of ROLLUP_GRAINS) await db.execute(`delete from ${g.table}`);
     await db.execute('delete from contact_wait_rollup');
     await rebuildOrganizationFacts(server.db.orm.em.fork(), server.org.id);
 
