@@ -71,7 +71,16 @@ export const ROLLUP_SUMS = {
   transferred: `count(*) filter (where ${ANSWERED} and c.transfers > 0)`,
   fcr_eligible: `count(*) filter (where c.first_contact_resolved is not null)`,
   fcr_resolved: `count(*) filter (where c.first_contact_resolved)`,
+  // Survey answers, from the per-contact tallies kept with each invitation and response.
+  ...tallySums([
+    'survey_invitations', 'survey_responses', 'csat_top2', 'csat_sum', 'resolution_answered', 'resolution_yes',
+    'complaints', 'nps_answers', 'nps_promoters', 'nps_detractors',
+  ] as const),
 } as const;
+
+function tallySums<T extends string>(tallies: readonly T[]): Record<T, string> {
+  return Object.fromEntries(tallies.map((t) => [t, `coalesce(sum(c.${t}), 0)`])) as Record<T, string>;
+}
 
 export type RollupColumn = keyof typeof ROLLUP_SUMS;
 
@@ -90,6 +99,16 @@ export const ROLLUP_COLUMN_OF: Partial<Record<SumName, RollupColumn>> = {
   transferred: 'transferred',
   fcrEligible: 'fcr_eligible',
   fcrResolved: 'fcr_resolved',
+  surveyInvitations: 'survey_invitations',
+  surveyResponses: 'survey_responses',
+  csatTop2: 'csat_top2',
+  csatSum: 'csat_sum',
+  resolutionAnswered: 'resolution_answered',
+  resolutionYes: 'resolution_yes',
+  complaints: 'complaints',
+  npsAnswers: 'nps_answers',
+  npsPromoters: 'nps_promoters',
+  npsDetractors: 'nps_detractors',
 };
 
 /** Every catalog sum as an aggregate over raw contact rows `c`. */

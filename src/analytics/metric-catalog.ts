@@ -22,6 +22,16 @@ export const SUMS = {
   transferred: 'Handled contacts with at least one transfer.',
   fcrEligible: 'Answered inbound contacts with a customer reference.',
   fcrResolved: 'Of those, contacts with no other inbound contact from the same customer within the next 7 days.',
+  surveyInvitations: 'Survey invitations created for the contacts (a contact re-invited after its invitation expired unanswered counts twice).',
+  surveyResponses: 'Survey responses received for the contacts.',
+  csatTop2: 'Responses with CSAT 4 or 5.',
+  csatSum: 'Sum of the CSAT ratings (1–5) of the responses.',
+  resolutionAnswered: 'Responses that answered "was your issue resolved?".',
+  resolutionYes: 'Of those, responses answering yes.',
+  complaints: 'Responses flagged as a complaint.',
+  npsAnswers: 'Responses with an NPS rating (0–10).',
+  npsPromoters: 'NPS ratings of 9 or 10.',
+  npsDetractors: 'NPS ratings of 0 to 6.',
 } as const;
 
 export type SumName = keyof typeof SUMS;
@@ -134,6 +144,66 @@ export const METRICS: readonly MetricDefinition[] = [
     formula: 'fcrResolved / fcrEligible',
     sums: ['fcrResolved', 'fcrEligible'],
     compute: (s) => ratio(v(s, 'fcrResolved'), v(s, 'fcrEligible')),
+  },
+  count('surveyInvitations', SUMS.surveyInvitations),
+  count('surveyResponses', SUMS.surveyResponses),
+  {
+    name: 'surveyResponseRate',
+    kind: 'ratio',
+    better: 'HIGHER',
+    description: 'Share of survey invitations that were answered.',
+    formula: 'surveyResponses / surveyInvitations',
+    sums: ['surveyResponses', 'surveyInvitations'],
+    compute: (s) => ratio(v(s, 'surveyResponses'), v(s, 'surveyInvitations')),
+  },
+  {
+    name: 'csatScore',
+    kind: 'ratio',
+    better: 'HIGHER',
+    description: 'Share of survey responses rating 4 or 5 of 5 (top-2-box CSAT).',
+    formula: 'csatTop2 / surveyResponses',
+    sums: ['csatTop2', 'surveyResponses'],
+    compute: (s) => ratio(v(s, 'csatTop2'), v(s, 'surveyResponses')),
+  },
+  {
+    name: 'csatAverage',
+    kind: 'score',
+    better: 'HIGHER',
+    description: 'Average CSAT rating of the survey responses, from 1 to 5.',
+    formula: 'csatSum / surveyResponses',
+    sums: ['csatSum', 'surveyResponses'],
+    compute: (s) => ratio(v(s, 'csatSum'), v(s, 'surveyResponses')),
+  },
+  {
+    name: 'selfReportedResolutionRate',
+    kind: 'ratio',
+    better: 'HIGHER',
+    description: 'Share of survey responses answering "was your issue resolved?" with yes, of those that answered it.',
+    formula: 'resolutionYes / resolutionAnswered',
+    sums: ['resolutionYes', 'resolutionAnswered'],
+    compute: (s) => ratio(v(s, 'resolutionYes'), v(s, 'resolutionAnswered')),
+  },
+  count('complaints', SUMS.complaints, 'LOWER'),
+  {
+    name: 'complaintRate',
+    kind: 'ratio',
+    better: 'LOWER',
+    description: 'Complaints per handled contact (0.0004 = 0.04 %).',
+    formula: 'complaints / handled',
+    sums: ['complaints', 'handled'],
+    compute: (s) => ratio(v(s, 'complaints'), v(s, 'handled')),
+  },
+  {
+    name: 'netPromoterScore',
+    kind: 'score',
+    better: 'HIGHER',
+    description: 'Net Promoter Score from −100 to 100: % promoters (9–10) minus % detractors (0–6) of the NPS answers.',
+    formula: '100 × (npsPromoters − npsDetractors) / npsAnswers',
+    sums: ['npsPromoters', 'npsDetractors', 'npsAnswers'],
+    compute: (s) => {
+      const share = ratio(v(s, 'npsPromoters') - v(s, 'npsDetractors'), v(s, 'npsAnswers'));
+      return share === null ? null : 100 * share;
+    },
   },
 ];
 

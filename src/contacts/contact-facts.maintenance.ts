@@ -59,6 +59,44 @@ export async function refreshFirstContactResolution(
   return flipped.map((r) => new Date(r.offered_at).toISOString());
 }
 
+/**
+ * Recomputes the survey tallies of contacts from their invitations and responses
+ * (exact, whatever happened before) and returns the contacts' offeredAt, whose
+ * rollup buckets must follow. `contactIds` null: every contact of the organization.
+ */
+export async function refreshSurveyTallies(
+  em: EntityManager,
+  organizationId: number,
+  contactIds: readonly string[] | null,
+): Promise<string[]> {
+  const which = contactIds === null ? '' : 'and c.id = any(?::bigint[])';
+  const rows: Array<{ offered_at: string | Date }> = await em.execute(
+    `update contact c set
+       survey_invitations = coalesce(i.n, 0), survey_responses = coalesce(r.n, 0), csat_top2 = coalesce(r.top2, 0),
+       csat_sum = coalesce(r.csat_sum, 0), resolution_answered = coalesce(r.resolution_answered, 0),
+       resolution_yes = coalesce(r.resolution_yes, 0), complaints = coalesce(r.complaints, 0),
+       nps_answers = coalesce(r.nps_answers, 0), nps_promoters = coalesce(r.nps_promoters, 0),
+       nps_detractors = coalesce(r.nps_detractors, 0)
+     from contact k
+     left join lateral (select count(*) as n from survey_invitation i
+                        where i.organization_id = k.organization_id and i.contact_id = k.id) i on true
+     left join lateral (select count(*) as n, count(*) filter (where csat >= 4) as top2, sum(csat) as csat_sum,
+                          count(resolved) as resolution_answered, count(*) filter (where resolved) as resolution_yes,
+                          count(*) filter (where complaint) as complaints, count(nps) as nps_answers,
+                          count(*) filter (where nps >= 9) as nps_promoters, count(*) filter (where nps <= 6) as nps_detractors
+                        from survey_response r where r.organization_id = k.organization_id and r.contact_id = k.id) r on true
+     where c.id = k.id and c.organization_id = ? ${which}
+       and (c.survey_invitations, c.survey_responses, c.csat_top2, c.csat_sum, c.resolution_answered, c.resolution_yes,
+            c.complaints, c.nps_answers, c.nps_promoters, c.nps_detractors)
+           is distinct from (coalesce(i.n, 0), coalesce(r.n, 0), coalesce(r.top2, 0), coalesce(r.csat_sum, 0),
+            coalesce(r.resolution_answered, 0), coalesce(r.resolution_yes, 0), coalesce(r.complaints, 0),
+            coalesce(r.nps_answers, 0), coalesce(r.nps_promoters, 0), coalesce(r.nps_detractors, 0))
+     returning c.offered_at`,
+    contactIds === null ? [organizationId] : [organizationId, `{${contactIds.join(',')}}`],
+  );
+  return rows.map((r) => new Date(r.offered_at).toISOString());
+}
+
 const ROLLUP_COLUMNS = Object.keys(ROLLUP_AGGREGATES);
 const DIMENSIONS = ['channel', 'direction', 'queue_id', 'team_id', 'agent_id'];
 const WAIT_DIMENSIONS = ['channel', 'queue_id', 'team_id', 'agent_id'];
@@ -151,7 +189,7 @@ async function insertRollups(em: EntityManager, source: string, bucket: string, 
 }
 
 /**
- * Recomputes every FCR flag and every rollup of an organization from its contacts:
+ * Recomputes every FCR flag, survey tally and rollup of an organization from its contacts:
  * for bulk loads and for operators after restoring or repairing data.
  */
 export async function rebuildOrganizationFacts(em: EntityManager, organizationId: number): Promise<void> {
@@ -170,6 +208,7 @@ export async function rebuildOrganizationFacts(em: EntityManager, organizationId
        from flags where c.id = flags.id and c.first_contact_resolved is distinct from flags.fcr`,
       [organizationId],
     );
+    await refreshSurveyTallies(tx, organizationId, null);
     await rebuildRollups(tx, organizationId);
   });
 }

@@ -14,6 +14,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Where the embedded PostgreSQL keeps its cluster. */
   dataDir: string;
+  /** How long a survey invitation's token is valid. */
+  surveyInvitationTtlSeconds: number;
 }
 
 /** A configuration mistake: the message is the one line printed before exiting. */
@@ -29,6 +31,7 @@ export function readConfig(env: Env = process.env): Config {
     demoData: readBoolean('DEMO_DATA', env.DEMO_DATA),
     logLevel: readLogLevel(env.LOG_LEVEL),
     dataDir: env.CALLPULSE_DATA_DIR?.trim() || '.data',
+    surveyInvitationTtlSeconds: readSurveyInvitationTtl(env.SURVEY_INVITATION_TTL_SECONDS),
   };
 }
 
@@ -79,4 +82,16 @@ function readLogLevel(raw: string | undefined): LogLevel {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
   }
   return level as LogLevel;
+}
+
+export const DEFAULT_SURVEY_INVITATION_TTL_SECONDS = 7 * 24 * 3600;
+
+/** SURVEY_INVITATION_TTL_SECONDS: whole seconds, default 7 days. Read per invitation, checked at start. */
+export function readSurveyInvitationTtl(raw: string | undefined = process.env.SURVEY_INVITATION_TTL_SECONDS): number {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_SURVEY_INVITATION_TTL_SECONDS;
+  const seconds = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || seconds < 1 || seconds > 366 * 24 * 3600) {
+    throw new ConfigError(`SURVEY_INVITATION_TTL_SECONDS must be a whole number of seconds from 1 to 31622400, got "${raw}"`);
+  }
+  return seconds;
 }

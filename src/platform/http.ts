@@ -13,6 +13,7 @@ import { bearerSecret, findPrincipal, type Principal } from './auth';
 import type { Context } from './context';
 import type { Logger } from './logger';
 import { createDirectoryLoaders } from '../org/directory.loaders';
+import { mountSurveyWidget } from '../surveys/widget/routes';
 
 export interface HttpServer {
   url: string;
@@ -69,7 +70,9 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       res.status(503).json({ status: 'unavailable', reason: 'database does not answer' });
     }
   });
+  mountSurveyWidget(app);
   options.mount?.(app);
+  app.use('/graphql', allowCrossOrigin);
   app.use(
     '/graphql',
     express.json({ limit: MAX_BODY, type: ['application/json', 'application/graphql-response+json'] }),
@@ -145,4 +148,18 @@ function maskInternalError(formatted: GraphQLFormattedError, error: unknown, log
   if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
   logger.error({ err: original, path: formatted.path }, 'internal error');
   return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/**
+ * Any origin may call /graphql: the survey widget runs on customers' pages, and
+ * dashboards in browsers send their key in the Authorization header, never in a
+ * cookie, so a foreign page cannot borrow anyone's credentials.
+ */
+function allowCrossOrigin(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  if (req.method !== 'OPTIONS') return next();
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
+  res.setHeader('Access-Control-Allow-Headers', 'authorization, content-type, x-request-id');
+  res.setHeader('Access-Control-Max-Age', '600');
+  res.status(204).end();
 }

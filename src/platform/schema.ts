@@ -5,6 +5,7 @@ import { KpiResolver } from '../analytics/kpi.resolver';
 import { ContactsResolver } from '../contacts/contacts.resolver';
 import { ContactFieldsResolver, ContactsQueryResolver } from '../contacts/contacts-query.resolver';
 import { ApiKeysResolver } from '../org/api-keys.resolver';
+import { SurveyResponseFieldsResolver, SurveysResolver } from '../surveys/surveys.resolver';
 import { AgentResolver, DirectoryResolver } from '../org/directory.resolver';
 import { authChecker } from './auth';
 import { validateInput } from './validation';
@@ -17,6 +18,8 @@ export const RESOLVERS = [
   ContactsQueryResolver,
   ContactFieldsResolver,
   KpiResolver,
+  SurveysResolver,
+  SurveyResponseFieldsResolver,
 ] as const;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {

@@ -10,6 +10,7 @@ describe('readConfig', () => {
       demoData: undefined,
       logLevel: 'info',
       dataDir: '.data',
+      surveyInvitationTtlSeconds: 604_800,
     });
   });
 
@@ -28,6 +29,7 @@ describe('readConfig', () => {
         DEMO_DATA: 'YES',
         LOG_LEVEL: 'Debug',
         CALLPULSE_DATA_DIR: '/var/lib/callpulse',
+        SURVEY_INVITATION_TTL_SECONDS: ' 3600 ',
       }),
     ).toEqual({
       port: 8080,
@@ -36,6 +38,7 @@ describe('readConfig', () => {
       demoData: true,
       logLevel: 'debug',
       dataDir: '/var/lib/callpulse',
+      surveyInvitationTtlSeconds: 3600,
     });
   });
 
@@ -53,6 +56,12 @@ describe('readConfig', () => {
 
   it.each(['1', '65535'])('accepts PORT=%s at the edge of the range', (raw) => {
     expect(readConfig({ PORT: raw }).port).toBe(Number(raw));
+  });
+
+  it.each(['0', '-5', '1.5', 'week', '31622401'])('refuses SURVEY_INVITATION_TTL_SECONDS=%s', (raw) => {
+    expect(() => readConfig({ SURVEY_INVITATION_TTL_SECONDS: raw })).toThrow(
+      `SURVEY_INVITATION_TTL_SECONDS must be a whole number of seconds from 1 to 31622400, got "${raw}"`,
+    );
   });
 
   it('accepts the postgres:// scheme as well as postgresql://', () => {

@@ -1,0 +1,101 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { periodBoundaries } from '../analytics/calendar';
+import { validateKpiAsk, type KpiAsk } from '../analytics/kpi.service';
+import { checkTimeRange, parseContactFilter, type ContactFilter, type TimeRange } from '../analytics/query.inputs';
+import { scopeWhere } from '../analytics/scope.sql';
+import { raw, sql } from '../analytics/sql';
+import {
+  DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_RANGE_DAYS, decodeCursor, encodeCursor, type ContactCursor, type ContactRow,
+} from '../contacts/contacts.query.service';
+import { badUserInput } from '../platform/errors';
+import type { ResponseRow } from './surveys.service';
+
+/** The arguments of `Query.surveyResponses`. */
+export interface SurveyResponsesArgs {
+  range: TimeRange;
+  filter?: ContactFilter | null;
+  maxCsat?: number | null;
+  complaint?: boolean | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+const CONTACT_COLUMNS = [
+  'id', 'external_id', 'channel', 'direction', 'queue_id', 'team_id', 'agent_id', 'customer_ref', 'offered_at',
+  'answered_at', 'ended_at', 'wait_seconds', 'talk_seconds', 'hold_seconds', 'after_contact_work_seconds',
+  'transfers', 'resolved', 'disposition', 'first_contact_resolved',
+];
+
+/**
+ * Reading answers: survey responses of contacts offered in [from, to), newest
+ * contact first (offeredAt, then response id, descending), with the contact,
+ * keyset-paginated like `contacts`; and complaint counts per category and period.
+ */
+export class SurveyAnswersQuery {
+  constructor(private readonly em: EntityManager) {}
+
+  async page(organizationId: number, args: SurveyResponsesArgs): Promise<{ rows: Array<{ response: ResponseRow; contact: ContactRow; cursor: string }>; hasNextPage: boolean }> {
+    const { from, to } = checkTimeRange(args.range, { field: 'range', maxDays: MAX_RANGE_DAYS });
+    const filter = parseContactFilter(args.filter, 'filter');
+    const first = args.first ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw badUserInput(`first: must be between 1 and ${MAX_PAGE_SIZE}, got ${first}`, [
+        { field: 'first', rule: 'OUT_OF_RANGE', message: `must be between 1 and ${MAX_PAGE_SIZE}` },
+      ]);
+    }
+    const maxCsat = args.maxCsat ?? null;
+    if (maxCsat !== null && (maxCsat < 1 || maxCsat > 5)) {
+      throw badUserInput(`maxCsat: must be from 1 to 5, got ${maxCsat}`, [{ field: 'maxCsat', rule: 'OUT_OF_RANGE', message: 'must be from 1 to 5' }]);
+    }
+    let after: ContactCursor | null = null;
+    if (args.after != null && !(after = decodeCursor(args.after))) {
+      throw badUserInput('after: not a cursor returned by this query', [
+        { field: 'after', rule: 'CURSOR_FORMAT', message: 'must be a cursor returned by this query' },
+      ]);
+    }
+    const query = sql`select row_to_json(r) as response, row_to_json(c) as contact
+      from survey_response r
+      join lateral (select ${raw(CONTACT_COLUMNS.join(', '))} from contact
+                    where contact.organization_id = r.organization_id and contact.id = r.contact_id) c on true
+      where r.organization_id = ${organizationId}
+        and c.offered_at >= ${from.toISOString()}::timestamptz and c.offered_at < ${to.toISOString()}::timestamptz${scopeWhere(filter, 'c.')}${
+          maxCsat === null ? raw('') : sql` and r.csat <= ${maxCsat}`
+        }${args.complaint == null ? raw('') : sql` and r.complaint = ${args.complaint}`}${
+          after === null ? raw('') : sql` and (c.offered_at, r.id) < (${after.offeredAt.toISOString()}::timestamptz, ${after.id}::bigint)`
+        }
+      order by c.offered_at desc, r.id desc
+      limit ${first + 1}`;
+    const rows: Array<{ response: ResponseRow; contact: ContactRow }> = await this.em.execute(query.text, [...query.values]);
+    return {
+      rows: rows.slice(0, first).map(({ response, contact }) => ({
+        response,
+        contact,
+        cursor: encodeCursor(contact.offered_at, String(response.id)),
+      })),
+      hasNextPage: rows.length > first,
+    };
+  }
+
+  /** Complaints per category and period of the contacts (KpiQuery's range, zone, filter, granularity). */
+  async complaintBreakdown(ask: Omit<KpiAsk, 'fields'>): Promise<Array<{ periodStart: Date | null; periodEnd: Date | null; category: string | null; count: number }>> {
+    const request = validateKpiAsk({ ...ask, fields: [] });
+    const boundaries = request.granularity
+      ? periodBoundaries(request.from, request.to, request.granularity, request.timeZone)
+      : [request.from, request.to];
+    const query = sql`select width_bucket(c.offered_at, ${`{${boundaries.map((b) => b.toISOString()).join(',')}}`}::timestamptz[]) as p,
+        r.complaint_category as category, count(*)::int as count
+      from survey_response r
+      join contact c on c.organization_id = r.organization_id and c.id = r.contact_id
+      where r.organization_id = ${request.organizationId} and r.complaint
+        and c.offered_at >= ${request.from.toISOString()}::timestamptz and c.offered_at < ${request.to.toISOString()}::timestamptz${scopeWhere(request.filter, 'c.')}
+      group by 1, 2
+      order by 1, 2 nulls last`;
+    const rows: Array<{ p: number; category: string | null; count: number }> = await this.em.execute(query.text, [...query.values]);
+    return rows.map((r) => ({
+      periodStart: request.granularity ? boundaries[r.p - 1]! : null,
+      periodEnd: request.granularity ? boundaries[r.p]! : null,
+      category: r.category,
+      count: r.count,
+    }));
+  }
+}

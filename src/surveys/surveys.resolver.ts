@@ -1,0 +1,120 @@
+import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { KpiQuery } from '../analytics/kpi.types';
+import { ContactFilter, TimeRange, parseContactFilter } from '../analytics/query.inputs';
+import { ContactView, toContactView } from '../contacts/contact.types';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ContactRow } from '../contacts/contacts.query.service';
+import { Permission, requirePrincipal } from '../platform/auth';
+import type { Context } from '../platform/context';
+import { notFound } from '../platform/errors';
+import { SurveyAnswersQuery } from './survey-answers.query';
+import {
+  ComplaintCount, SurveyInvitationView, SurveyResponseConnection, SurveyResponseInput, SurveyResponseView,
+} from './survey.types';
+import { InvitationStatus, SurveysService, type ResponseRow } from './surveys.service';
+
+@Resolver()
+export class SurveysResolver {
+  @Authorized(Permission.INGEST)
+  @Mutation(() => SurveyInvitationView, {
+    description: "Invites a contact's customer to the survey. The contact's open (or answered) invitation is returned again, same token.",
+  })
+  async createSurveyInvitation(@Ctx() ctx: Context, @Arg('contactExternalId', () => String) contactExternalId: string) {
+    const principal = await requirePrincipal(ctx);
+    return (await new SurveysService(ctx.em).invite(principal.organizationId, [contactExternalId]))[0];
+  }
+
+  @Authorized(Permission.INGEST)
+  @Mutation(() => [SurveyInvitationView], { description: 'One invitation per external id, in the order given (at most 10,000).' })
+  async createSurveyInvitations(
+    @Ctx() ctx: Context,
+    @Arg('contactExternalIds', () => [String]) contactExternalIds: string[],
+  ) {
+    const principal = await requirePrincipal(ctx);
+    return new SurveysService(ctx.em).invite(principal.organizationId, contactExternalIds);
+  }
+
+  @Mutation(() => SurveyResponseView, {
+    description:
+      'Stores a customer\'s answers; needs the token, no API key. A second submission with the same token returns the first ' +
+      'response unchanged. Unknown or expired tokens: FORBIDDEN with extensions.reason UNKNOWN_TOKEN or EXPIRED.',
+  })
+  async submitSurveyResponse(@Ctx() ctx: Context, @Arg('input', () => SurveyResponseInput) input: SurveyResponseInput) {
+    return toResponseView(await new SurveysService(ctx.em).submit(input));
+  }
+
+  @Query(() => InvitationStatus, { description: 'Where a survey link stands, for the widget; needs no API key.' })
+  surveyInvitationStatus(@Ctx() ctx: Context, @Arg('token', () => String) token: string) {
+    return new SurveysService(ctx.em).status(token);
+  }
+
+  @Authorized(Permission.READ)
+  @Query(() => SurveyResponseConnection, {
+    description:
+      "Survey responses of the contacts offered in range, newest contact first, with the contact: e.g. every CSAT ≤ 2 of a team last week. " +
+      `Pages of \`first\` (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`,
+  })
+  async surveyResponses(
+    @Ctx() ctx: Context,
+    @Arg('range', () => TimeRange) range: TimeRange,
+    @Arg('filter', () => ContactFilter, { nullable: true }) filter?: ContactFilter | null,
+    @Arg('maxCsat', () => Int, { nullable: true, description: 'Only responses with CSAT at most this.' }) maxCsat?: number | null,
+    @Arg('complaint', () => Boolean, { nullable: true, description: 'true: complaints only; false: no complaints.' })
+    complaint?: boolean | null,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<SurveyResponseConnection> {
+    const principal = await requirePrincipal(ctx);
+    const page = await new SurveyAnswersQuery(ctx.em).page(principal.organizationId, { range, filter, maxCsat, complaint, first, after });
+    const edges = page.rows.map(({ response, contact, cursor }) => ({ node: toResponseView(response, contact), cursor }));
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  @Authorized(Permission.READ)
+  @Query(() => [ComplaintCount], {
+    description:
+      "Complaints per category per period of the contacts (the query's range, zone, filter and granularity; groupBy and thresholds are not used), " +
+      'ordered by period then category, no category last.',
+  })
+  async complaintBreakdown(@Ctx() ctx: Context, @Arg('query', () => KpiQuery) query: KpiQuery) {
+    const principal = await requirePrincipal(ctx);
+    return new SurveyAnswersQuery(ctx.em).complaintBreakdown({
+      organizationId: principal.organizationId,
+      from: query.range.from,
+      to: query.range.to,
+      timeZone: query.timeZone,
+      filter: parseContactFilter(query.filter, 'query.filter'),
+      granularity: query.granularity,
+    });
+  }
+}
+
+@Resolver(() => SurveyResponseView)
+export class SurveyResponseFieldsResolver {
+  @Authorized(Permission.READ)
+  @FieldResolver(() => ContactView, { description: 'The contact rated (needs a key that may read).' })
+  async contact(@Root() response: SurveyResponseView, @Ctx() ctx: Context): Promise<ContactView> {
+    if (response.contactView) return response.contactView;
+    const principal = await requirePrincipal(ctx);
+    const rows: ContactRow[] = await ctx.em.execute('select * from contact where organization_id = ? and id = ?', [
+      principal.organizationId,
+      response.contactId,
+    ]);
+    if (!rows[0]) throw notFound('contact not found');
+    return toContactView(rows[0]);
+  }
+}
+
+function toResponseView(row: ResponseRow, contact?: ContactRow): SurveyResponseView {
+  return {
+    id: String(row.id),
+    csat: row.csat,
+    resolved: row.resolved,
+    complaint: row.complaint,
+    complaintCategory: row.complaint_category,
+    nps: row.nps,
+    comment: row.comment,
+    submittedAt: new Date(row.submitted_at),
+    contactId: String(row.contact_id),
+    contactView: contact && toContactView(contact),
+  };
+}
