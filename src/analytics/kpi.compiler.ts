@@ -2,7 +2,7 @@ import { ROLLUP_COLUMN_OF, ROLLUP_GRAINS, isPrecomputedS, isPrecomputedT, rawSum
 import { DIMENSION_COLUMN, type KpiRequest } from './kpi.request';
 import { scopeWhere } from './scope.sql';
 import type { SumName } from './metric-catalog';
-import { planSources, unionOf, type TimeSpan } from './source-plan';
+import { planRanges, unionOf, type TimeSpan } from './source-plan';
 import { Sql, raw, sql } from './sql';
 
 /**
@@ -35,14 +35,15 @@ export function compileKpiQuery(request: KpiRequest, options: CompileOptions): C
   const dims = request.groupBy.map((d) => DIMENSION_COLUMN[d]);
   const boundaries = timestamps(options.boundaries);
 
-  const plan = options.rawOnly
-    ? { rollups: [], raw: [{ from, to }] }
-    : planSources(from, to, options.boundaries, ROLLUP_GRAINS);
+  // Only contacts offered inside the windows count (an SLA's service hours), else the whole range.
+  const ranges = request.windows ? clip(request.windows, from, to) : [{ from, to }];
+  const plan = options.rawOnly ? { rollups: [], raw: unionOf(ranges) } : planRanges(ranges, options.boundaries, ROLLUP_GRAINS);
   const branches: Sql[] = plan.rollups.map(({ grain, spans }) => rollupBranch(request, grain.table, spans, boundaries, dims));
   // The wait rollup has the finest grain, so it answers every span any rollup does.
   const rolledUp = unionOf(plan.rollups.flatMap((r) => r.spans));
   if (rolledUp.length > 0 && needsWaitRollup(request)) branches.push(waitBranch(request, rolledUp, boundaries, dims));
-  if (plan.raw.length > 0) branches.push(rawBranch(request, plan.raw, boundaries, dims));
+  // With nothing to read (no service hours in the range), one empty branch still yields the total row.
+  if (plan.raw.length > 0 || branches.length === 0) branches.push(rawBranch(request, plan.raw.length ? plan.raw : [{ from, to: from }], boundaries, dims));
 
   const groupKeys = ['p', ...dims];
   const outerSums = sums.map((s, i) => `coalesce(sum(s${i}), 0) as s${i}`);
@@ -140,3 +141,10 @@ function rawBranch(request: KpiRequest, spans: readonly TimeSpan[], boundaries: 
   const exprs = request.sums.map((name) => rawSum(name, request.thresholds));
   return branch('contact', 'c', 'c.offered_at', request, spans, boundaries, dims, exprs);
 }
+
+const clip = (windows: readonly TimeSpan[], from: Date, to: Date): TimeSpan[] =>
+  unionOf(
+    windows
+      .map((w) => ({ from: w.from > from ? w.from : from, to: w.to < to ? w.to : to }))
+      .filter((w) => w.from < w.to),
+  );

@@ -1,3 +1,4 @@
+import type { TimeSpan } from './source-plan';
 import type { Channel } from '../contacts/contact.entity';
 import type { Granularity } from './calendar';
 import type { Thresholds } from './contact-sums';
@@ -38,6 +39,8 @@ export interface KpiRequest {
   thresholds: Thresholds;
   /** Only these sums are computed: the ones the requested fields need. */
   sums: SumName[];
+  /** When set, only contacts offered inside these spans count (an SLA policy's service hours). */
+  windows?: readonly TimeSpan[];
 }
 
 /** One group's sums, as the database returns them. */

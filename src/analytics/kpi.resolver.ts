@@ -14,7 +14,9 @@ export class KpiResolver {
   @Query(() => KpiReportView, { description: 'KPIs for a range, grouped by dimensions and periods; see KpiRow for the formulas.' })
   async kpis(@Ctx() ctx: Context, @Arg('query', () => KpiQuery) query: KpiQuery, @Info() info: GraphQLResolveInfo) {
     const principal = await requirePrincipal(ctx);
-    const fields = new Set([...selectedFields(info, ['rows']), ...selectedFields(info, ['total'])]);
+    const fields = new Set(
+      [['rows'], ['total'], ['rows', 'previous'], ['total', 'previous']].flatMap((path) => [...selectedFields(info, path)]),
+    );
     const report = await new KpiService(ctx.em, ctx.loaders).report({
       organizationId: principal.organizationId,
       from: query.range.from,
@@ -25,6 +27,7 @@ export class KpiResolver {
       granularity: query.granularity,
       serviceLevelThresholdSeconds: query.serviceLevelThresholdSeconds,
       shortAbandonSeconds: query.shortAbandonSeconds,
+      compareWithPrevious: query.compareWithPrevious ?? false,
       fields,
     });
     return { rows: report.rows.map(toRowView), total: toRowView(report.total) };
@@ -39,6 +42,7 @@ function toRowView(row: KpiRowResult): KpiRowView {
     queue: row.queue && toQueueView(row.queue),
     team: row.team && toTeamView(row.team),
     agent: row.agent && toAgentView(row.agent),
+    previous: row.previous ? toRowView(row.previous) : null,
     ...row.metrics,
   };
 }

@@ -3,10 +3,11 @@ import type { Channel } from '../contacts/contact.entity';
 import type { Agent, Queue, Team } from '../org/directory.entities';
 import type { DirectoryLoaders } from '../org/directory.loaders';
 import { badUserInput } from '../platform/errors';
-import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, type Granularity } from './calendar';
+import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, previousPeriodStart, type Granularity } from './calendar';
 import { compileKpiQuery } from './kpi.compiler';
 import { Dimension, type ContactScope, type KpiRequest, type SumRow } from './kpi.request';
 import { checkTimeRange } from './query.inputs';
+import type { TimeSpan } from './source-plan';
 import { computeMetrics, sumsFor, type SumName } from './metric-catalog';
 
 export const MAX_ROWS = 10_000;
@@ -25,6 +26,10 @@ export interface KpiAsk {
   shortAbandonSeconds?: number | null;
   /** KpiRow fields the client selected; metrics outside the catalog are ignored. */
   fields: Iterable<string>;
+  /** Only contacts offered inside these spans count (an SLA policy's service hours). */
+  windows?: readonly TimeSpan[];
+  /** Fill each row's `previous`. */
+  compareWithPrevious?: boolean;
 }
 
 export interface KpiRowResult {
@@ -35,6 +40,8 @@ export interface KpiRowResult {
   team: Team | null;
   agent: Agent | null;
   metrics: Record<string, number | null>;
+  /** With compareWithPrevious: the same group in the preceding period. */
+  previous?: KpiRowResult;
 }
 
 export interface KpiReportResult {
@@ -42,13 +49,23 @@ export interface KpiReportResult {
   total: KpiRowResult;
 }
 
+export interface ReportOptions {
+  /** Read raw contacts only (the reference path). */
+  rawOnly?: boolean;
+  maxRows?: number;
+}
+
+/** A row's group and, with a granularity, the instant that identifies its period. */
+const groupKey = (row: KpiRowResult, period: Date | null) =>
+  [period?.toISOString(), row.channel, row.queue?.id, row.team?.id, row.agent?.id].join('|');
+
 export class KpiService {
   constructor(
     private readonly em: EntityManager,
     private readonly loaders: DirectoryLoaders,
   ) {}
 
-  async report(ask: KpiAsk, options: { rawOnly?: boolean; maxRows?: number } = {}): Promise<KpiReportResult> {
+  async report(ask: KpiAsk, options: ReportOptions = {}): Promise<KpiReportResult> {
     const request = validateKpiAsk(ask);
     const boundaries = request.granularity
       ? periodBoundaries(request.from, request.to, request.granularity, request.timeZone)
@@ -82,7 +99,39 @@ export class KpiService {
     });
     const total = shape(sumRows.find((r) => r.isTotal));
     total.periodStart = total.periodEnd = null;
-    return { rows: order(groups.map(shape), request.groupBy), total };
+    const report = { rows: order(groups.map(shape), request.groupBy), total };
+    if (ask.compareWithPrevious) await this.attachPrevious(ask, request, boundaries, report, options);
+    return report;
+  }
+
+  /**
+   * Previous figures: with a granularity, each row's group over the whole preceding
+   * calendar period (one extra report from the period before the first to the start
+   * of the last); the total, and every row without granularity, over the preceding
+   * range of equal length.
+   */
+  private async attachPrevious(ask: KpiAsk, request: KpiRequest, boundaries: Date[], report: KpiReportResult, options: ReportOptions) {
+    const length = request.to.getTime() - request.from.getTime();
+    const before = { ...ask, from: new Date(request.from.getTime() - length), to: request.from, compareWithPrevious: false };
+    const equalLength = await this.report({ ...before, granularity: null, groupBy: request.granularity ? [] : request.groupBy }, options);
+    report.total.previous = equalLength.total;
+
+    const byGroup = new Map<string, KpiRowResult>();
+    if (request.granularity) {
+      const granularity = request.granularity;
+      const first = previousPeriodStart(boundaries[0]!, granularity, request.timeZone);
+      const periods = await this.report({ ...before, from: first, to: boundaries[boundaries.length - 2]! }, options);
+      for (const row of periods.rows) byGroup.set(groupKey(row, row.periodEnd), row);
+      for (const row of report.rows) {
+        const start = previousPeriodStart(row.periodStart!, granularity, request.timeZone);
+        row.previous = byGroup.get(groupKey(row, row.periodStart)) ?? { ...row, periodStart: start, periodEnd: row.periodStart, metrics: computeMetrics({}, Object.keys(row.metrics)) };
+      }
+    } else {
+      for (const row of equalLength.rows) byGroup.set(groupKey(row, null), row);
+      for (const row of report.rows) {
+        row.previous = byGroup.get(groupKey(row, null)) ?? { ...row, metrics: computeMetrics({}, Object.keys(row.metrics)) };
+      }
+    }
   }
 }
 
@@ -154,6 +203,7 @@ export function validateKpiAsk(ask: KpiAsk): KpiRequest {
     granularity,
     thresholds: { serviceLevelSeconds: T, shortAbandonSeconds: S },
     sums: sumsFor(ask.fields),
+    windows: ask.windows,
   };
 }
 

@@ -34,6 +34,14 @@ export class KpiQuery {
 
   @Field(() => Int, { nullable: true, description: 'S: unanswered with wait < S are short abandons. Default 0 (none).' })
   shortAbandonSeconds?: number | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Fill KpiRow.previous: each row\'s group over the whole preceding period of the same granularity; without ' +
+      'granularity (and for total), over the preceding range of equal length. Default false.',
+  })
+  compareWithPrevious?: boolean | null;
 }
 
 /**
@@ -59,6 +67,13 @@ export class KpiRowView {
 
   @Field(() => AgentView, { nullable: true, description: 'Set when grouped by AGENT; null for unanswered contacts.' })
   agent!: AgentView | null;
+
+  @Field(() => KpiRowView, {
+    nullable: true,
+    description:
+      'With compareWithPrevious: the same group in the preceding period (zeros and nulls when it had no contacts); otherwise null.',
+  })
+  previous!: KpiRowView | null;
 
   [metric: string]: unknown;
 }

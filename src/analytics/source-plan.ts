@@ -60,6 +60,17 @@ export function planSources<G extends Grain>(from: Date, to: Date, boundaries: r
   };
 }
 
+/** Plans several disjoint ranges (e.g. the service hours inside a period) as one plan. */
+export function planRanges<G extends Grain>(ranges: readonly TimeSpan[], boundaries: readonly Date[], grains: readonly G[]): SourcePlan<G> {
+  const plans = ranges.map((r) => planSources(r.from, r.to, boundaries, grains));
+  return {
+    rollups: grains
+      .map((grain) => ({ grain, spans: unionOf(plans.flatMap((p) => p.rollups.filter((r) => r.grain === grain).flatMap((r) => r.spans))) }))
+      .filter((r) => r.spans.length > 0),
+    raw: unionOf(plans.flatMap((p) => p.raw)),
+  };
+}
+
 /** Sorts spans and joins touching ones: rows never straddle a cut, whichever span they are read through. */
 function merge(spans: ReadonlyArray<[number, number]>): TimeSpan[] {
   const sorted = [...spans].sort((a, b) => a[0] - b[0]);
@@ -75,4 +86,15 @@ function merge(spans: ReadonlyArray<[number, number]>): TimeSpan[] {
 /** The union of spans, as few sorted spans as possible. */
 export function unionOf(spans: readonly TimeSpan[]): TimeSpan[] {
   return merge(spans.map((s) => [s.from.getTime(), s.to.getTime()]));
+}
+
+/**
+ * The grains that can answer a query needing `dimensions` (the columns it groups or
+ * filters by): those keeping every one of them, and of several with the same bucket
+ * length only the first (list the smallest first). Keeps the grains' order.
+ */
+export function grainsKeeping<G extends Grain & { dimensions: readonly string[] }>(grains: readonly G[], dimensions: Iterable<string>): G[] {
+  const needed = [...dimensions];
+  const usable = grains.filter((g) => needed.every((d) => g.dimensions.includes(d)));
+  return usable.filter((g, i) => usable.findIndex((h) => h.ms === g.ms) === i);
 }

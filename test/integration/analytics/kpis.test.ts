@@ -64,4 +64,42 @@ describe('kpis', () => {
       ['2026-02-04T00:00:00.000Z', 1],
     ]);
   });
+
+  it('compares every row with the same group in the preceding period (compareWithPrevious)', async () => {
+    // Europe/Berlin months. cmp-ann: 2 in December, 1 in January; cmp-bob: 1 in January, 3 in February; cmp-cy only in February.
+    const at = (iso: string, agent: string) => contact(iso, 5, { agent, team: 'cmp', queue: 'cmp' });
+    const contacts = [
+      at('2025-12-01T08:00:00Z', 'cmp-ann'), at('2025-12-31T22:30:00Z', 'cmp-ann'), // 23:30 on 31 Dec in Berlin
+      at('2025-12-31T23:30:00Z', 'cmp-ann'), // 00:30 on 1 January in Berlin
+      at('2026-01-10T08:00:00Z', 'cmp-bob'),
+      at('2026-02-03T08:00:00Z', 'cmp-bob'), at('2026-02-04T08:00:00Z', 'cmp-bob'), at('2026-02-05T08:00:00Z', 'cmp-bob'),
+      at('2026-02-06T08:00:00Z', 'cmp-cy'),
+    ];
+    expect((await server.gql(RECORD, { c: contacts })).errors).toBeUndefined();
+    const res = await server.gql(
+      `query($q: KpiQuery!) { kpis(query: $q) {
+         rows { periodStart agent { key } offered previous { periodStart periodEnd agent { key } offered answerRate } }
+         total { offered previous { offered periodStart } } } }`,
+      {
+        q: {
+          // Cuts January: only from the 5th. Previous periods are whole ones all the same.
+          range: { from: '2026-01-05T00:00:00Z', to: '2026-02-28T23:00:00Z' },
+          timeZone: 'Europe/Berlin', granularity: 'MONTH', groupBy: ['AGENT'], filter: { queueIds: null }, compareWithPrevious: true,
+        },
+      },
+    );
+    expect(res.errors).toBeUndefined();
+    const rows = res.data.kpis.rows.filter((r: any) => r.agent?.key?.startsWith('cmp-'));
+    const DEC = '2025-11-30T23:00:00.000Z', JAN = '2025-12-31T23:00:00.000Z', FEB = '2026-01-31T23:00:00.000Z';
+    expect(rows.map((r: any) => [r.periodStart, r.agent.key, r.offered, r.previous.periodStart, r.previous.offered])).toEqual([
+      [JAN, 'cmp-bob', 1, DEC, 0],
+      [FEB, 'cmp-bob', 3, JAN, 1],
+      [FEB, 'cmp-cy', 1, JAN, 0],
+    ]);
+    expect(rows[0].previous).toMatchObject({ periodEnd: JAN, agent: { key: 'cmp-bob' }, answerRate: null });
+    // The total compares with the preceding range of equal length: [2025-11-10 01:00Z, 2026-01-05) holds ann's three.
+    expect(res.data.kpis.total.previous).toEqual({ offered: 3, periodStart: null });
+    // ann had nothing in the range (her January contact is before the 5th) but shows through no row.
+    expect(rows.some((r: any) => r.agent.key === 'cmp-ann')).toBe(false);
+  });
 });
