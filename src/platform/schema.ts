@@ -5,6 +5,7 @@ import { KpiResolver } from '../analytics/kpi.resolver';
 import { ContactsResolver } from '../contacts/contacts.resolver';
 import { ContactFieldsResolver, ContactsQueryResolver } from '../contacts/contacts-query.resolver';
 import { ApiKeysResolver } from '../org/api-keys.resolver';
+import { SlaResolver } from '../sla/sla.resolver';
 import { SurveyResponseFieldsResolver, SurveysResolver } from '../surveys/surveys.resolver';
 import { AgentResolver, DirectoryResolver } from '../org/directory.resolver';
 import { authChecker } from './auth';
@@ -20,6 +21,7 @@ export const RESOLVERS = [
   KpiResolver,
   SurveysResolver,
   SurveyResponseFieldsResolver,
+  SlaResolver,
 ] as const;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {
