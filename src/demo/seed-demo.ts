@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../platform/logger';
 import { BatchWriter } from '../contacts/import/batch-writer';
+import { seedDemoSurveysAndPolicies } from './demo-surveys-and-policies';
 import { MAX_CONTACTS_PER_BATCH, validateContacts } from '../contacts/contact.validation';
 import {
   DEMO_AGENTS,
@@ -64,6 +65,8 @@ export async function seedDemo(em: EntityManager, organizationId: number, option
   await writer.flush();
   const { received: contacts, ...totals } = writer.totals;
   await nameDirectory(em, organizationId);
+  const extras = await seedDemoSurveysAndPolicies(em, organizationId);
+  logger.debug(extras, 'demo data: surveys and SLA policies');
 
   return { contacts, ...totals, days: dates.length, from: dates[0], to: dates[dates.length - 1] };
 }

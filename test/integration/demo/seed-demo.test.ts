@@ -50,10 +50,34 @@ describe('seedDemo', () => {
     expect(unansweredWithTeam[0].n).toBe(0);
   });
 
+  it('adds surveys whose KPIs the rollups carry, and the review policies', async () => {
+    const [surveys] = await query<{ invitations: number; responses: number; complaints: number }>(
+      `select (select count(*)::int from survey_invitation where organization_id = ?) as invitations,
+              (select count(*)::int from survey_response where organization_id = ?) as responses,
+              (select count(*)::int from survey_response where organization_id = ? and complaint) as complaints`,
+      [orgId, orgId, orgId],
+    );
+    expect(surveys!.invitations).toBeGreaterThan(500);
+    expect(surveys!.responses / surveys!.invitations).toBeGreaterThan(0.3);
+    expect(surveys!.complaints).toBeGreaterThan(0);
+    const [rolled] = await query<{ responses: number }>(
+      'select sum(survey_responses)::int as responses from contact_rollup_day where organization_id = ?',
+      [orgId],
+    );
+    expect(rolled!.responses).toBe(surveys!.responses);
+    const policies = await query<{ name: string }>(
+      `select definition->>'name' as name from sla_policy_version where organization_id = ? order by id`,
+      [orgId],
+    );
+    expect(policies.map((p) => p.name)).toEqual(['Customer service: classic 80/20', 'Billing department (internal SLA)']);
+  });
+
   it('changes nothing when run again', async () => {
     const before = await storedCount();
+    const invitations = (await query<{ n: number }>('select count(*)::int as n from survey_invitation'))[0]!.n;
     const again = await seedDemo(db.orm.em.fork(), orgId, options);
     expect(again).toMatchObject({ contacts: before, created: 0, updated: 0, unchanged: before });
     expect(await storedCount()).toBe(before);
+    expect((await query<{ n: number }>('select count(*)::int as n from survey_invitation'))[0]!.n).toBe(invitations);
   });
 });
