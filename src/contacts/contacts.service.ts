@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { badUserInput, describeProblems } from '../platform/errors';
 import { MAX_CONTACTS_PER_BATCH, validateContacts, type ContactFields, type ValidContact } from './contact.validation';
 import { DirectoryWriter } from '../org/directory.writer';
+import { autoInvite } from '../surveys/auto-invite';
+import type { Channel } from './contact.entity';
 import {
   lockOrganizationWrites,
   refreshFirstContactResolution,
@@ -74,7 +76,9 @@ export class ContactsService {
          where organization_id = ? and external_id in (select jsonb_array_elements_text(?::jsonb))`,
         [organizationId, JSON.stringify(rows.map((r) => r.external_id))],
       );
-      const written: Array<{ inserted: boolean; external_id: string; offered_at: string | Date; customer_ref: string | null }> =
+      const written: Array<{
+        inserted: boolean; id: string; external_id: string; channel: Channel; answered: boolean; offered_at: string | Date; customer_ref: string | null;
+      }> =
         await em.execute(
         UPSERT_CONTACTS,
         [organizationId, JSON.stringify(rows)],
@@ -87,6 +91,7 @@ export class ContactsService {
           customerRef: r.customer_ref,
         }));
         const flipped = await refreshFirstContactResolution(em, organizationId, changed);
+        await autoInvite(em, organizationId, written.filter((r) => r.inserted));
         await refreshRollups(em, organizationId, [...changed.map((c) => c.offeredAt), ...flipped]);
       }
       const created = written.filter((r) => r.inserted).length;
@@ -116,4 +121,4 @@ const UPSERT_CONTACTS = `
   on conflict (organization_id, external_id) do update set
     ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now(), first_contact_resolved = null
   where (${COLUMNS.map((c) => `contact.${c}`).join(', ')}) is distinct from (${COLUMNS.map((c) => `excluded.${c}`).join(', ')})
-  returning (xmax = 0) as inserted, external_id, offered_at, customer_ref`;
+  returning (xmax = 0) as inserted, id, external_id, channel, answered_at is not null as answered, offered_at, customer_ref`;

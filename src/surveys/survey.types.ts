@@ -1,4 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Channel } from '../contacts/contact.entity';
 import { ContactView, PageInfo } from '../contacts/contact.types';
 import { InvitationStatus } from './surveys.service';
 import { MAX_CATEGORY, MAX_COMMENT } from './survey.validation';
@@ -64,4 +65,11 @@ export class ComplaintCount {
   @Field(() => Date, { nullable: true }) periodEnd!: Date | null;
   @Field(() => String, { nullable: true, description: 'null = the customer gave no category.' }) category!: string | null;
   @Field(() => Int) count!: number;
+}
+
+@ObjectType('SurveyAutoInvite', { description: 'Automatic invitations on ingest: new answered contacts on these channels, sampled.' })
+export class SurveyAutoInviteView {
+  @Field(() => [Channel]) channels!: Channel[];
+  @Field(() => Float, { description: 'Share of eligible new contacts invited (by a hash of the external id), 0..1; 0 = off.' })
+  samplingRate!: number;
 }

@@ -1,14 +1,16 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Channel } from '../contacts/contact.entity';
+import { readAutoInvite } from './auto-invite';
 import { KpiQuery } from '../analytics/kpi.types';
 import { ContactFilter, TimeRange, parseContactFilter } from '../analytics/query.inputs';
 import { ContactView, toContactView } from '../contacts/contact.types';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ContactRow } from '../contacts/contacts.query.service';
 import { Permission, requirePrincipal } from '../platform/auth';
 import type { Context } from '../platform/context';
-import { notFound } from '../platform/errors';
+import { badUserInput, notFound } from '../platform/errors';
 import { SurveyAnswersQuery } from './survey-answers.query';
 import {
-  ComplaintCount, SurveyInvitationView, SurveyResponseConnection, SurveyResponseInput, SurveyResponseView,
+  ComplaintCount, SurveyAutoInviteView, SurveyInvitationView, SurveyResponseConnection, SurveyResponseInput, SurveyResponseView,
 } from './survey.types';
 import { InvitationStatus, SurveysService, type ResponseRow } from './surveys.service';
 
@@ -31,6 +33,36 @@ export class SurveysResolver {
   ) {
     const principal = await requirePrincipal(ctx);
     return new SurveysService(ctx.em).invite(principal.organizationId, contactExternalIds);
+  }
+
+  @Authorized(Permission.ADMIN)
+  @Mutation(() => SurveyAutoInviteView, {
+    description: 'Invites customers automatically when contacts are recorded: new answered contacts on these channels, sampled at this rate.',
+  })
+  async configureSurveyAutoInvite(
+    @Ctx() ctx: Context,
+    @Arg('channels', () => [Channel]) channels: Channel[],
+    @Arg('samplingRate', () => Float, { description: '0..1; 0 turns it off.' }) samplingRate: number,
+  ) {
+    const principal = await requirePrincipal(ctx);
+    if (!(samplingRate >= 0 && samplingRate <= 1)) {
+      throw badUserInput(`samplingRate: must be from 0 to 1, got ${samplingRate}`, [
+        { field: 'samplingRate', rule: 'OUT_OF_RANGE', message: 'must be from 0 to 1' },
+      ]);
+    }
+    await ctx.em.execute('update organization set survey_auto_invite_channels = ?::text[], survey_auto_invite_rate = ? where id = ?', [
+      `{${[...new Set(channels)].join(',')}}`,
+      samplingRate,
+      principal.organizationId,
+    ]);
+    return readAutoInvite(ctx.em, principal.organizationId);
+  }
+
+  @Authorized(Permission.READ)
+  @Query(() => SurveyAutoInviteView, { description: 'The automatic invitation settings.' })
+  async surveyAutoInvite(@Ctx() ctx: Context) {
+    const principal = await requirePrincipal(ctx);
+    return readAutoInvite(ctx.em, principal.organizationId);
   }
 
   @Mutation(() => SurveyResponseView, {

@@ -71,8 +71,6 @@ export class SurveysService {
       ]);
     }
     if (externalIds.length === 0) return [];
-    const ttl = readSurveyInvitationTtl();
-
     return this.em.transactional(async (em) => {
       await lockOrganizationWrites(em, organizationId);
       const distinct = [...new Set(externalIds)];
@@ -92,19 +90,9 @@ export class SurveysService {
       const current = await this.currentInvitations(em, organizationId, [...idOf.values()]);
       const missing = distinct.filter((e) => !current.has(idOf.get(e)!));
       if (missing.length > 0) {
-        const fresh = missing.map((externalId) => {
-          const salt = newSalt();
-          return { contact_id: idOf.get(externalId)!, salt, token_hash: hashToken(surveyToken(secret, salt)) };
-        });
-        await em.execute(
-          `insert into survey_invitation (organization_id, contact_id, salt, token_hash, expires_at)
-           select ?, x.contact_id, x.salt, x.token_hash, now() + make_interval(secs => ?)
-           from jsonb_to_recordset(?::jsonb) as x(contact_id bigint, salt text, token_hash text)`,
-          [organizationId, ttl, JSON.stringify(fresh)],
-        );
-        const moments = await refreshSurveyTallies(em, organizationId, fresh.map((f) => f.contact_id));
-        await refreshRollups(em, organizationId, moments);
-        for (const [id, row] of await this.currentInvitations(em, organizationId, fresh.map((f) => f.contact_id))) current.set(id, row);
+        const fresh = missing.map((externalId) => idOf.get(externalId)!);
+        await refreshRollups(em, organizationId, await insertInvitations(em, organizationId, fresh, secret));
+        for (const [id, row] of await this.currentInvitations(em, organizationId, fresh)) current.set(id, row);
       }
       return externalIds.map((externalId) => toInvitation(current.get(idOf.get(externalId)!)!, secret));
     });
@@ -178,6 +166,26 @@ export class SurveysService {
       return response;
     });
   }
+}
+
+/**
+ * Creates one invitation per contact (inside the caller's transaction, under the
+ * organization's write lock) and refreshes their survey tallies. Returns the
+ * contacts' offeredAt, whose rollup buckets the caller must refresh.
+ */
+export async function insertInvitations(em: EntityManager, organizationId: number, contactIds: readonly string[], secret?: string): Promise<string[]> {
+  const key = secret ?? (await surveyTokenSecret(em));
+  const fresh = contactIds.map((id) => {
+    const salt = newSalt();
+    return { contact_id: id, salt, token_hash: hashToken(surveyToken(key, salt)) };
+  });
+  await em.execute(
+    `insert into survey_invitation (organization_id, contact_id, salt, token_hash, expires_at)
+     select ?, x.contact_id, x.salt, x.token_hash, now() + make_interval(secs => ?)
+     from jsonb_to_recordset(?::jsonb) as x(contact_id bigint, salt text, token_hash text)`,
+    [organizationId, readSurveyInvitationTtl(), JSON.stringify(fresh)],
+  );
+  return refreshSurveyTallies(em, organizationId, contactIds);
 }
 
 function toInvitation(row: InvitationRow, secret: string): Invitation {

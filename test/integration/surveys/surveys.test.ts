@@ -205,3 +205,45 @@ describe('surveys', () => {
     ]);
   });
 });
+
+describe('automatic survey invitations on ingest', () => {
+  const server = useTestServer();
+
+  it('invites a deterministic sample of new answered contacts on the configured channels, once', async () => {
+    const set = await server.gql(
+      `mutation { configureSurveyAutoInvite(channels: [CHAT, VOICE], samplingRate: 0.5) { channels samplingRate } }`,
+    );
+    expect(set.data.configureSurveyAutoInvite).toEqual({ channels: ['CHAT', 'VOICE'], samplingRate: 0.5 });
+    expect((await server.gql(`mutation { configureSurveyAutoInvite(channels: [], samplingRate: 1.5) { samplingRate } }`)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const batch = Array.from({ length: 200 }, (_, i) => ({
+      externalId: `auto-${i}`,
+      channel: ['VOICE', 'CHAT', 'EMAIL'][i % 3],
+      queue: 'care',
+      agent: i % 10 === 0 ? null : 'ann',
+      offeredAt: new Date(Date.parse('2026-05-04T08:00:00Z') + i * 60_000).toISOString(),
+      answeredAt: i % 10 === 0 ? null : new Date(Date.parse('2026-05-04T08:00:10Z') + i * 60_000).toISOString(),
+      endedAt: new Date(Date.parse('2026-05-04T08:05:00Z') + i * 60_000).toISOString(),
+    }));
+    expect((await server.gql(RECORD, { c: batch })).errors).toBeUndefined();
+    const db = server.db.orm.em.fork().getConnection();
+    const invited = await db.execute(
+      `select c.external_id, c.channel, c.answered_at is not null as answered from survey_invitation i join contact c on c.id = i.contact_id`,
+    );
+    const eligible = batch.filter((c) => c.channel !== 'EMAIL' && c.answeredAt).length;
+    expect(invited.every((r: any) => r.channel !== 'EMAIL' && r.answered)).toBe(true);
+    expect(invited.length).toBeGreaterThan(eligible * 0.3);
+    expect(invited.length).toBeLessThan(eligible * 0.7);
+    // The invitations count in the KPIs at once; re-sending the batch invites nobody again.
+    const kpis = async () =>
+      (await server.gql(`query($q: KpiQuery!) { kpis(query: $q) { total { surveyInvitations } } }`, {
+        q: { range: { from: '2026-05-04T00:00:00Z', to: '2026-05-05T00:00:00Z' } },
+      })).data.kpis.total.surveyInvitations;
+    expect(await kpis()).toBe(invited.length);
+    await server.gql(RECORD, { c: batch.map((c) => ({ ...c, talkSeconds: 5 })) });
+    expect(await kpis()).toBe(invited.length);
+    // The platform fetches the token to send through createSurveyInvitation: the same invitation.
+    const token = await server.gql(`mutation($id: String!) { createSurveyInvitation(contactExternalId: $id) { token } }`, { id: invited[0].external_id });
+    expect(token.data.createSurveyInvitation.token).toMatch(/^sv_/);
+    expect(await kpis()).toBe(invited.length);
+  });
+});
