@@ -36,6 +36,10 @@ export function mountSurveyWidget(app: Express): void {
   app.get('/widget/survey.css', (_req, res) => {
     sendAsset(res, 'text/css; charset=utf-8', styles);
   });
+  // Browsers ask for it on the hosted page; nothing to show, and no 404 in the console.
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   app.get('/survey/:token', (req, res) => {
     res.set({
       'Content-Type': 'text/html; charset=utf-8',
