@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { DateTime } from 'luxon';
-import { useTestServer, type TestOrganization } from '../../support/server';
+import { useTestServer, type GraphQLResponse, type TestOrganization } from '../../support/server';
 import { KpiService, type KpiReportResult } from '../../../src/analytics/kpi.service';
 import type { Granularity } from '../../../src/analytics/calendar';
 import type { Dimension } from '../../../src/analytics/kpi.request';
@@ -278,6 +278,230 @@ function correct(rng: Rng, sc: Scenario, boundaries: number[], d: Draft): Draft 
   return c;
 }
 
+// ---------------------------------------------------------------- surveys
+
+/** Answers as stored for an invitation: those of its first submission. */
+interface Answers {
+  csat: number;
+  resolved: boolean | null;
+  complaint: boolean;
+  complaintCategory: string | null;
+  nps: number | null;
+  comment: string | null;
+}
+
+/** One invitation the API handed out (one distinct token), as the test recorded it. */
+interface SentInvitation {
+  contact: string;
+  token: string;
+  /** Expired by the test (in SQL), answered or not. */
+  expired: boolean;
+  answers: Answers | null;
+  responseId: string | null;
+}
+
+/** Every invitation handed out, per contact externalId, oldest first: the reference's only survey input. */
+type Surveys = Map<string, SentInvitation[]>;
+
+const CATEGORIES = ['waiting', 'rude agent', 'billing error', 'not fixed'];
+
+function randomAnswers(rng: Rng): Answers {
+  const complaint = rng.chance(0.3);
+  return {
+    csat: rng.int(1, 5),
+    resolved: rng.pick([true, false, null]),
+    complaint,
+    complaintCategory: complaint && rng.chance(0.6) ? rng.pick(CATEGORIES) : null,
+    nps: rng.chance(0.3) ? null : rng.int(0, 10),
+    comment: rng.chance(0.3) ? `comment ${rng.int(1, 999)}` : null,
+  };
+}
+
+/** What the widget would send: defaults (null, false) sometimes given, sometimes left out; text sometimes padded. */
+function submitInput(rng: Rng, token: string, a: Answers): Record<string, unknown> {
+  const input: Record<string, unknown> = { token, csat: a.csat };
+  if (a.resolved !== null || rng.chance(0.5)) input.resolved = a.resolved;
+  if (a.complaint || rng.chance(0.5)) input.complaint = a.complaint;
+  if (a.complaintCategory !== null) input.complaintCategory = rng.chance(0.3) ? `  ${a.complaintCategory} ` : a.complaintCategory;
+  else if (a.complaint && rng.chance(0.3)) input.complaintCategory = '   '; // blank: stored as none
+  if (a.nps !== null || rng.chance(0.5)) input.nps = a.nps;
+  if (a.comment !== null) input.comment = a.comment;
+  return input;
+}
+
+/** The invitation a new request for `contact` must hand out again: its latest, if still open or answered. */
+function currentInvitation(surveys: Surveys, contact: string): SentInvitation | undefined {
+  const list = surveys.get(contact);
+  const last = list?.[list.length - 1];
+  return last && (last.answers !== null || !last.expired) ? last : undefined;
+}
+
+const INVITE = `mutation($ids: [String!]!) { createSurveyInvitations(contactExternalIds: $ids) { token contactExternalId respondedAt } }`;
+const SUBMIT = `mutation($i: SurveyResponseInput!) { submitSurveyResponse(input: $i) { id csat resolved complaint complaintCategory nps comment } }`;
+
+interface SurveyApi {
+  /** As an ADMIN key. */
+  gql(query: string, variables: Record<string, unknown>): Promise<GraphQLResponse>;
+  /** Without a key, as the survey widget. */
+  anonymous(query: string, variables: Record<string, unknown>): Promise<GraphQLResponse>;
+  sql(text: string, params: unknown[]): Promise<unknown>;
+  organizationId: number;
+}
+
+/** Drives the survey API and records, in `surveys`, what must count: checks the API's contract on the way. */
+class SurveyDriver {
+  readonly surveys: Surveys = new Map();
+  private readonly tokens = new Set<string>();
+  constructor(
+    private readonly api: SurveyApi,
+    private readonly rng: Rng,
+  ) {}
+
+  /** Invites `ids` (duplicates allowed): the current invitation again, or a new one with a token never seen. */
+  async invite(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const expected = ids.map((id) => currentInvitation(this.surveys, id));
+    const res = await this.api.gql(INVITE, { ids });
+    expect(res.errors).toBeUndefined();
+    const got: Array<{ token: string; contactExternalId: string; respondedAt: string | null }> = res.data.createSurveyInvitations;
+    expect(got.map((g) => g.contactExternalId)).toEqual(ids);
+    const created = new Map<string, SentInvitation>();
+    got.forEach((g, i) => {
+      const id = ids[i]!;
+      const current = expected[i] ?? created.get(id);
+      if (current) {
+        expect(g.token, `invitation of ${id} handed out again`).toBe(current.token);
+        expect(g.respondedAt !== null).toBe(current.answers !== null);
+        return;
+      }
+      expect(this.tokens.has(g.token), `a new invitation for ${id} has a new token`).toBe(false);
+      expect(g.respondedAt).toBeNull();
+      const inv: SentInvitation = { contact: id, token: g.token, expired: false, answers: null, responseId: null };
+      this.tokens.add(g.token);
+      created.set(id, inv);
+      this.surveys.set(id, [...(this.surveys.get(id) ?? []), inv]);
+    });
+  }
+
+  /** Expires every invitation of `ids` (answered ones too), as time would. */
+  async expire(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const { organizationId } = this.api;
+    await this.api.sql(
+      `update survey_invitation set expires_at = now() - interval '1 second'
+       where organization_id = ? and contact_id in (
+         select id from contact where organization_id = ? and external_id in (select jsonb_array_elements_text(?::jsonb)))`,
+      [organizationId, organizationId, JSON.stringify(ids)],
+    );
+    for (const id of ids) for (const inv of this.surveys.get(id) ?? []) inv.expired = true;
+  }
+
+  private all(): SentInvitation[] {
+    return [...this.surveys.values()].flat();
+  }
+
+  /** Submits once for each open invitation with probability `p`; re-submits some answered ones and expired ones. */
+  async answerSome(p: number): Promise<void> {
+    const rng = this.rng;
+    // Inputs are drawn in order, then sent a few at a time: the seed decides everything but the timing.
+    const first = this.all()
+      .filter((i) => i.answers === null && !i.expired && rng.chance(p))
+      .map((inv) => {
+        const answers = randomAnswers(rng);
+        return { inv, answers, input: submitInput(rng, inv.token, answers) };
+      });
+    await inParallel(first, async ({ inv, answers, input }) => {
+      const res = await this.api.anonymous(SUBMIT, { i: input });
+      expect(res.errors).toBeUndefined();
+      const r = res.data.submitSurveyResponse;
+      expect({ ...r, id: undefined }).toEqual({ ...answers, id: undefined });
+      inv.answers = answers;
+      inv.responseId = r.id;
+    });
+    // A second submission (a double click, another answer) returns the first response and counts nothing.
+    const again = this.all()
+      .filter((i) => i.answers !== null && rng.chance(0.12))
+      .map((inv) => ({ inv, input: submitInput(rng, inv.token, randomAnswers(rng)) }));
+    await inParallel(again, async ({ inv, input }) => {
+      const res = await this.api.anonymous(SUBMIT, { i: input });
+      expect(res.errors).toBeUndefined();
+      expect(res.data.submitSurveyResponse).toEqual({ id: inv.responseId, ...inv.answers });
+    });
+    // An expired, unanswered invitation is refused.
+    const late = this.all()
+      .filter((i) => i.answers === null && i.expired && rng.chance(0.25))
+      .map((inv) => submitInput(rng, inv.token, randomAnswers(rng)));
+    await inParallel(late, async (input) => {
+      const res = await this.api.anonymous(SUBMIT, { i: input });
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'EXPIRED' });
+    });
+  }
+
+  /**
+   * One round over `contacts`: invitations for some (a few listed twice in one call, some
+   * already invited), answers, expiries (mostly of open invitations, some answered ones),
+   * re-invitations (a second invitation after an unanswered one expired, the same one
+   * otherwise), answers.
+   */
+  async round(contacts: readonly string[]): Promise<void> {
+    const rng = this.rng;
+    const fresh = contacts.filter((id) => !this.surveys.has(id));
+    const again = contacts.filter((id) => this.surveys.has(id));
+    const ids = rng.shuffle([...fresh.filter(() => rng.chance(0.35)), ...again.filter(() => rng.chance(0.15))]);
+    for (const id of ids.slice(0, 6)) ids.splice(rng.int(0, ids.length), 0, id);
+    await this.invite(ids);
+    await this.answerSome(0.55);
+    const invited = [...this.surveys.keys()];
+    const expired = invited.filter((id) => rng.chance(currentInvitation(this.surveys, id)?.answers === null ? 0.45 : 0.1));
+    await this.expire(expired);
+    await this.invite(rng.shuffle([...expired.filter(() => rng.chance(0.7)), ...invited.filter(() => rng.chance(0.08))]));
+    await this.answerSome(0.5);
+  }
+}
+
+/** Runs `task` over `items`, four at a time. */
+async function inParallel<T>(items: readonly T[], task: (item: T) => Promise<void>, width = 4): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+}
+
+/** A correction of a surveyed contact: another day, agent or team, channel, queue or answered state. */
+function moveSurveyed(rng: Rng, sc: Scenario, d: Draft): Draft {
+  const c: Draft = { ...d };
+  for (const kind of rng.shuffle(['day', 'staff', 'channel', 'queue', 'answer']).slice(0, rng.int(1, 3))) {
+    switch (kind) {
+      case 'day': {
+        const shifted = d.offered + rng.pick([-3, -2, -1, 1, 2, 3]) * DAY + rng.int(-90, 90) * MINUTE;
+        c.offered = shifted < sc.start || shifted >= sc.end ? d.offered - (shifted - d.offered) : shifted;
+        c.offered = Math.min(Math.max(c.offered, sc.start), sc.end - SECOND);
+        break;
+      }
+      case 'staff':
+        for (let i = 0; i < 5 && c.agent === d.agent && c.team === d.team; i++) assignStaff(rng, c);
+        break;
+      case 'channel':
+        c.channel = rng.pick(CHANNELS.filter((x) => x !== c.channel));
+        break;
+      case 'queue':
+        c.queue = rng.pick(QUEUES.filter((q) => q !== c.queue));
+        assignStaff(rng, c);
+        break;
+      case 'answer':
+        c.answered = !c.answered;
+        c.talk = c.answered ? rng.int(0, 600) : 0;
+        c.hold = c.answered && rng.chance(0.5) ? rng.int(1, 120) : 0;
+        c.acw = c.answered ? rng.int(0, 90) : 0;
+        c.transfers = c.answered && rng.chance(0.2) ? 1 : 0;
+        assignStaff(rng, c);
+        break;
+    }
+  }
+  return c;
+}
+
 // ---------------------------------------------------------------- the reference
 
 interface Query {
@@ -300,10 +524,14 @@ interface Row {
   [metric: string]: number | string | null;
 }
 
-const COUNT_FIELDS = ['offered', 'answered', 'abandoned', 'shortAbandoned', 'handled', 'answeredWithinThreshold'];
+const COUNT_FIELDS = [
+  'offered', 'answered', 'abandoned', 'shortAbandoned', 'handled', 'answeredWithinThreshold',
+  'surveyInvitations', 'surveyResponses', 'complaints',
+];
 const RATIO_FIELDS = [
   'answerRate', 'abandonRate', 'serviceLevel', 'averageSpeedOfAnswer', 'averageHandleTime', 'averageTalkTime',
   'averageHoldTime', 'averageAfterContactWork', 'transferRate', 'firstContactResolutionRate',
+  'surveyResponseRate', 'csatScore', 'csatAverage', 'selfReportedResolutionRate', 'complaintRate', 'netPromoterScore',
 ];
 const METRIC_FIELDS = [...COUNT_FIELDS, ...RATIO_FIELDS];
 
@@ -350,13 +578,44 @@ interface Sums {
   offered: number; answered: number; abandoned: number; shortAbandoned: number; answeredWithinThreshold: number;
   answeredWait: number; handled: number; talk: number; hold: number; acw: number; transferred: number;
   fcrEligible: number; fcrResolved: number;
+  invitations: number; responses: number; csatTop2: number; csatSum: number; resolutionAnswered: number;
+  resolutionYes: number; complaints: number; npsAnswers: number; npsPromoters: number; npsDetractors: number;
 }
 const emptySums = (): Sums => ({
   offered: 0, answered: 0, abandoned: 0, shortAbandoned: 0, answeredWithinThreshold: 0, answeredWait: 0, handled: 0,
   talk: 0, hold: 0, acw: 0, transferred: 0, fcrEligible: 0, fcrResolved: 0,
+  invitations: 0, responses: 0, csatTop2: 0, csatSum: 0, resolutionAnswered: 0, resolutionYes: 0, complaints: 0,
+  npsAnswers: 0, npsPromoters: 0, npsDetractors: 0,
 });
 
-function add(s: Sums, f: Fact, T: number, S: number, fcr: Map<string, boolean>): void {
+/**
+ * Survey figures belong to the contact (its final period and dimensions), whenever
+ * the invitation or response was made: every invitation the API handed out counts,
+ * and the first answers submitted for it, if any.
+ */
+function addSurveys(s: Sums, invitations: readonly SentInvitation[]): void {
+  for (const inv of invitations) {
+    s.invitations++;
+    const a = inv.answers;
+    if (!a) continue;
+    s.responses++;
+    s.csatSum += a.csat;
+    if (a.csat >= 4) s.csatTop2++;
+    if (a.resolved !== null) {
+      s.resolutionAnswered++;
+      if (a.resolved) s.resolutionYes++;
+    }
+    if (a.complaint) s.complaints++;
+    if (a.nps !== null) {
+      s.npsAnswers++;
+      if (a.nps >= 9) s.npsPromoters++;
+      if (a.nps <= 6) s.npsDetractors++;
+    }
+  }
+}
+
+function add(s: Sums, f: Fact, T: number, S: number, fcr: Map<string, boolean>, surveys: Surveys): void {
+  addSurveys(s, surveys.get(f.externalId) ?? []);
   if (f.direction === 'INBOUND') {
     s.offered++;
     if (f.answered) {
@@ -400,10 +659,25 @@ function metrics(s: Sums): Record<string, number | null> {
     averageAfterContactWork: ratio(s.acw, s.handled),
     transferRate: ratio(s.transferred, s.handled),
     firstContactResolutionRate: ratio(s.fcrResolved, s.fcrEligible),
+    surveyInvitations: s.invitations,
+    surveyResponses: s.responses,
+    surveyResponseRate: ratio(s.responses, s.invitations),
+    csatScore: ratio(s.csatTop2, s.responses),
+    csatAverage: ratio(s.csatSum, s.responses),
+    selfReportedResolutionRate: ratio(s.resolutionYes, s.resolutionAnswered),
+    complaints: s.complaints,
+    complaintRate: ratio(s.complaints, s.handled),
+    netPromoterScore: s.npsAnswers === 0 ? null : (100 * (s.npsPromoters - s.npsDetractors)) / s.npsAnswers,
   };
 }
 
-function reference(facts: readonly Fact[], fcr: Map<string, boolean>, q: Query, dir: Directory): { rows: Row[]; total: Row } {
+function reference(
+  facts: readonly Fact[],
+  fcr: Map<string, boolean>,
+  surveys: Surveys,
+  q: Query,
+  dir: Directory,
+): { rows: Row[]; total: Row } {
   const from = Date.parse(q.range.from);
   const to = Date.parse(q.range.to);
   const zone = q.timeZone ?? 'UTC';
@@ -427,12 +701,12 @@ function reference(facts: readonly Fact[], fcr: Map<string, boolean>, q: Query, 
   const groups = new Map<string, { period: [number, number] | null; keys: Array<string | null>; sums: Sums }>();
   const total = emptySums();
   for (const c of selected) {
-    add(total, c, T, S, fcr);
+    add(total, c, T, S, fcr, surveys);
     const period = q.granularity ? periodOf(c.offered, q.granularity, zone) : null;
     const keys = groupBy.map((d) => dimOf(c, d));
     const id = JSON.stringify([period?.[0] ?? null, keys]);
     if (!groups.has(id)) groups.set(id, { period, keys, sums: emptySums() });
-    add(groups.get(id)!.sums, c, T, S, fcr);
+    add(groups.get(id)!.sums, c, T, S, fcr, surveys);
   }
   const compareKeys = (a: Array<string | null>, b: Array<string | null>) => {
     for (let i = 0; i < a.length; i++) {
@@ -574,6 +848,8 @@ function fixedQueries(sc: Scenario): Query[] {
   return [
     { range: { from: iso(sc.start - DAY), to: iso(sc.end + DAY) }, timeZone: sc.zone, granularity: 'DAY' },
     { range: { from: iso(sc.start - DAY), to: iso(sc.end + DAY) }, timeZone: sc.zone, granularity: 'MONTH', groupBy: ['TEAM'] },
+    // Survey figures per contact day, agent and channel: where the corrections moved them.
+    { range: { from: iso(sc.start - DAY), to: iso(sc.end + DAY) }, timeZone: sc.zone, granularity: 'DAY', groupBy: ['AGENT', 'CHANNEL'] },
     {
       range: { from: iso(sc.start + 3 * DAY + 7 * MINUTE + 13 * SECOND), to: iso(sc.dst + 2 * DAY + 11 * MINUTE + 59 * SECOND) },
       timeZone: sc.zone,
@@ -695,6 +971,25 @@ describe('kpis, property: random contacts and corrections against an independent
       const shuffled = rng.shuffle(base);
       for (let i = 0; i < 4; i++) await ingest(shuffled.slice((i * shuffled.length) / 4, ((i + 1) * shuffled.length) / 4));
 
+      // ---- surveys: invitations, responses, expiries and re-invitations (their own random stream,
+      // so the contacts and queries stay those of the seed)
+      const surveyRng = prng(SEED + index * 7919 + 1);
+      const connection = () => server.db.orm.em.fork().getConnection();
+      const driver = new SurveyDriver(
+        {
+          gql: (query, variables) => gql(query, variables),
+          anonymous: (query, variables) => server.gql(query, variables, null),
+          sql: (text, params) => connection().execute(text, params),
+          organizationId: org.id,
+        },
+        surveyRng,
+      );
+      await driver.round([...sent.keys()]);
+      // Where the answered contacts stood when their responses came in.
+      const whenAnswered = new Map(
+        [...driver.surveys].filter(([, list]) => list.some((i) => i.answers !== null)).map(([id]) => [id, facts.get(id)!]),
+      );
+
       // ---- corrections: three rounds, some contacts corrected twice, some re-sent unchanged, some new ones
       for (let round = 0; round < 3; round++) {
         const ids = rng.shuffle([...sent.keys()]).slice(0, rng.int(50, 80));
@@ -703,8 +998,20 @@ describe('kpis, property: random contacts and corrections against an independent
         await ingest(rng.shuffle(batch));
       }
 
+      // ---- more surveys (new contacts too), then corrections of surveyed contacts: their figures follow them
+      await driver.round([...sent.keys()]);
+      const surveyed = [...driver.surveys.keys()];
+      const answered = (id: string) => driver.surveys.get(id)!.some((i) => i.answers !== null);
+      const moved = surveyed.filter((id) => surveyRng.chance(answered(id) ? 0.45 : 0.15));
+      const corrections = surveyRng.shuffle(moved.map((id) => moveSurveyed(surveyRng, sc, sent.get(id)!)));
+      // Answers racing the corrections (both take the organization's write lock), then answers after them:
+      // either way they land on the contact's new place.
+      await Promise.all([ingest(corrections), driver.answerSome(0.3)]);
+      await driver.answerSome(0.5);
+
       const all = [...facts.values()];
       const fcr = firstContactResolution(all);
+      const surveys = driver.surveys;
       // The data exercises what it should.
       const resolved = [...fcr.values()].filter(Boolean).length;
       expect(resolved).toBeGreaterThan(10);
@@ -713,6 +1020,24 @@ describe('kpis, property: random contacts and corrections against an independent
       expect(all.filter((f) => !f.answered && f.direction === 'INBOUND' && f.wait <= 6).length).toBeGreaterThan(10);
       expect(new Set(all.map((f) => f.channel)).size).toBe(4);
       expect(all.some((f) => f.direction === 'OUTBOUND' && f.answered)).toBe(true);
+      const invitations = [...surveys.values()].flat();
+      const responses = invitations.flatMap((i) => (i.answers ? [i.answers] : []));
+      expect(surveys.size).toBeGreaterThan(100);
+      expect([...surveys.values()].filter((l) => l.length >= 2).length).toBeGreaterThan(10); // expired and re-invited
+      expect(invitations.filter((i) => i.expired && i.answers !== null).length).toBeGreaterThan(5);
+      expect(responses.length).toBeGreaterThan(80);
+      expect(responses.filter((a) => a.nps === null).length).toBeGreaterThan(10);
+      expect(responses.filter((a) => a.resolved === null).length).toBeGreaterThan(10);
+      expect(responses.filter((a) => a.complaint && a.complaintCategory === null).length).toBeGreaterThan(3);
+      expect(responses.filter((a) => a.complaint && a.complaintCategory !== null).length).toBeGreaterThan(3);
+      expect(surveyed.filter((id) => !facts.get(id)!.answered && answered(id)).length).toBeGreaterThan(5);
+      // Answered contacts that moved to another day (in the scenario's zone), agent, team or channel after their responses.
+      const day = (ms: number) => DateTime.fromMillis(ms, { zone: sc.zone }).toISODate();
+      const relocated = [...whenAnswered].filter(([id, was]) => {
+        const now = facts.get(id)!;
+        return (day(now.offered) !== day(was.offered) || now.agent !== was.agent || now.team !== was.team || now.channel !== was.channel);
+      });
+      expect(relocated.length).toBeGreaterThan(30);
 
       // ---- the directory's ids, from the API
       const directory = await gql(`{ queues { id key } teams { id key } agents { id key team { key } } }`);
@@ -738,7 +1063,7 @@ describe('kpis, property: random contacts and corrections against an independent
           continue;
         }
         const actual = { rows: res.data.kpis.rows.map(fromApi), total: fromApi(res.data.kpis.total) };
-        const expected = reference(all, fcr, q, dir);
+        const expected = reference(all, fcr, surveys, q, dir);
         if (expected.rows.length) nonEmpty++;
         failures.push(...reportDiff(label, q, actual, expected));
 
@@ -772,7 +1097,10 @@ describe('kpis, property: random contacts and corrections against an independent
       expect(queries.length).toBeGreaterThanOrEqual(35);
       expect(nonEmpty).toBeGreaterThan(queries.length / 2);
       expect(failures).toEqual([]);
-      console.log(`${sc.slug}: ${all.length} contacts, ${queries.length} queries, seed ${SEED}, ${Date.now() - started} ms`);
+      console.log(
+        `${sc.slug}: ${all.length} contacts, ${invitations.length} survey invitations, ${responses.length} responses, ` +
+          `${queries.length} queries, seed ${SEED}, ${Date.now() - started} ms`,
+      );
     });
   }
 });
