@@ -1,8 +1,8 @@
 import { ROLLUP_COLUMN_OF, ROLLUP_GRAINS, isPrecomputedS, isPrecomputedT, rawSum, shortColumn, withinColumn } from './contact-sums';
 import { DIMENSION_COLUMN, type KpiRequest } from './kpi.request';
-import { scopeWhere } from './scope.sql';
+import { scopeColumns, scopeWhere } from './scope.sql';
 import type { SumName } from './metric-catalog';
-import { planRanges, unionOf, type TimeSpan } from './source-plan';
+import { grainsKeeping, planRanges, unionOf, type TimeSpan } from './source-plan';
 import { Sql, raw, sql } from './sql';
 
 /**
@@ -37,7 +37,9 @@ export function compileKpiQuery(request: KpiRequest, options: CompileOptions): C
 
   // Only contacts offered inside the windows count (an SLA's service hours), else the whole range.
   const ranges = request.windows ? clip(request.windows, from, to) : [{ from, to }];
-  const plan = options.rawOnly ? { rollups: [], raw: unionOf(ranges) } : planRanges(ranges, options.boundaries, ROLLUP_GRAINS);
+  // Only grains keeping every dimension the query groups or filters by (e.g. days without agents when no agent is asked for).
+  const grains = grainsKeeping(ROLLUP_GRAINS, [...dims, ...scopeColumns(request.filter)]);
+  const plan = options.rawOnly ? { rollups: [], raw: unionOf(ranges) } : planRanges(ranges, options.boundaries, grains);
   const branches: Sql[] = plan.rollups.map(({ grain, spans }) => rollupBranch(request, grain.table, spans, boundaries, dims));
   // The wait rollup has the finest grain, so it answers every span any rollup does.
   const rolledUp = unionOf(plan.rollups.flatMap((r) => r.spans));

@@ -21,3 +21,13 @@ export function scopeWhere(scope: ContactScope, prefix = ''): Sql {
     '',
   );
 }
+
+/** The columns a contact filter constrains (an empty list constrains its column too). */
+export function scopeColumns(scope: ContactScope): Array<'channel' | 'queue_id' | 'team_id' | 'agent_id'> {
+  return [
+    scope.channels !== undefined && ('channel' as const),
+    scope.queueIds !== undefined && ('queue_id' as const),
+    scope.teamIds !== undefined && ('team_id' as const),
+    scope.agentIds !== undefined && ('agent_id' as const),
+  ].filter((c) => c !== false);
+}

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BUCKET_MS, ROLLUP_AGGREGATES, ROLLUP_GRAINS } from '../analytics/contact-sums';
+import { BUCKET_MS, ROLLUP_AGGREGATES, ROLLUP_DIMENSIONS, ROLLUP_GRAINS, type RollupGrain } from '../analytics/contact-sums';
 
 /**
  * Keeps what is derived from contacts exact, inside the writing transaction:
@@ -98,10 +98,9 @@ export async function refreshSurveyTallies(
 }
 
 const ROLLUP_COLUMNS = Object.keys(ROLLUP_AGGREGATES);
-const DIMENSIONS = ['channel', 'direction', 'queue_id', 'team_id', 'agent_id'];
 const WAIT_DIMENSIONS = ['channel', 'queue_id', 'team_id', 'agent_id'];
 
-/** Rebuilds the rollups of every 15-minute bucket containing one of `moments`, and of the hours and days around them. */
+/** Rebuilds the rollups of every 15-minute bucket containing one of `moments`, and of the coarser buckets around them. */
 export async function refreshRollups(em: EntityManager, organizationId: number, moments: readonly string[]): Promise<void> {
   if (moments.length === 0) return;
   const starts = [...new Set(moments.map((m) => Math.floor(Date.parse(m) / BUCKET_MS) * BUCKET_MS))].sort((a, b) => a - b);
@@ -122,10 +121,9 @@ export async function refreshRollups(em: EntityManager, organizationId: number, 
   await refreshCoarserGrains(em, organizationId, starts);
 }
 
-/** Re-sums the hour and day rollup rows over the changed 15-minute buckets, each from the next finer grain. */
+/** Re-sums the coarser grains' rows over the changed 15-minute buckets, each from its finer grain (summed first). */
 async function refreshCoarserGrains(em: EntityManager, organizationId: number, changedBuckets: readonly number[]): Promise<void> {
-  for (let i = ROLLUP_GRAINS.length - 2; i >= 0; i--) {
-    const grain = ROLLUP_GRAINS[i]!;
+  for (const grain of summedGrains()) {
     const starts = [...new Set(changedBuckets.map((ms) => Math.floor(ms / grain.ms) * grain.ms))];
     const buckets = `{${starts.map((ms) => new Date(ms).toISOString()).join(',')}}`;
     await em.execute(
@@ -133,17 +131,22 @@ async function refreshCoarserGrains(em: EntityManager, organizationId: number, c
       [buckets, organizationId],
     );
     const source = `unnest(?::timestamptz[]) as k(b) cross join lateral (
-        select * from ${ROLLUP_GRAINS[i + 1]!.table} f
+        select * from ${grain.finer.table} f
         where f.organization_id = ? and f.bucket >= k.b and f.bucket < k.b + interval '${grain.interval}' offset 0) f`;
-    await sumFinerGrain(em, grain.table, source, 'k.b', [buckets, organizationId]);
+    await sumFinerGrain(em, grain, source, 'k.b', [buckets, organizationId]);
   }
 }
 
-/** Inserts the rows of a coarser grain from the rows `f` of the next finer one. */
-async function sumFinerGrain(em: EntityManager, table: string, source: string, bucket: string, params: unknown[]): Promise<void> {
-  const dims = DIMENSIONS.map((d) => `f.${d}`).join(', ');
+/** The grains summed from a finer one, each after the grain it sums (ROLLUP_GRAINS lists a grain before its finer one). */
+function summedGrains(): Array<RollupGrain & { finer: RollupGrain }> {
+  return ROLLUP_GRAINS.filter((g): g is RollupGrain & { finer: RollupGrain } => g.finer !== undefined).reverse();
+}
+
+/** Inserts the rows of a coarser grain from the rows `f` of its finer one, keeping the grain's dimensions. */
+async function sumFinerGrain(em: EntityManager, grain: RollupGrain, source: string, bucket: string, params: unknown[]): Promise<void> {
+  const dims = grain.dimensions.map((d) => `f.${d}`).join(', ');
   await em.execute(
-    `insert into ${table} (organization_id, bucket, ${DIMENSIONS.join(', ')}, ${ROLLUP_COLUMNS.join(', ')})
+    `insert into ${grain.table} (organization_id, bucket, ${grain.dimensions.join(', ')}, ${ROLLUP_COLUMNS.join(', ')})
      select f.organization_id, ${bucket}, ${dims}, ${ROLLUP_COLUMNS.map((c) => `sum(f.${c})`).join(', ')}
      from ${source}
      group by f.organization_id, ${bucket}, ${dims}`,
@@ -158,10 +161,9 @@ async function rebuildRollups(em: EntityManager, organizationId: number): Promis
   }
   const source = `(select * from contact where organization_id = ?) c`;
   await insertRollups(em, source, binned('c.offered_at', '15 minutes'), [organizationId]);
-  for (let i = ROLLUP_GRAINS.length - 2; i >= 0; i--) {
-    const grain = ROLLUP_GRAINS[i]!;
-    const finer = `(select * from ${ROLLUP_GRAINS[i + 1]!.table} where organization_id = ?) f`;
-    await sumFinerGrain(em, grain.table, finer, binned('f.bucket', grain.interval), [organizationId]);
+  for (const grain of summedGrains()) {
+    const finer = `(select * from ${grain.finer.table} where organization_id = ?) f`;
+    await sumFinerGrain(em, grain, finer, binned('f.bucket', grain.interval), [organizationId]);
   }
 }
 
@@ -169,10 +171,10 @@ async function rebuildRollups(em: EntityManager, organizationId: number): Promis
 const binned = (time: string, interval: string) => `date_bin('${interval}', ${time}, timestamptz '2000-01-01 00:00:00+00')`;
 
 async function insertRollups(em: EntityManager, source: string, bucket: string, params: unknown[]): Promise<void> {
-  const dims = DIMENSIONS.map((d) => `c.${d}`).join(', ');
+  const dims = ROLLUP_DIMENSIONS.map((d) => `c.${d}`).join(', ');
   const waitDims = WAIT_DIMENSIONS.map((d) => `c.${d}`).join(', ');
   await em.execute(
-    `insert into contact_rollup (organization_id, bucket, ${DIMENSIONS.join(', ')}, ${ROLLUP_COLUMNS.join(', ')})
+    `insert into contact_rollup (organization_id, bucket, ${ROLLUP_DIMENSIONS.join(', ')}, ${ROLLUP_COLUMNS.join(', ')})
      select c.organization_id, ${bucket}, ${dims}, ${Object.values(ROLLUP_AGGREGATES).join(', ')}
      from ${source}
      group by c.organization_id, ${bucket}, ${dims}`,

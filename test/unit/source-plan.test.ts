@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Granularity, periodBoundaries } from '../../src/analytics/calendar';
-import { planSources, type TimeSpan } from '../../src/analytics/source-plan';
+import { ROLLUP_DIMENSIONS, ROLLUP_GRAINS } from '../../src/analytics/contact-sums';
+import { grainsKeeping, planSources, type TimeSpan } from '../../src/analytics/source-plan';
 
 const MIN = 60_000;
 const GRAINS = [
@@ -87,5 +88,50 @@ describe('planSources', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('grainsKeeping', () => {
+  const ALL = ['channel', 'queue_id', 'team_id', 'agent_id'];
+  const NO_AGENT = ['channel', 'queue_id', 'team_id'];
+  const LADDER = [
+    { name: 'day-team', ms: 1440 * MIN, dimensions: NO_AGENT },
+    { name: 'day', ms: 1440 * MIN, dimensions: ALL },
+    { name: 'hour', ms: 60 * MIN, dimensions: ALL },
+    { name: '15m', ms: 15 * MIN, dimensions: ALL },
+  ];
+  const names = (dims: string[]) => grainsKeeping(LADDER, dims).map((g) => g.name);
+
+  it('takes the smallest grain of each bucket length that keeps every needed dimension', () => {
+    expect(names([])).toEqual(['day-team', 'hour', '15m']);
+    expect(names(['team_id', 'channel'])).toEqual(['day-team', 'hour', '15m']);
+    expect(names(['agent_id'])).toEqual(['day', 'hour', '15m']);
+    expect(names(['queue_id', 'agent_id'])).toEqual(['day', 'hour', '15m']);
+  });
+
+  it('leaves out grains missing a dimension, even when no other grain has that bucket length', () => {
+    const coarse = [{ name: 'month-queue', ms: 30 * 1440 * MIN, dimensions: ['queue_id'] }, ...LADDER];
+    expect(grainsKeeping(coarse, ['queue_id']).map((g) => g.name)).toEqual(['month-queue', 'day-team', 'hour', '15m']);
+    expect(grainsKeeping(coarse, ['channel']).map((g) => g.name)).toEqual(['day-team', 'hour', '15m']);
+  });
+});
+
+describe('ROLLUP_GRAINS', () => {
+  it('lists grains coarsest first, each before the finer grain it is summed from', () => {
+    ROLLUP_GRAINS.forEach((grain, i) => {
+      if (i > 0) expect(grain.ms).toBeLessThanOrEqual(ROLLUP_GRAINS[i - 1]!.ms);
+      if (!grain.finer) return expect(grain.dimensions).toEqual(ROLLUP_DIMENSIONS);
+      expect(ROLLUP_GRAINS.indexOf(grain.finer)).toBeGreaterThan(i);
+      // Its buckets are whole buckets of the finer grain, and it keeps a subset of its dimensions.
+      expect(grain.ms % grain.finer.ms).toBe(0);
+      for (const d of grain.dimensions) expect(grain.finer.dimensions).toContain(d);
+    });
+    expect(ROLLUP_GRAINS.filter((g) => !g.finer)).toHaveLength(1);
+  });
+
+  it('reads days without agents unless the query needs the agent', () => {
+    const tables = (dims: string[]) => grainsKeeping(ROLLUP_GRAINS, dims).map((g) => g.table);
+    expect(tables(['team_id', 'channel'])).toEqual(['contact_rollup_day_team', 'contact_rollup_hour', 'contact_rollup']);
+    expect(tables(['agent_id'])).toEqual(['contact_rollup_day', 'contact_rollup_hour', 'contact_rollup']);
   });
 });

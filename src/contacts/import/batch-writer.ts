@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ROLLUP_GRAINS } from '../../analytics/contact-sums';
 import { ContactsService } from '../contacts.service';
 import type { ValidContact } from '../contact.validation';
 
@@ -37,7 +38,7 @@ export class BatchWriter {
     const result = await new ContactsService(this.em.fork()).write(this.organizationId, batch);
     // A bulk load outgrows the planner's statistics batch after batch; refresh them so
     // the FCR and rollup upkeep of the next batch keeps using its indexes.
-    await this.em.fork().execute('analyze contact, contact_rollup, contact_rollup_hour, contact_rollup_day, contact_wait_rollup');
+    await this.em.fork().execute(`analyze contact, ${ROLLUP_GRAINS.map((g) => g.table).join(', ')}, contact_wait_rollup`);
     this.totals.received += result.received;
     this.totals.created += result.created;
     this.totals.updated += result.updated;

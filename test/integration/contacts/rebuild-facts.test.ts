@@ -37,7 +37,7 @@ describe('rebuildOrganizationFacts', () => {
         await Promise.all(
           ROLLUP_GRAINS.map(async (g) => [
             g.table,
-            await db.execute(`select * from ${g.table} order by bucket, channel, direction, queue_id, team_id, agent_id`),
+            await db.execute(`select * from ${g.table} order by bucket, ${g.dimensions.join(', ')}`),
           ]),
         ),
       ),
@@ -66,6 +66,12 @@ describe('rebuildOrganizationFacts', () => {
     expect(incremental.fcr.filter((r: any) => r.first_contact_resolved === false).length).toBeGreaterThan(0);
     expect(incremental.fcr.filter((r: any) => r.first_contact_resolved === true).length).toBeGreaterThan(0);
     expect(incremental.contact_rollup_day.length).toBeGreaterThan(0);
+    // Days without agents hold the same sums in no more rows.
+    expect(incremental.contact_rollup_day_team.length).toBeGreaterThan(0);
+    expect(incremental.contact_rollup_day_team.length).toBeLessThanOrEqual(incremental.contact_rollup_day.length);
+    const total = (rows: any[]) => rows.reduce((n, r) => n + Number(r.contacts), 0);
+    expect(total(incremental.contact_rollup_day_team)).toBe(total(incremental.contact_rollup_day));
+    expect(total(incremental.contact_rollup_day_team)).toBe(incremental.fcr.length);
 
     const db = server.db.orm.em.fork().getConnection();
     await db.execute('update contact set first_contact_resolved = null');
