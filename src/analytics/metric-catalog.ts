@@ -60,16 +60,28 @@ function count(name: SumName, description: string, better: Better | null = null)
   return { name, kind: 'count', better, description, formula: 'additive count', sums: [name], compute: (s) => v(s, name) };
 }
 
-function perHandled(name: string, sum: SumName, what: string): MetricDefinition {
+/** A metric that is one sum divided by another (null on an empty denominator). */
+function quotient(
+  name: string,
+  kind: MetricKind,
+  better: Better,
+  numerator: SumName,
+  denominator: SumName,
+  description: string,
+): MetricDefinition {
   return {
     name,
-    kind: 'duration',
-    better: 'LOWER',
-    description: `Average ${what} per handled contact, in seconds.`,
-    formula: `${sum} / handled`,
-    sums: [sum, 'handled'],
-    compute: (s) => ratio(v(s, sum), v(s, 'handled')),
+    kind,
+    better,
+    description,
+    formula: `${numerator} / ${denominator}`,
+    sums: [numerator, denominator],
+    compute: (s) => ratio(v(s, numerator), v(s, denominator)),
   };
+}
+
+function perHandled(name: string, sum: SumName, what: string): MetricDefinition {
+  return quotient(name, 'duration', 'LOWER', sum, 'handled', `Average ${what} per handled contact, in seconds.`);
 }
 
 /** Queue KPIs share one denominator: the qualifying offered = answered + abandoned. */
@@ -105,15 +117,8 @@ export const METRICS: readonly MetricDefinition[] = [
     'HIGHER',
     'Share of qualifying offered inbound contacts answered within T seconds (the "80/20" rule).',
   ),
-  {
-    name: 'averageSpeedOfAnswer',
-    kind: 'duration',
-    better: 'LOWER',
-    description: 'Average wait of answered inbound contacts, in seconds (ASA).',
-    formula: 'answeredWaitSeconds / answered',
-    sums: ['answeredWaitSeconds', 'answered'],
-    compute: (s) => ratio(v(s, 'answeredWaitSeconds'), v(s, 'answered')),
-  },
+  quotient('averageSpeedOfAnswer', 'duration', 'LOWER', 'answeredWaitSeconds', 'answered',
+    'Average wait of answered inbound contacts, in seconds (ASA).'),
   {
     name: 'averageHandleTime',
     kind: 'duration',
@@ -126,73 +131,22 @@ export const METRICS: readonly MetricDefinition[] = [
   perHandled('averageTalkTime', 'talkSeconds', 'talk time'),
   perHandled('averageHoldTime', 'holdSeconds', 'hold time'),
   perHandled('averageAfterContactWork', 'afterContactWorkSeconds', 'after-contact work'),
-  {
-    name: 'transferRate',
-    kind: 'ratio',
-    better: 'LOWER',
-    description: 'Share of handled contacts transferred at least once.',
-    formula: 'transferred / handled',
-    sums: ['transferred', 'handled'],
-    compute: (s) => ratio(v(s, 'transferred'), v(s, 'handled')),
-  },
-  {
-    name: 'firstContactResolutionRate',
-    kind: 'ratio',
-    better: 'HIGHER',
-    description:
-      'Share of answered inbound contacts (with a customer reference) after which the same customer did not contact again, inbound, within 7 days.',
-    formula: 'fcrResolved / fcrEligible',
-    sums: ['fcrResolved', 'fcrEligible'],
-    compute: (s) => ratio(v(s, 'fcrResolved'), v(s, 'fcrEligible')),
-  },
+  quotient('transferRate', 'ratio', 'LOWER', 'transferred', 'handled',
+    'Share of handled contacts transferred at least once.'),
+  quotient('firstContactResolutionRate', 'ratio', 'HIGHER', 'fcrResolved', 'fcrEligible',
+    'Share of answered inbound contacts (with a customer reference) after which the same customer did not contact again, inbound, within 7 days.'),
   count('surveyInvitations', SUMS.surveyInvitations),
   count('surveyResponses', SUMS.surveyResponses),
-  {
-    name: 'surveyResponseRate',
-    kind: 'ratio',
-    better: 'HIGHER',
-    description: 'Share of survey invitations that were answered.',
-    formula: 'surveyResponses / surveyInvitations',
-    sums: ['surveyResponses', 'surveyInvitations'],
-    compute: (s) => ratio(v(s, 'surveyResponses'), v(s, 'surveyInvitations')),
-  },
-  {
-    name: 'csatScore',
-    kind: 'ratio',
-    better: 'HIGHER',
-    description: 'Share of survey responses rating 4 or 5 of 5 (top-2-box CSAT).',
-    formula: 'csatTop2 / surveyResponses',
-    sums: ['csatTop2', 'surveyResponses'],
-    compute: (s) => ratio(v(s, 'csatTop2'), v(s, 'surveyResponses')),
-  },
-  {
-    name: 'csatAverage',
-    kind: 'score',
-    better: 'HIGHER',
-    description: 'Average CSAT rating of the survey responses, from 1 to 5.',
-    formula: 'csatSum / surveyResponses',
-    sums: ['csatSum', 'surveyResponses'],
-    compute: (s) => ratio(v(s, 'csatSum'), v(s, 'surveyResponses')),
-  },
-  {
-    name: 'selfReportedResolutionRate',
-    kind: 'ratio',
-    better: 'HIGHER',
-    description: 'Share of survey responses answering "was your issue resolved?" with yes, of those that answered it.',
-    formula: 'resolutionYes / resolutionAnswered',
-    sums: ['resolutionYes', 'resolutionAnswered'],
-    compute: (s) => ratio(v(s, 'resolutionYes'), v(s, 'resolutionAnswered')),
-  },
+  quotient('surveyResponseRate', 'ratio', 'HIGHER', 'surveyResponses', 'surveyInvitations',
+    'Share of survey invitations that were answered.'),
+  quotient('csatScore', 'ratio', 'HIGHER', 'csatTop2', 'surveyResponses',
+    'Share of survey responses rating 4 or 5 of 5 (top-2-box CSAT).'),
+  quotient('csatAverage', 'score', 'HIGHER', 'csatSum', 'surveyResponses',
+    'Average CSAT rating of the survey responses, from 1 to 5.'),
+  quotient('selfReportedResolutionRate', 'ratio', 'HIGHER', 'resolutionYes', 'resolutionAnswered',
+    'Share of survey responses answering "was your issue resolved?" with yes, of those that answered it.'),
   count('complaints', SUMS.complaints, 'LOWER'),
-  {
-    name: 'complaintRate',
-    kind: 'ratio',
-    better: 'LOWER',
-    description: 'Complaints per handled contact (0.0004 = 0.04 %).',
-    formula: 'complaints / handled',
-    sums: ['complaints', 'handled'],
-    compute: (s) => ratio(v(s, 'complaints'), v(s, 'handled')),
-  },
+  quotient('complaintRate', 'ratio', 'LOWER', 'complaints', 'handled', 'Complaints per handled contact (0.0004 = 0.04 %).'),
   {
     name: 'netPromoterScore',
     kind: 'score',
