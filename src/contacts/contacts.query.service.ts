@@ -72,7 +72,31 @@ export function decodeCursor(cursor: string): ContactCursor | null {
   return { offeredAt, id: match[2] };
 }
 
-const COLUMNS = [
+/** The `first` argument of a connection: 1..MAX_PAGE_SIZE, default DEFAULT_PAGE_SIZE. */
+export function pageSize(first: number | null | undefined): number {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw badUserInput(`first: must be between 1 and ${MAX_PAGE_SIZE}, got ${size}`, [
+      { field: 'first', rule: 'OUT_OF_RANGE', message: `must be between 1 and ${MAX_PAGE_SIZE}` },
+    ]);
+  }
+  return size;
+}
+
+/** The `after` argument of a connection: null, or a cursor this API issued. */
+export function afterCursor(after: string | null | undefined): ContactCursor | null {
+  if (after == null) return null;
+  const cursor = decodeCursor(after);
+  if (!cursor) {
+    throw badUserInput('after: not a cursor returned by this query', [
+      { field: 'after', rule: 'CURSOR_FORMAT', message: 'must be a cursor returned by this query' },
+    ]);
+  }
+  return cursor;
+}
+
+/** Every column of a contact row, as ContactRow holds it. */
+export const CONTACT_COLUMNS = [
   'id', 'external_id', 'channel', 'direction', 'queue_id', 'team_id', 'agent_id', 'customer_ref', 'offered_at',
   'answered_at', 'ended_at', 'wait_seconds', 'talk_seconds', 'hold_seconds', 'after_contact_work_seconds',
   'transfers', 'resolved', 'disposition', 'first_contact_resolved',
@@ -89,29 +113,16 @@ export class ContactsQueryService {
   async page(organizationId: number, args: ContactsArgs): Promise<ContactPage> {
     const { from, to } = checkTimeRange(args.range, { field: 'range', maxDays: MAX_RANGE_DAYS });
     const filter = parseContactFilter(args.filter, 'filter');
-    const first = args.first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw badUserInput(`first: must be between 1 and ${MAX_PAGE_SIZE}, got ${first}`, [
-        { field: 'first', rule: 'OUT_OF_RANGE', message: `must be between 1 and ${MAX_PAGE_SIZE}` },
-      ]);
-    }
+    const first = pageSize(args.first);
     const minWait = args.minWaitSeconds ?? null;
     if (minWait !== null && minWait < 0) {
       throw badUserInput(`minWaitSeconds: must not be negative, got ${minWait}`, [
         { field: 'minWaitSeconds', rule: 'NEGATIVE', message: 'must not be negative' },
       ]);
     }
-    let after: ContactCursor | null = null;
-    if (args.after != null) {
-      after = decodeCursor(args.after);
-      if (!after) {
-        throw badUserInput('after: not a cursor returned by this query', [
-          { field: 'after', rule: 'CURSOR_FORMAT', message: 'must be a cursor returned by this query' },
-        ]);
-      }
-    }
+    const after = afterCursor(args.after);
 
-    const query = sql`select ${raw(COLUMNS.join(', '))}
+    const query = sql`select ${raw(CONTACT_COLUMNS.join(', '))}
       from contact
       where organization_id = ${organizationId}
         and offered_at >= ${from.toISOString()}::timestamptz and offered_at < ${to.toISOString()}::timestamptz${scopeWhere(filter)}${

@@ -5,7 +5,7 @@ import { checkTimeRange, parseContactFilter, type ContactFilter, type TimeRange 
 import { scopeWhere } from '../analytics/scope.sql';
 import { raw, sql } from '../analytics/sql';
 import {
-  DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_RANGE_DAYS, decodeCursor, encodeCursor, type ContactCursor, type ContactRow,
+  CONTACT_COLUMNS, MAX_RANGE_DAYS, afterCursor, encodeCursor, pageSize, type ContactRow,
 } from '../contacts/contacts.query.service';
 import { badUserInput } from '../platform/errors';
 import type { ResponseRow } from './surveys.service';
@@ -20,12 +20,6 @@ export interface SurveyResponsesArgs {
   after?: string | null;
 }
 
-const CONTACT_COLUMNS = [
-  'id', 'external_id', 'channel', 'direction', 'queue_id', 'team_id', 'agent_id', 'customer_ref', 'offered_at',
-  'answered_at', 'ended_at', 'wait_seconds', 'talk_seconds', 'hold_seconds', 'after_contact_work_seconds',
-  'transfers', 'resolved', 'disposition', 'first_contact_resolved',
-];
-
 /**
  * Reading answers: survey responses of contacts offered in [from, to), newest
  * contact first (offeredAt, then response id, descending), with the contact,
@@ -37,22 +31,12 @@ export class SurveyAnswersQuery {
   async page(organizationId: number, args: SurveyResponsesArgs): Promise<{ rows: Array<{ response: ResponseRow; contact: ContactRow; cursor: string }>; hasNextPage: boolean }> {
     const { from, to } = checkTimeRange(args.range, { field: 'range', maxDays: MAX_RANGE_DAYS });
     const filter = parseContactFilter(args.filter, 'filter');
-    const first = args.first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw badUserInput(`first: must be between 1 and ${MAX_PAGE_SIZE}, got ${first}`, [
-        { field: 'first', rule: 'OUT_OF_RANGE', message: `must be between 1 and ${MAX_PAGE_SIZE}` },
-      ]);
-    }
+    const first = pageSize(args.first);
     const maxCsat = args.maxCsat ?? null;
     if (maxCsat !== null && (maxCsat < 1 || maxCsat > 5)) {
       throw badUserInput(`maxCsat: must be from 1 to 5, got ${maxCsat}`, [{ field: 'maxCsat', rule: 'OUT_OF_RANGE', message: 'must be from 1 to 5' }]);
     }
-    let after: ContactCursor | null = null;
-    if (args.after != null && !(after = decodeCursor(args.after))) {
-      throw badUserInput('after: not a cursor returned by this query', [
-        { field: 'after', rule: 'CURSOR_FORMAT', message: 'must be a cursor returned by this query' },
-      ]);
-    }
+    const after = afterCursor(args.after);
     const query = sql`select row_to_json(r) as response, row_to_json(c) as contact
       from survey_response r
       join lateral (select ${raw(CONTACT_COLUMNS.join(', '))} from contact

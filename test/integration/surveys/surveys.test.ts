@@ -194,6 +194,18 @@ describe('surveys', () => {
     expect(next.data.surveyResponses.edges.map((e: any) => e.node.contact.externalId)).toEqual(['s-2']);
     expect(next.data.surveyResponses.pageInfo.hasNextPage).toBe(false);
 
+    for (const [args, field, rule] of [
+      ['maxCsat: 0', 'maxCsat', 'OUT_OF_RANGE'],
+      ['first: 501', 'first', 'OUT_OF_RANGE'],
+      ['after: "nope"', 'after', 'CURSOR_FORMAT'],
+    ]) {
+      const bad = await server.gql(
+        `query($r: TimeRange!) { surveyResponses(range: $r, ${args}) { edges { cursor } } }`,
+        { r: { from: '2026-03-01T00:00:00Z', to: '2026-03-04T00:00:00Z' } },
+      );
+      expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [expect.objectContaining({ field, rule })] });
+    }
+
     const breakdown = await server.gql(
       `query($q: KpiQuery!) { complaintBreakdown(query: $q) { periodStart category count } }`,
       { q: { range: { from: '2026-03-01T23:00:00Z', to: '2026-03-03T23:00:00Z' }, timeZone: 'Europe/Berlin', granularity: 'DAY' } },
