@@ -212,4 +212,15 @@ describe('SLA policies, scorecards and trends', () => {
     expect(sl.statuses[0]).toBe('NO_DATA');
     expect(sl.breachStreak).toBe(sl.statuses[2] === 'BREACHED' ? (sl.statuses[1] === 'BREACHED' ? 2 : 1) : 0);
   });
+
+  it('archives a policy: gone from slaPolicies, kept with includeArchived; unknown ids are NOT_FOUND', async () => {
+    const archived = await server.gql(`mutation($id: ID!) { archiveSlaPolicy(id: $id) { id archivedAt } }`, { id: policyId });
+    expect(archived.data.archiveSlaPolicy.archivedAt).not.toBeNull();
+    expect((await server.gql(`{ slaPolicies { id } }`)).data.slaPolicies).toEqual([]);
+    expect((await server.gql(`{ slaPolicies(includeArchived: true) { id } }`)).data.slaPolicies).toEqual([{ id: policyId }]);
+    expect((await server.gql(CARD, { id: policyId, at: '2026-02-15T12:00:00Z' })).errors).toBeUndefined();
+    for (const id of ['999999', 'abc']) {
+      expect((await server.gql(`mutation($id: ID!) { archiveSlaPolicy(id: $id) { id } }`, { id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    }
+  });
 });
