@@ -9,6 +9,7 @@ import { DateTime, IANAZone } from 'luxon';
 
 export enum Granularity {
   FIFTEEN_MINUTES = 'FIFTEEN_MINUTES',
+  THIRTY_MINUTES = 'THIRTY_MINUTES',
   HOUR = 'HOUR',
   DAY = 'DAY',
   WEEK = 'WEEK',
@@ -20,6 +21,7 @@ export enum Granularity {
 /** Coarser granularities, finest first: used to suggest one that fits a row limit. */
 export const GRANULARITIES_FINEST_FIRST: readonly Granularity[] = [
   Granularity.FIFTEEN_MINUTES,
+  Granularity.THIRTY_MINUTES,
   Granularity.HOUR,
   Granularity.DAY,
   Granularity.WEEK,
@@ -27,6 +29,13 @@ export const GRANULARITIES_FINEST_FIRST: readonly Granularity[] = [
   Granularity.QUARTER,
   Granularity.YEAR,
 ];
+
+/** Periods of whole minutes on the local clock (:00, :15, … of local time). */
+const MINUTES = {
+  [Granularity.FIFTEEN_MINUTES]: 15,
+  [Granularity.THIRTY_MINUTES]: 30,
+  [Granularity.HOUR]: 60,
+} as const;
 
 const CALENDAR_UNIT = {
   [Granularity.DAY]: 'day',
@@ -45,11 +54,11 @@ export function periodStart(instant: Date, granularity: Granularity, zone: strin
   const ms = instant.getTime();
   switch (granularity) {
     case Granularity.FIFTEEN_MINUTES:
+    case Granularity.THIRTY_MINUTES:
     case Granularity.HOUR: {
       // Work from the instant's own offset so a repeated (DST) hour stays two hours.
       const local = DateTime.fromMillis(ms, { zone });
-      const size = granularity === Granularity.HOUR ? 60 : 15;
-      const minutesIntoPeriod = local.minute % size;
+      const minutesIntoPeriod = local.minute % MINUTES[granularity];
       return new Date(ms - minutesIntoPeriod * 60_000 - local.second * 1000 - local.millisecond);
     }
     default:
@@ -62,9 +71,10 @@ export function nextPeriodStart(start: Date, granularity: Granularity, zone: str
   switch (granularity) {
     case Granularity.FIFTEEN_MINUTES:
       return new Date(start.getTime() + 15 * 60_000);
+    case Granularity.THIRTY_MINUTES:
     case Granularity.HOUR: {
-      // An hour is 60 minutes unless the offset changes inside it (a 30-minute DST shift).
-      const next = new Date(start.getTime() + 60 * 60_000);
+      // 30 or 60 minutes unless the offset changes inside the period (a 30- or 15-minute shift).
+      const next = new Date(start.getTime() + MINUTES[granularity] * 60_000);
       return periodStart(next, granularity, zone).getTime() > start.getTime() ? periodStart(next, granularity, zone) : next;
     }
     default: {

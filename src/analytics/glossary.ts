@@ -3,7 +3,10 @@ import { METRICS, SUMS } from './metric-catalog';
 /** The README's metric glossary, generated from the catalog (`npm run glossary`). */
 export function renderGlossary(): string {
   const direction = (better: string | null) => (better === 'HIGHER' ? 'higher' : better === 'LOWER' ? 'lower' : '—');
-  const unit = { count: 'count', ratio: 'fraction 0–1', duration: 'seconds', score: 'score' } as const;
+  const unit = {
+    count: 'count', seconds: 'seconds (total)', ratio: 'fraction 0–1', duration: 'seconds', score: 'score',
+    agents: 'agents', money: 'cost units',
+  } as const;
   const lines = [
     '| KPI (`KpiRow` field) | formula | unit | better | meaning |',
     '|---|---|---|---|---|',

@@ -1,16 +1,18 @@
+import { ACTIVITY_AGGREGATES, ACTIVITY_COLUMN_OF, ACTIVITY_DIMENSIONS, ACTIVITY_GRAINS } from './activity-sums';
 import { ROLLUP_COLUMN_OF, ROLLUP_GRAINS, isPrecomputedS, isPrecomputedT, rawSum, shortColumn, withinColumn } from './contact-sums';
 import { DIMENSION_COLUMN, type KpiRequest } from './kpi.request';
 import { scopeColumns, scopeWhere } from './scope.sql';
-import type { SumName } from './metric-catalog';
+import { isActivitySum, isContactSum, type SumName } from './metric-catalog';
 import { grainsKeeping, planRanges, unionOf, type TimeSpan } from './source-plan';
 import { Sql, raw, sql } from './sql';
 
 /**
- * Compiles a KPI request into ONE parameterized statement. Each period of the
+ * Compiles a KPI request into ONE parameterized statement per kind of fact: its
+ * contact sums, and (when asked for) its agent activity sums. Each period of the
  * range is read from the coarsest rollup grain that answers it exactly (see
  * source-plan.ts): whole days, hours and quarter hours from the rollups, the
  * partial buckets at its edges (a range ending "now", or cut mid-bucket) from raw
- * contacts. Each source is grouped by period and dimensions, and the union is
+ * facts. Each source is grouped by period and dimensions, and the union is
  * summed again, with the total as an extra grouping set. Periods come from
  * `boundaries` (computed by the calendar in the request's zone) through
  * width_bucket, so SQL and JavaScript agree on every DST day.
@@ -25,18 +27,17 @@ export interface CompileOptions {
 
 export interface CompiledQuery {
   sql: Sql;
-  /** Alias of each selected sum, in order. */
+  /** The sum behind each alias s0, s1, …, in order. */
   sums: SumName[];
 }
 
-export function compileKpiQuery(request: KpiRequest, options: CompileOptions): CompiledQuery {
-  const { from, to } = request;
-  const sums = request.sums;
+/** The request's contact sums (those of the catalog's CONTACT_SUMS), by period and its grouping. */
+export function compileKpiQuery(kpiRequest: KpiRequest, options: CompileOptions): CompiledQuery {
+  const request = { ...kpiRequest, sums: kpiRequest.sums.filter(isContactSum) };
+  const { from, to, sums } = request;
   const dims = request.groupBy.map((d) => DIMENSION_COLUMN[d]);
   const boundaries = timestamps(options.boundaries);
-
-  // Only contacts offered inside the windows count (an SLA's service hours), else the whole range.
-  const ranges = request.windows ? clip(request.windows, from, to) : [{ from, to }];
+  const ranges = countedRanges(request);
   // Only grains keeping every dimension the query groups or filters by (e.g. days without agents when no agent is asked for).
   const grains = grainsKeeping(ROLLUP_GRAINS, [...dims, ...scopeColumns(request.filter)]);
   const plan = options.rawOnly ? { rollups: [], raw: unionOf(ranges) } : planRanges(ranges, options.boundaries, grains);
@@ -46,13 +47,48 @@ export function compileKpiQuery(request: KpiRequest, options: CompileOptions): C
   if (rolledUp.length > 0 && needsWaitRollup(request)) branches.push(waitBranch(request, rolledUp, boundaries, dims));
   // With nothing to read (no service hours in the range), one empty branch still yields the total row.
   if (plan.raw.length > 0 || branches.length === 0) branches.push(rawBranch(request, plan.raw.length ? plan.raw : [{ from, to: from }], boundaries, dims));
+  return { sql: summed(branches, dims, sums), sums };
+}
 
+/**
+ * The request's agent activity sums (ACTIVITY_SUMS), by period and its grouping,
+ * from the hour and day rollups and the 15-minute records (by interval start).
+ * Activity has no channel or queue: the caller groups and filters it by team and
+ * agent only.
+ */
+export function compileActivityQuery(request: KpiRequest, options: CompileOptions): CompiledQuery {
+  const { from } = request;
+  const sums = request.sums.filter(isActivitySum);
+  const dims = request.groupBy.map((d) => DIMENSION_COLUMN[d]);
+  const foreign = [...dims, ...scopeColumns(request.filter)].filter((d) => !(ACTIVITY_DIMENSIONS as readonly string[]).includes(d));
+  if (foreign.length) throw new Error(`agent activity has no ${foreign.join(', ')}`);
+  const boundaries = timestamps(options.boundaries);
+  const ranges = countedRanges(request);
+  const plan = options.rawOnly ? { rollups: [], raw: unionOf(ranges) } : planRanges(ranges, options.boundaries, ACTIVITY_GRAINS);
+  const branches = plan.rollups.map(({ grain, spans }) =>
+    branch(grain.table, 'a', 'a.bucket', request, spans, boundaries, dims, sums.map((s) => raw(`sum(a.${ACTIVITY_COLUMN_OF[s]})`))),
+  );
+  if (plan.raw.length > 0 || branches.length === 0) {
+    const spans = plan.raw.length ? plan.raw : [{ from, to: from }];
+    const exprs = sums.map((s) => raw(ACTIVITY_AGGREGATES[ACTIVITY_COLUMN_OF[s]!]));
+    branches.push(branch('agent_activity', 'a', 'a.interval_start', request, spans, boundaries, dims, exprs));
+  }
+  return { sql: summed(branches, dims, sums), sums };
+}
+
+/** Only facts inside the windows count (an SLA's service hours), else the whole range. */
+export function countedRanges(request: Pick<KpiRequest, 'from' | 'to' | 'windows'>): TimeSpan[] {
+  const { from, to } = request;
+  return request.windows ? clip(request.windows, from, to) : [{ from, to }];
+}
+
+/** The branches' union summed again by period and dimensions, with the total as an extra grouping set. */
+function summed(branches: Sql[], dims: string[], sums: readonly SumName[]): Sql {
   const groupKeys = ['p', ...dims];
   const outerSums = sums.map((s, i) => `coalesce(sum(s${i}), 0) as s${i}`);
-  const text = sql`select ${raw(groupKeys.join(', '))}, grouping(p) = 1 as is_total, ${raw(outerSums.join(', ') || '0 as none')}
+  return sql`select ${raw(groupKeys.join(', '))}, grouping(p) = 1 as is_total, ${raw(outerSums.join(', ') || '0 as none')}
     from (${Sql.join(branches, ' union all ')}) src
     group by grouping sets ((${raw(groupKeys.join(', '))}), ())`;
-  return { sql: text, sums };
 }
 
 /** Which threshold sums the sums rollup answers itself (precomputed T and S). */

@@ -4,7 +4,8 @@ import type { Agent, Queue, Team } from '../org/directory.entities';
 import type { DirectoryLoaders } from '../org/directory.loaders';
 import { badUserInput } from '../platform/errors';
 import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, previousPeriodStart, type Granularity } from './calendar';
-import { compileKpiQuery } from './kpi.compiler';
+import { activityScope, mergeActivity } from './activity-rows';
+import { compileActivityQuery, compileKpiQuery, countedRanges, type CompiledQuery } from './kpi.compiler';
 import { Dimension, type ContactScope, type KpiRequest, type SumRow } from './kpi.request';
 import { checkTimeRange } from './query.inputs';
 import type { TimeSpan } from './source-plan';
@@ -71,11 +72,19 @@ export class KpiService {
       ? periodBoundaries(request.from, request.to, request.granularity, request.timeZone)
       : [request.from, request.to];
     const compiled = compileKpiQuery(request, { boundaries, rawOnly: options.rawOnly });
+    const activity = activityScope(request);
+    const activityQuery = activity.total
+      ? compileActivityQuery(activity.rows ? request : { ...request, groupBy: [] }, { boundaries, rawOnly: options.rawOnly })
+      : null;
     // Through knex so the values travel as real bind parameters ($1, $2, …) to PostgreSQL.
-    const result = await this.em.getKnex().raw(compiled.sql.text, compiled.sql.values as never[]);
-    const rows: Array<Record<string, unknown>> = result.rows;
-
-    const sumRows = rows.map((row) => toSumRow(row, compiled.sums));
+    const run = async (query: CompiledQuery) => {
+      const result = await this.em.getKnex().raw(query.sql.text, query.sql.values as never[]);
+      return (result.rows as Array<Record<string, unknown>>).map((row) => toSumRow(row, query.sums));
+    };
+    const [contactRows, activityRows] = await Promise.all([run(compiled), activityQuery ? run(activityQuery) : []]);
+    const periodOf = (r: SumRow) =>
+      r.isTotal ? { from: request.from, to: request.to } : { from: boundaries[r.period! - 1]!, to: boundaries[r.period!]! };
+    const sumRows = mergeActivity(contactRows, activityRows, activity, periodOf, countedRanges(request));
     const groups = sumRows.filter((r) => !r.isTotal);
     const maxRows = options.maxRows ?? MAX_ROWS;
     if (groups.length > maxRows) throw tooManyRows(request, groups.length, boundaries.length - 1, maxRows);

@@ -85,10 +85,11 @@ export class KpiRowView {
 }
 
 for (const metric of METRICS) {
-  const count = metric.kind === 'count';
+  // Additive totals are never null (0 without data); ratios and averages are null without a denominator.
+  const additive = metric.kind === 'count' || metric.kind === 'seconds';
   const direction = metric.better ? ` ${metric.better === 'HIGHER' ? 'Higher' : 'Lower'} is better.` : '';
-  Field(() => (count ? Int : Float), {
-    nullable: !count,
+  Field(() => (metric.kind === 'count' ? Int : Float), {
+    nullable: !additive,
     description: `${metric.description} Formula: ${metric.formula}.${direction}`,
   })(KpiRowView.prototype, metric.name);
 }

@@ -8,7 +8,7 @@
  */
 
 /** Additive sums the query compiler can produce for any group of contacts. */
-export const SUMS = {
+export const CONTACT_SUMS = {
   offered: 'Inbound contacts offered (entered a queue) in the period, by offeredAt.',
   answered: 'Inbound contacts an agent picked up.',
   abandoned: 'Inbound contacts that ended unanswered after waiting at least the short-abandon threshold S.',
@@ -34,11 +34,39 @@ export const SUMS = {
   npsDetractors: 'NPS ratings of 0 to 6.',
 } as const;
 
+/** Additive sums of agent activity (15-minute records, attributed by interval start, to the record's agent and team). */
+export const ACTIVITY_SUMS = {
+  loggedInSeconds: 'Seconds agents were logged in.',
+  availableSeconds: 'Logged-in seconds idle and ready for a contact.',
+  handlingSeconds: 'Logged-in seconds on a contact or in after-contact work.',
+  notReadySeconds: 'Logged-in seconds not ready (break, training, meeting).',
+  costedSeconds: "Logged-in seconds with a known hourly cost (the agent's, else its team's, as of the interval).",
+  costSeconds: 'Σ logged-in seconds × that hourly cost.',
+} as const;
+
+/** Sums from the calendar, not from stored facts. */
+export const CALENDAR_SUMS = {
+  elapsedSeconds:
+    'Seconds of the row\'s period inside the range (without granularity: of the range; with service hours: of the hours inside it), the time agents are averaged over. Set only where activity applies.',
+} as const;
+
+export const SUMS = { ...CONTACT_SUMS, ...ACTIVITY_SUMS, ...CALENDAR_SUMS } as const;
+
+export type ContactSumName = keyof typeof CONTACT_SUMS;
+export type ActivitySumName = keyof typeof ACTIVITY_SUMS;
 export type SumName = keyof typeof SUMS;
+
+export const isContactSum = (name: SumName): name is ContactSumName => name in CONTACT_SUMS;
+export const isActivitySum = (name: SumName): name is ActivitySumName => name in ACTIVITY_SUMS;
 export type Sums = Partial<Record<SumName, number>>;
 
 export type Better = 'HIGHER' | 'LOWER';
-export type MetricKind = 'count' | 'ratio' | 'duration' | 'score';
+/**
+ * count: an additive whole number; seconds: an additive total of seconds; ratio: a
+ * fraction 0–1; duration: an average in seconds; score: a rating or index; agents:
+ * an average number of agents; money: in the unit of the hourly costs.
+ */
+export type MetricKind = 'count' | 'seconds' | 'ratio' | 'duration' | 'score' | 'agents' | 'money';
 
 export interface MetricDefinition {
   /** The KpiRow field. */
@@ -60,11 +88,15 @@ function count(name: SumName, description: string, better: Better | null = null)
   return { name, kind: 'count', better, description, formula: 'additive count', sums: [name], compute: (s) => v(s, name) };
 }
 
+function seconds(name: SumName, description: string): MetricDefinition {
+  return { name, kind: 'seconds', better: null, description, formula: 'additive total', sums: [name], compute: (s) => v(s, name) };
+}
+
 /** A metric that is one sum divided by another (null on an empty denominator). */
 function quotient(
   name: string,
   kind: MetricKind,
-  better: Better,
+  better: Better | null,
   numerator: SumName,
   denominator: SumName,
   description: string,
@@ -158,6 +190,42 @@ export const METRICS: readonly MetricDefinition[] = [
       const share = ratio(v(s, 'npsPromoters') - v(s, 'npsDetractors'), v(s, 'npsAnswers'));
       return share === null ? null : 100 * share;
     },
+  },
+  seconds('loggedInSeconds', `${ACTIVITY_SUMS.loggedInSeconds} 0 on channel and queue rows: activity is not split by channel or queue.`),
+  seconds('availableSeconds', ACTIVITY_SUMS.availableSeconds),
+  seconds('handlingSeconds', ACTIVITY_SUMS.handlingSeconds),
+  seconds('notReadySeconds', ACTIVITY_SUMS.notReadySeconds),
+  {
+    name: 'occupancy',
+    kind: 'ratio',
+    better: null,
+    description: 'Share of the time agents were ready or busy that they spent handling contacts (75–90 % is typical; higher burns agents out).',
+    formula: 'handlingSeconds / (handlingSeconds + availableSeconds)',
+    sums: ['handlingSeconds', 'availableSeconds'],
+    compute: (s) => ratio(v(s, 'handlingSeconds'), v(s, 'handlingSeconds') + v(s, 'availableSeconds')),
+  },
+  quotient('utilization', 'ratio', null, 'handlingSeconds', 'loggedInSeconds', 'Share of logged-in time spent handling contacts.'),
+  quotient('averageAgentsStaffed', 'agents', null, 'loggedInSeconds', 'elapsedSeconds',
+    'Average number of agents logged in over the period (or range). Null where activity does not apply (channel and queue rows).'),
+  {
+    name: 'staffedCost',
+    kind: 'money',
+    better: null,
+    description: "Cost of the logged-in time: hours × the agent's hourly cost, else its team's. Null when no logged-in second has a cost.",
+    formula: 'costSeconds / 3600 (null when costedSeconds = 0)',
+    sums: ['costSeconds', 'costedSeconds'],
+    compute: (s) => (v(s, 'costedSeconds') === 0 ? null : v(s, 'costSeconds') / 3600),
+  },
+  quotient('costCoverage', 'ratio', 'HIGHER', 'costedSeconds', 'loggedInSeconds',
+    'Share of logged-in time with a known hourly cost: below 1, staffedCost and costPerContact leave some time out.'),
+  {
+    name: 'costPerContact',
+    kind: 'money',
+    better: 'LOWER',
+    description: 'Staffed cost per handled contact.',
+    formula: 'staffedCost / handled',
+    sums: ['costSeconds', 'costedSeconds', 'handled'],
+    compute: (s) => (v(s, 'costedSeconds') === 0 ? null : ratio(v(s, 'costSeconds') / 3600, v(s, 'handled'))),
   },
 ];
 

@@ -1,6 +1,8 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
+import { ActivityResolver } from '../activity/activity.resolver';
+import { StaffingResolver } from '../staffing/staffing.resolver';
 import { KpiResolver } from '../analytics/kpi.resolver';
 import { ContactsResolver } from '../contacts/contacts.resolver';
 import { ContactFieldsResolver, ContactsQueryResolver } from '../contacts/contacts-query.resolver';
@@ -22,6 +24,8 @@ export const RESOLVERS = [
   SurveysResolver,
   SurveyResponseFieldsResolver,
   SlaResolver,
+  ActivityResolver,
+  StaffingResolver,
 ] as const;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {

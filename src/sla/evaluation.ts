@@ -21,7 +21,7 @@ export const CHANGES = ['IMPROVED', 'WORSENED', 'UNCHANGED', 'NOT_COMPARABLE'] a
 export type Change = (typeof CHANGES)[number];
 
 /** Only these kinds of metric may carry a target: volumes (counts) say nothing about service quality. */
-export const TARGETABLE_KINDS: readonly MetricKind[] = ['ratio', 'duration', 'score'];
+export const TARGETABLE_KINDS: readonly MetricKind[] = ['ratio', 'duration', 'score', 'agents', 'money'];
 
 export interface Threshold {
   comparator: Comparator;
@@ -229,8 +229,8 @@ export interface TargetValidation {
 /**
  * Whole-list validation of targets: every broken rule is reported with its
  * field path (e.g. "targets[2].warning") and index, so a client fixes a policy
- * in one round trip. Rules: UNKNOWN_METRIC, NOT_A_RATIO_OR_DURATION (a count, or
- * any kind outside ratio/duration/score), UNKNOWN_COMPARATOR, NOT_FINITE,
+ * in one round trip. Rules: UNKNOWN_METRIC, NOT_A_RATIO_OR_DURATION (a count or
+ * an additive total, i.e. any kind outside TARGETABLE_KINDS), UNKNOWN_COMPARATOR, NOT_FINITE,
  * WARNING_ON_WRONG_SIDE, NEGATIVE (weight, penaltyPerBreach), and
  * DUPLICATE_TARGET (the same metric with the same comparator twice).
  */

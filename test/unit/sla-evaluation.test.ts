@@ -143,9 +143,13 @@ describe('directions', () => {
     expect(targetDirection({ metric: 'notInCatalog', comparator: 'AT_MOST' })).toBe('LOWER');
   });
 
-  it('every targetable metric of the catalog has a direction', () => {
+  it('every targetable metric of the catalog has a direction, or takes its comparator\'s (occupancy is bad both too high and too low)', () => {
     expect(targetableMetrics().length).toBeGreaterThan(0);
-    for (const m of targetableMetrics()) expect(m.better).not.toBeNull();
+    for (const m of targetableMetrics()) {
+      expect(targetDirection({ metric: m.name, comparator: 'AT_MOST', target: 1 }), m.name).toBe(m.better ?? 'LOWER');
+      expect(targetDirection({ metric: m.name, comparator: 'AT_LEAST', target: 1 }), m.name).toBe(m.better ?? 'HIGHER');
+    }
+    expect(targetableMetrics().filter((m) => m.better === null).map((m) => m.name)).toContain('occupancy');
   });
 });
 
@@ -280,10 +284,10 @@ describe(validateTargets.name, () => {
     expect(rules([{ ...ok, warning: 0.8 }, { metric: 'abandonRate', comparator: 'AT_MOST', target: 0.05, warning: 0.05 }])).toEqual([]);
   });
 
-  it('accepts every ratio, duration and score metric of the catalog, and refuses every count', () => {
+  it('accepts every ratio, duration, score, agents and money metric of the catalog, and refuses every count and total', () => {
     for (const m of METRICS) {
       const r = validateTargets([{ metric: m.name, comparator: 'AT_LEAST', target: 1 }]);
-      if (m.kind === 'count') expect(r.problems.map((p) => p.rule), m.name).toEqual(['NOT_A_RATIO_OR_DURATION']);
+      if (m.kind === 'count' || m.kind === 'seconds') expect(r.problems.map((p) => p.rule), m.name).toEqual(['NOT_A_RATIO_OR_DURATION']);
       else expect(r.problems, m.name).toEqual([]);
     }
   });

@@ -75,6 +75,20 @@ describe(periodBoundaries.name, () => {
     expect(day('2026-10-24T22:00:00Z', '2026-10-25T23:00:00Z')).toBe(100);
   });
 
+  it('has 48 half hours on a normal day, 46 and 50 on DST days, on the local clock of :45 and 30-minute-DST zones', () => {
+    const halfHours = (from: string, to: string, zone: string) => periodBoundaries(at(from), at(to), G.THIRTY_MINUTES, zone);
+    expect(halfHours('2026-03-28T23:00:00Z', '2026-03-29T22:00:00Z', 'Europe/Berlin').length - 1).toBe(46);
+    expect(halfHours('2026-10-24T22:00:00Z', '2026-10-25T23:00:00Z', 'Europe/Berlin').length - 1).toBe(50);
+    // Kathmandu (+05:45): local half hours start at :15 and :45 UTC.
+    const kathmandu = halfHours('2026-03-28T18:15:00Z', '2026-03-29T18:15:00Z', 'Asia/Kathmandu');
+    expect(kathmandu.length - 1).toBe(48);
+    expect(kathmandu.slice(0, 3).map(iso)).toEqual(['2026-03-28T18:15:00.000Z', '2026-03-28T18:45:00.000Z', '2026-03-28T19:15:00.000Z']);
+    // Lord Howe moves its clock by 30 minutes: 2026-04-05 02:00 (+11:00) becomes 01:30 (+10:30), a repeated half hour.
+    const lordHowe = halfHours('2026-04-04T13:00:00Z', '2026-04-05T13:30:00Z', 'Australia/Lord_Howe');
+    expect(lordHowe.length - 1).toBe(49);
+    expect(new Set(lordHowe.slice(1).map((b, i) => b.getTime() - lordHowe[i]!.getTime()))).toEqual(new Set([30 * 60_000]));
+  });
+
   it('is empty for an empty range and counts with a cap', () => {
     expect(periodBoundaries(at('2026-01-01T00:00:00Z'), at('2026-01-01T00:00:00Z'), G.DAY, 'UTC')).toEqual([]);
     expect(countPeriods(at('2026-01-01T00:00:00Z'), at('2027-01-01T00:00:00Z'), G.DAY, 'UTC', 10_000)).toBe(365);

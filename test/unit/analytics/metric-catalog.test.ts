@@ -36,9 +36,20 @@ describe('metric catalog', () => {
       expect(m.offered).toBe(10);
     });
 
-    it('gives null, not 0 or NaN, for every ratio without a denominator, and 0 for counts', () => {
+    it('gives null, not 0 or NaN, for every ratio without a denominator, and 0 for counts and totals', () => {
       const m = computeMetrics({});
-      for (const def of METRICS) expect(m[def.name]).toBe(def.kind === 'count' ? 0 : null);
+      for (const def of METRICS) expect(m[def.name], def.name).toBe(def.kind === 'count' || def.kind === 'seconds' ? 0 : null);
+    });
+
+    it('forms the activity KPIs from their sums: cost per hour, null cost without a costed second', () => {
+      const m = computeMetrics({
+        loggedInSeconds: 7200, availableSeconds: 1800, handlingSeconds: 5400, notReadySeconds: 0,
+        costedSeconds: 3600, costSeconds: 3600 * 30, elapsedSeconds: 3600, handled: 20,
+      });
+      expect(m).toMatchObject({ occupancy: 0.75, utilization: 0.75, averageAgentsStaffed: 2, staffedCost: 30, costCoverage: 0.5, costPerContact: 1.5 });
+      expect(computeMetrics({ loggedInSeconds: 900, handled: 3 })).toMatchObject({ staffedCost: null, costPerContact: null, costCoverage: 0, averageAgentsStaffed: null });
+      // A cost of 0 is a known cost: staffedCost 0, not null.
+      expect(computeMetrics({ loggedInSeconds: 900, costedSeconds: 900, costSeconds: 0, handled: 3 })).toMatchObject({ staffedCost: 0, costPerContact: 0 });
     });
 
     it('gives a service level of null when every contact was a short abandon', () => {

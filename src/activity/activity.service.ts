@@ -1,0 +1,89 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { lockOrganizationWrites } from '../contacts/contact-facts.maintenance';
+import { DirectoryWriter } from '../org/directory.writer';
+import { badUserInput, describeProblems } from '../platform/errors';
+import { refreshActivityRollups, resolveHourlyCosts } from './activity-facts.maintenance';
+import { MAX_ACTIVITY_PER_BATCH, validateActivity, type ActivityFields, type ValidActivity } from './activity.validation';
+
+export interface RecordActivityResult {
+  received: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Writes agent activity batches: validated whole, then upserted in one transaction
+ * by (agent, intervalStart), so a batch is all-or-nothing and re-sending it counts
+ * nothing twice. A re-sent record with other figures replaces the stored one.
+ */
+export class ActivityService {
+  constructor(private readonly em: EntityManager) {}
+
+  async record(organizationId: number, inputs: readonly ActivityFields[]): Promise<RecordActivityResult> {
+    if (inputs.length > MAX_ACTIVITY_PER_BATCH) {
+      throw badUserInput(`activity: at most ${MAX_ACTIVITY_PER_BATCH} records per call, got ${inputs.length}`, [
+        { field: 'activity', rule: 'TOO_MANY', message: `at most ${MAX_ACTIVITY_PER_BATCH} per call` },
+      ]);
+    }
+    const { records, problems } = validateActivity(inputs);
+    if (problems.length) {
+      const bad = new Set(problems.map((p) => p.index)).size;
+      throw badUserInput(describeProblems(`${bad} of ${inputs.length} activity records are invalid; nothing was written`, problems), problems);
+    }
+    return this.write(organizationId, records);
+  }
+
+  /** Upserts already-validated records (the CSV import validates on its own). */
+  async write(organizationId: number, records: readonly ValidActivity[]): Promise<RecordActivityResult> {
+    if (records.length === 0) return { received: 0, created: 0, updated: 0, unchanged: 0 };
+    return this.em.transactional(async (em) => {
+      await lockOrganizationWrites(em, organizationId);
+      const directory = new DirectoryWriter(em, organizationId);
+      const teams = await directory.ensureTeams(records.flatMap((r) => (r.team ? [r.team] : [])));
+      const agents = await directory.ensureAgents(
+        records.map((r) => ({ agent: r.agent, team: r.team, offeredAt: r.intervalStart })),
+        teams,
+      );
+      const rows = records.map((r) => {
+        const agent = agents.get(r.agent)!;
+        return {
+          agent_id: agent.id,
+          // The record's own team, else the agent's current team.
+          team_id: r.team ? teams.get(r.team)! : agent.teamId,
+          interval_start: r.intervalStart.toISOString(),
+          logged_in_seconds: r.loggedInSeconds,
+          available_seconds: r.availableSeconds,
+          handling_seconds: r.handlingSeconds,
+          not_ready_seconds: r.notReadySeconds,
+        };
+      });
+      const written: Array<{ inserted: boolean; agent_id: number; interval_start: string | Date }> = await em.execute(UPSERT_ACTIVITY, [
+        organizationId,
+        JSON.stringify(rows),
+      ]);
+      if (written.length > 0) {
+        const changed = written.map((r) => ({ agentId: r.agent_id, intervalStart: new Date(r.interval_start).toISOString() }));
+        await resolveHourlyCosts(em, organizationId, { records: changed });
+        await refreshActivityRollups(em, organizationId, changed.map((c) => c.intervalStart));
+      }
+      const created = written.filter((r) => r.inserted).length;
+      return { received: records.length, created, updated: written.length - created, unchanged: records.length - written.length };
+    });
+  }
+}
+
+const COLUMNS = ['team_id', 'logged_in_seconds', 'available_seconds', 'handling_seconds', 'not_ready_seconds'];
+
+// Rows are inserted in key order so concurrent batches lock in the same order.
+// An unchanged re-send matches the WHERE of DO UPDATE nowhere and returns no row.
+const UPSERT_ACTIVITY = `
+  insert into agent_activity (organization_id, agent_id, interval_start, ${COLUMNS.join(', ')})
+  select ?, x.agent_id, x.interval_start, ${COLUMNS.map((c) => `x.${c}`).join(', ')}
+  from jsonb_to_recordset(?::jsonb) as x(agent_id int, interval_start timestamptz, team_id int,
+    logged_in_seconds int, available_seconds int, handling_seconds int, not_ready_seconds int)
+  order by x.agent_id, x.interval_start
+  on conflict (organization_id, agent_id, interval_start) do update set
+    ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now()
+  where (${COLUMNS.map((c) => `agent_activity.${c}`).join(', ')}) is distinct from (${COLUMNS.map((c) => `excluded.${c}`).join(', ')})
+  returning (xmax = 0) as inserted, agent_id, interval_start`;

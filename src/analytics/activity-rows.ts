@@ -1,0 +1,56 @@
+import { Dimension, type KpiRequest, type SumRow } from './kpi.request';
+import { isActivitySum } from './metric-catalog';
+import type { TimeSpan } from './source-plan';
+
+/**
+ * How agent activity joins a KPI report, pure. Activity is kept per agent, team and
+ * 15 minutes, not per channel or queue (an agent's logged-in time is not split by
+ * what it was spent on), so it applies to a report's rows only when they are
+ * grouped by TEAM and AGENT alone, and to its total unless the filter names
+ * channels or queues.
+ */
+
+export interface ActivityScope {
+  rows: boolean;
+  total: boolean;
+}
+
+export function activityScope(request: Pick<KpiRequest, 'groupBy' | 'filter' | 'sums'>): ActivityScope {
+  const asked = request.sums.some((s) => isActivitySum(s) || s === 'elapsedSeconds');
+  const total = asked && request.filter.channels === undefined && request.filter.queueIds === undefined;
+  return { total, rows: total && request.groupBy.every((d) => d === Dimension.TEAM || d === Dimension.AGENT) };
+}
+
+/**
+ * Adds the activity sums to the contact rows of the same period, team and agent (a
+ * group with activity but no contacts becomes a row of its own), and each row's
+ * elapsed seconds where activity applies. `periodOf(row)` is the row's period span.
+ */
+export function mergeActivity(
+  contactRows: SumRow[],
+  activityRows: readonly SumRow[],
+  scope: ActivityScope,
+  periodOf: (row: SumRow) => TimeSpan,
+  counted: readonly TimeSpan[],
+): SumRow[] {
+  const key = (r: SumRow) => `${r.isTotal}|${r.period}|${r.teamId}|${r.agentId}`;
+  const merged = [...contactRows];
+  const byKey = new Map(merged.map((r) => [key(r), r]));
+  for (const row of activityRows) {
+    if (!row.isTotal && !scope.rows) continue;
+    const same = byKey.get(key(row));
+    if (same) Object.assign(same.sums, row.sums);
+    else merged.push({ ...row, sums: { ...row.sums } });
+  }
+  for (const row of merged) {
+    if (row.isTotal ? scope.total : scope.rows) row.sums.elapsedSeconds = overlapSeconds(periodOf(row), counted);
+  }
+  return merged;
+}
+
+/** Seconds of `span` inside the (disjoint) spans. */
+export function overlapSeconds(span: TimeSpan, spans: readonly TimeSpan[]): number {
+  let ms = 0;
+  for (const s of spans) ms += Math.max(0, Math.min(span.to.getTime(), s.to.getTime()) - Math.max(span.from.getTime(), s.from.getTime()));
+  return ms / 1000;
+}

@@ -1,0 +1,48 @@
+import type { SumName } from './metric-catalog';
+
+/**
+ * How the activity sums of the catalog are computed from agent activity: the
+ * 15-minute records themselves (alias `a`, by interval start) and their rollups by
+ * UTC hour and day × team × agent. Activity has no channel or queue: an agent's
+ * logged-in time is not split by what it was spent on.
+ */
+
+export interface ActivityGrain {
+  table: string;
+  ms: number;
+  /** The bucket length as a PostgreSQL interval (in hours: '1 day' depends on the session's TimeZone). */
+  interval: string;
+  dimensions: readonly ActivityDimension[];
+  /** The grain whose rows it sums; none: summed from agent_activity. */
+  finer?: ActivityGrain;
+}
+
+export const ACTIVITY_DIMENSIONS = ['team_id', 'agent_id'] as const;
+export type ActivityDimension = (typeof ACTIVITY_DIMENSIONS)[number];
+
+const HOUR: ActivityGrain = { table: 'agent_activity_hour', ms: 3_600_000, interval: '1 hour', dimensions: ACTIVITY_DIMENSIONS };
+const DAY: ActivityGrain = { table: 'agent_activity_day', ms: 86_400_000, interval: '24 hours', dimensions: ACTIVITY_DIMENSIONS, finer: HOUR };
+
+/** Coarsest first; each grain comes before the one it is summed from. */
+export const ACTIVITY_GRAINS: readonly ActivityGrain[] = [DAY, HOUR];
+
+/** The rollup columns, each with its aggregate over activity records `a`. */
+export const ACTIVITY_AGGREGATES = {
+  logged_in_seconds: 'sum(a.logged_in_seconds)',
+  available_seconds: 'sum(a.available_seconds)',
+  handling_seconds: 'sum(a.handling_seconds)',
+  not_ready_seconds: 'sum(a.not_ready_seconds)',
+  costed_seconds: 'coalesce(sum(a.logged_in_seconds) filter (where a.hourly_cost is not null), 0)',
+  cost_seconds: 'coalesce(sum(a.logged_in_seconds * a.hourly_cost), 0)',
+} as const;
+export type ActivityColumn = keyof typeof ACTIVITY_AGGREGATES;
+
+/** The column behind each activity sum of the catalog. */
+export const ACTIVITY_COLUMN_OF: Partial<Record<SumName, ActivityColumn>> = {
+  loggedInSeconds: 'logged_in_seconds',
+  availableSeconds: 'available_seconds',
+  handlingSeconds: 'handling_seconds',
+  notReadySeconds: 'not_ready_seconds',
+  costedSeconds: 'costed_seconds',
+  costSeconds: 'cost_seconds',
+};

@@ -1,0 +1,24 @@
+import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { parseContactFilter } from '../analytics/query.inputs';
+import { Permission, requirePrincipal } from '../platform/auth';
+import type { Context } from '../platform/context';
+import { StaffingService } from './staffing.service';
+import { StaffingIntervalView, StaffingQuery } from './staffing.types';
+
+@Resolver()
+export class StaffingResolver {
+  @Authorized(Permission.READ)
+  @Query(() => [StaffingIntervalView], {
+    description: 'Agents needed per interval to reach a service level (Erlang C), from actual or forecast volume, beside who was logged in.',
+  })
+  async staffing(@Ctx() ctx: Context, @Arg('query', () => StaffingQuery) query: StaffingQuery): Promise<StaffingIntervalView[]> {
+    const principal = await requirePrincipal(ctx);
+    return new StaffingService(ctx.em, ctx.loaders).plan({
+      ...query,
+      organizationId: principal.organizationId,
+      from: query.range.from,
+      to: query.range.to,
+      filter: parseContactFilter(query.filter, 'query.filter'),
+    });
+  }
+}
