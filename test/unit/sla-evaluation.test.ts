@@ -146,8 +146,8 @@ describe('directions', () => {
   it('every targetable metric of the catalog has a direction, or takes its comparator\'s (occupancy is bad both too high and too low)', () => {
     expect(targetableMetrics().length).toBeGreaterThan(0);
     for (const m of targetableMetrics()) {
-      expect(targetDirection({ metric: m.name, comparator: 'AT_MOST', target: 1 }), m.name).toBe(m.better ?? 'LOWER');
-      expect(targetDirection({ metric: m.name, comparator: 'AT_LEAST', target: 1 }), m.name).toBe(m.better ?? 'HIGHER');
+      expect(targetDirection({ metric: m.name, comparator: 'AT_MOST' }), m.name).toBe(m.better ?? 'LOWER');
+      expect(targetDirection({ metric: m.name, comparator: 'AT_LEAST' }), m.name).toBe(m.better ?? 'HIGHER');
     }
     expect(targetableMetrics().filter((m) => m.better === null).map((m) => m.name)).toContain('occupancy');
   });

@@ -32,7 +32,7 @@ export async function* readBankRows(file: string, zone: string): AsyncGenerator<
         continue;
       }
       const mapped = mapBankLine(header, text, zone);
-      yield mapped.kind === 'contact' ? { line, ...mapped, problems: [] } : { line, ...mapped };
+      yield mapped.kind === 'record' ? { line, ...mapped, problems: [] } : { line, ...mapped };
     }
   } finally {
     lines.close();

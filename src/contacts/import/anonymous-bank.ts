@@ -25,7 +25,7 @@ export interface BankHeader {
 }
 
 export type BankMapping =
-  | { kind: 'contact'; fields: ContactFields }
+  | { kind: 'record'; fields: ContactFields }
   | { kind: 'skipped'; reason: string }
   | { kind: 'rejected'; problems: CellProblem[] };
 
@@ -82,7 +82,7 @@ export function mapBankRecord(r: BankRecord, zone: string): BankMapping {
   const answered = r.outcome === 'AGENT';
   const answeredAt = answered ? addSeconds(offeredAt, queued ? qTime : 0) : null;
   return {
-    kind: 'contact',
+    kind: 'record',
     fields: {
       externalId: `${r['vru+line']}-${r.call_id}`,
       channel: Channel.VOICE,

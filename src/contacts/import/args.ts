@@ -20,13 +20,14 @@ export type DataCommand =
       timeZone: string;
     };
 
-export const IMPORT_KINDS = ['contacts', 'anonymous-bank'] as const;
+export const IMPORT_KINDS = ['contacts', 'activity', 'anonymous-bank'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 /** Which options each command takes: a flag, or an option with a value. */
 const OPTIONS: Record<string, Record<string, 'flag' | 'value'>> = {
   'seed-demo': { organization: 'value', days: 'value', 'end-date': 'value' },
   contacts: { organization: 'value', 'skip-invalid': 'flag', 'batch-size': 'value' },
+  activity: { organization: 'value', 'skip-invalid': 'flag', 'batch-size': 'value' },
   'anonymous-bank': { organization: 'value', 'skip-invalid': 'flag', 'batch-size': 'value', 'time-zone': 'value' },
 };
 

@@ -1,32 +1,27 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ROLLUP_GRAINS } from '../../analytics/contact-sums';
-import { ContactsService } from '../contacts.service';
 import type { ValidContact } from '../contact.validation';
+import { CONTACTS, type RecordKind, type WriteTotals } from './record-kinds';
 
-export interface WriteTotals {
-  received: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-}
+export type { WriteTotals } from './record-kinds';
 
 /**
- * Collects validated contacts and upserts them batchSize at a time, each batch in
- * its own transaction (ContactsService.write). Shared by every import kind and the demo data.
+ * Collects validated records and writes them batchSize at a time, each batch in
+ * its own transaction (the kind's write path). Shared by every import kind and the demo data.
  */
-export class BatchWriter {
+export class BatchWriter<V = ValidContact> {
   readonly totals: WriteTotals = { received: 0, created: 0, updated: 0, unchanged: 0 };
-  private pending: ValidContact[] = [];
+  private pending: V[] = [];
 
   constructor(
     private readonly em: EntityManager,
     private readonly organizationId: number,
     private readonly batchSize: number,
     private readonly onBatch: (totals: WriteTotals) => void = () => {},
+    private readonly kind: Pick<RecordKind<unknown, V>, 'write' | 'tables'> = CONTACTS as never,
   ) {}
 
-  async add(contact: ValidContact): Promise<void> {
-    this.pending.push(contact);
+  async add(record: V): Promise<void> {
+    this.pending.push(record);
     if (this.pending.length >= this.batchSize) await this.flush();
   }
 
@@ -35,10 +30,10 @@ export class BatchWriter {
     const batch = this.pending;
     this.pending = [];
     // A fresh fork per batch keeps the identity map from growing over a large file.
-    const result = await new ContactsService(this.em.fork()).write(this.organizationId, batch);
+    const result = await this.kind.write(this.em.fork(), this.organizationId, batch);
     // A bulk load outgrows the planner's statistics batch after batch; refresh them so
-    // the FCR and rollup upkeep of the next batch keeps using its indexes.
-    await this.em.fork().execute(`analyze contact, ${ROLLUP_GRAINS.map((g) => g.table).join(', ')}, contact_wait_rollup`);
+    // the upkeep of the next batch keeps using its indexes.
+    await this.em.fork().execute(`analyze ${this.kind.tables.join(', ')}`);
     this.totals.received += result.received;
     this.totals.created += result.created;
     this.totals.updated += result.updated;

@@ -7,13 +7,13 @@ import type { Logger } from '../../platform/logger';
 import { openDatabase } from '../../platform/app';
 import { importAnonymousBank } from './anonymous-bank-import';
 import { parseDataCommand, UsageError, type DataCommand } from './args';
-import { importContactsCsv } from './csv-import';
+import { importActivityCsv, importContactsCsv } from './csv-import';
 import { ImportFileError } from './problems';
 import { describeImport } from './report';
 
 /**
  * `seed-demo [--days N] [--end-date YYYY-MM-DD] [--organization SLUG]` and
- * `import contacts|anonymous-bank FILE [--skip-invalid] [--batch-size N] [--time-zone ZONE] [--organization SLUG]`.
+ * `import contacts|activity|anonymous-bank FILE [--skip-invalid] [--batch-size N] [--time-zone ZONE] [--organization SLUG]`.
  * A thin wrapper: arguments → database → the import functions; messages on stderr.
  * Exit codes: 0 done, 1 rows rejected or the file unreadable, 2 usage error.
  */
@@ -66,7 +66,9 @@ async function run(
   const summary =
     parsed.kind === 'contacts'
       ? await importContactsCsv(em, organizationId, parsed.file, options)
-      : await importAnonymousBank(em, organizationId, parsed.file, { ...options, timeZone: parsed.timeZone });
+      : parsed.kind === 'activity'
+        ? await importActivityCsv(em, organizationId, parsed.file, options)
+        : await importAnonymousBank(em, organizationId, parsed.file, { ...options, timeZone: parsed.timeZone });
   for (const line of describeImport(summary)) say(line);
   say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return summary.rejected > 0 ? 1 : 0;

@@ -1,24 +1,25 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { validateContacts, type ContactFields, type ValidContact } from '../contact.validation';
+import type { ContactFields } from '../contact.validation';
 import { BatchWriter } from './batch-writer';
-import { fromValidationProblem, type CellProblem, type LineProblem } from './problems';
+import type { CellProblem, LineProblem } from './problems';
+import { CONTACTS, type RecordKind } from './record-kinds';
 
 /**
  * The import pipeline shared by every file kind: a reader turns the file into
- * ImportRows; this validates them (also across the whole file: duplicate
- * external ids), counts, and writes through one BatchWriter.
+ * ImportRows of a RecordKind (contacts, agent activity); this validates them (also
+ * across the whole file: duplicate keys), counts, and writes through one BatchWriter.
  *
  * Default mode reads the file twice: the first pass validates everything and
  * writes nothing if any row is bad; the second writes. That makes validation
  * all-or-nothing, but not the write: each batch is its own transaction, so a
  * crash mid-write leaves earlier batches stored. Re-running the same file is
- * safe, since writes are upserts by external id (stored rows count as unchanged).
+ * safe, since writes are upserts by key (stored rows count as unchanged).
  * `skipInvalid` reads once, writes the good rows and reports the bad ones.
  */
 
-export type ImportRow =
+export type ImportRow<F = ContactFields> =
   /** Parsed; `problems` are parse problems, validation adds its own. */
-  | { line: number; kind: 'contact'; fields: ContactFields; problems: CellProblem[] }
+  | { line: number; kind: 'record'; fields: F; problems: CellProblem[] }
   /** Could not even be parsed into contact fields. */
   | { line: number; kind: 'rejected'; problems: CellProblem[] }
   /** Deliberately not imported (e.g. not a real call), counted by reason. */
@@ -50,20 +51,21 @@ export const DEFAULT_BATCH_SIZE = 5_000;
 export const MAX_PROBLEMS_KEPT = 50;
 const CHECK_PROGRESS_EVERY = 50_000;
 
-export async function importRows(
+export async function importRows<F, V>(
   em: EntityManager,
   organizationId: number,
-  openRows: () => AsyncIterable<ImportRow>,
+  openRows: () => AsyncIterable<ImportRow<F>>,
   options: ImportOptions = {},
+  kind: RecordKind<F, V> = CONTACTS as never,
 ): Promise<ImportSummary> {
   const progress = options.progress ?? (() => {});
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!options.skipInvalid) {
-    const checked = await pass(openRows(), null, progress);
+    const checked = await pass(openRows(), kind, null, progress);
     if (checked.rejected > 0) return { ...checked, written: false };
     progress(`checked ${checked.read} rows: no problems, writing`);
   }
-  return { ...(await pass(openRows(), { em, organizationId, batchSize }, progress)), written: true };
+  return { ...(await pass(openRows(), kind, { em, organizationId, batchSize }, progress)), written: true };
 }
 
 interface WriteTarget {
@@ -73,13 +75,17 @@ interface WriteTarget {
 }
 
 /** One read of the file: validates every row, and writes the good ones when given a target. */
-async function pass(rows: AsyncIterable<ImportRow>, target: WriteTarget | null, progress: Progress) {
+async function pass<F, V>(rows: AsyncIterable<ImportRow<F>>, kind: RecordKind<F, V>, target: WriteTarget | null, progress: Progress) {
   const summary: Omit<ImportSummary, 'written'> = {
     read: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, skipped: {}, problems: [], problemCount: 0,
   };
   const writer = target
-    ? new BatchWriter(target.em, target.organizationId, target.batchSize, (t) =>
-        progress(`rows read ${summary.read}, written ${t.created + t.updated + t.unchanged}`),
+    ? new BatchWriter<V>(
+        target.em,
+        target.organizationId,
+        target.batchSize,
+        (t) => progress(`rows read ${summary.read}, written ${t.created + t.updated + t.unchanged}`),
+        kind,
       )
     : null;
   const reject = (line: number, problems: CellProblem[]) => {
@@ -87,7 +93,7 @@ async function pass(rows: AsyncIterable<ImportRow>, target: WriteTarget | null, 
     summary.problemCount += problems.length;
     for (const p of problems) if (summary.problems.length < MAX_PROBLEMS_KEPT) summary.problems.push({ line, ...p });
   };
-  // Ids of the valid rows so far: a second row with the same id is rejected, never upserted twice.
+  // Keys of the valid rows so far: a second row with the same key is rejected, never upserted twice.
   const seen = new Set<string>();
 
   for await (const row of rows) {
@@ -101,31 +107,19 @@ async function pass(rows: AsyncIterable<ImportRow>, target: WriteTarget | null, 
       reject(row.line, row.problems);
       continue;
     }
-    const { contact, problems } = validateRow(row.fields, row.problems, seen);
-    if (!contact) {
+    const checked = kind.validate(row.fields);
+    const problems = [...row.problems, ...checked.problems];
+    if (checked.record && seen.has(kind.key(checked.record))) problems.push(kind.duplicate(checked.record));
+    if (!checked.record || problems.length) {
       reject(row.line, problems);
       continue;
     }
-    seen.add(contact.externalId);
-    await writer?.add(contact);
+    seen.add(kind.key(checked.record));
+    await writer?.add(checked.record);
   }
   if (writer) {
     await writer.flush();
     Object.assign(summary, writer.totals);
   }
   return summary;
-}
-
-function validateRow(fields: ContactFields, parseProblems: CellProblem[], seen: ReadonlySet<string>) {
-  const { contacts, problems } = validateContacts([fields]);
-  const all = [...parseProblems, ...problems.map(fromValidationProblem)];
-  const contact: ValidContact | undefined = contacts[0];
-  if (contact && seen.has(contact.externalId)) {
-    all.push({
-      field: 'external_id',
-      rule: 'DUPLICATE_EXTERNAL_ID',
-      message: `"${contact.externalId}" appears more than once in the file`,
-    });
-  }
-  return { contact: all.length ? null : contact, problems: all };
 }

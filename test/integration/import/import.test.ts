@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
-import { importContactsCsv } from '../../../src/contacts/import/csv-import';
+import { importActivityCsv, importContactsCsv } from '../../../src/contacts/import/csv-import';
 import { importAnonymousBank } from '../../../src/contacts/import/anonymous-bank-import';
 import { formatProblem, ImportFileError } from '../../../src/contacts/import/problems';
 
@@ -123,6 +123,44 @@ describe('import commands', () => {
     expect(stored.map((c) => c.external_id)).toEqual(['b-1', 'b-3', 'b-4']);
     // The first b-1 (line 2) is kept; its later duplicate is not applied.
     expect(stored[0].offered_at).toEqual(new Date('2026-03-02T09:00:00Z'));
+  });
+
+  it('imports agent activity from CSV: every bad line named and nothing written, then the good file idempotently', async () => {
+    const org = await organization('csv-activity');
+    const activity = () =>
+      sql(
+        `select a.key as agent, t.key as team, x.interval_start as start_at, x.logged_in_seconds, x.available_seconds, x.handling_seconds, x.not_ready_seconds
+         from agent_activity x join agent a on a.id = x.agent_id left join team t on t.id = x.team_id
+         where x.organization_id = ? order by a.key, x.interval_start`,
+        [org],
+      );
+    const header = 'agent,team,interval_start,logged_in_seconds,available_seconds,handling_seconds,not_ready_seconds';
+    const bad = [
+      header,
+      'ann,north,2026-03-02T09:00:00+01:00,900,300,500,100',
+      'ann,north,2026-03-02T09:10:00+01:00,900,300,500,100',
+      'bob,,2026-03-02T08:00:00Z,900,300,500,99',
+      'bob,,2026-03-02T08:15:00Z,,300,500,100',
+      'ann,north,2026-03-02T08:00:00Z,900,300,500,100',
+    ].join('\n');
+    const refused = await importActivityCsv(db.orm.em, org, await file('activity-bad.csv', bad));
+    expect(refused).toMatchObject({ read: 5, rejected: 4, written: false });
+    expect(refused.problems.map(formatProblem)).toEqual([
+      'line 3: interval_start: must start a 15-minute interval (:00, :15, :30 or :45 UTC, whole minute) (NOT_ALIGNED)',
+      'line 4: logged_in_seconds: must equal available_seconds + handling_seconds + not_ready_seconds (300 + 500 + 99 = 899), got 900 (PARTS_MISMATCH)',
+      'line 5: logged_in_seconds: must be a whole number of seconds (NOT_AN_INTEGER)',
+      'line 6: interval_start: agent "ann" has interval 2026-03-02T08:00:00.000Z more than once in the file (DUPLICATE_INTERVAL)',
+    ]);
+    expect(await activity(org)).toEqual([]);
+
+    const good = [header, 'ann,north,2026-03-02T09:00:00+01:00,900,300,500,100', 'bob,,2026-03-02T08:15:00Z,600,0,600,0'].join('\r\n');
+    const at = await file('activity.csv', good);
+    expect(await importActivityCsv(db.orm.em, org, at)).toMatchObject({ read: 2, created: 2, rejected: 0, written: true });
+    expect(await activity(org)).toEqual([
+      { agent: 'ann', team: 'north', start_at: new Date('2026-03-02T08:00:00Z'), logged_in_seconds: 900, available_seconds: 300, handling_seconds: 500, not_ready_seconds: 100 },
+      { agent: 'bob', team: null, start_at: new Date('2026-03-02T08:15:00Z'), logged_in_seconds: 600, available_seconds: 0, handling_seconds: 600, not_ready_seconds: 0 },
+    ]);
+    expect(await importActivityCsv(db.orm.em, org, at)).toMatchObject({ read: 2, created: 0, unchanged: 2 });
   });
 
   it('stops on a file it cannot read as a whole: unknown column, broken quoting', async () => {

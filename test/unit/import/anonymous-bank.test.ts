@@ -19,8 +19,8 @@ function line(values: string): string {
 }
 const map = (values: string, zone = 'Asia/Jerusalem') => mapBankLine(header, line(values), zone);
 function contact(mapping: BankMapping) {
-  expect(mapping.kind).toBe('contact');
-  if (mapping.kind !== 'contact') throw new Error('not a contact');
+  expect(mapping.kind).toBe('record');
+  if (mapping.kind !== 'record') throw new Error('not a contact');
   return mapping.fields;
 }
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
