@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
+import { expectedStaffing } from '../../support/erlang-reference';
 import { useTestServer } from '../../support/server';
 import { importAnonymousBank } from '../../../src/contacts/import/anonymous-bank-import';
 
@@ -32,8 +33,11 @@ const seconds = (clock: string) => {
   return h * 3600 + m * 60 + s;
 };
 
+/** Where a call of the file is counted: its queue type, its local day of February and clock second. */
+type KeysOf = (call: { type: string; day: number; clock: number }) => string[];
+
 /** February 1999 per queue type (and '' for the month), straight from the file. */
-async function expectedFromFile(): Promise<Map<string, Figures>> {
+async function expectedFromFile(keysOf: KeysOf = ({ type }) => [type, '']): Promise<Map<string, Figures>> {
   const lines = (await readFile(BANK_FILE, 'utf8')).split(/\r?\n/).filter((l) => l.trim() !== '');
   const names = lines[0].split('\t');
   const col = (cells: string[], name: string) => cells[names.indexOf(name)].trim();
@@ -64,7 +68,7 @@ async function expectedFromFile(): Promise<Map<string, Figures>> {
     const answered = outcome === 'AGENT';
     const wait = queued ? Number(col(cells, 'q_time')) : 0; // never-queued served calls wait 0
     const talk = Number(col(cells, 'ser_time'));
-    for (const key of [col(cells, 'type'), '']) {
+    for (const key of keysOf({ type: col(cells, 'type'), day, clock })) {
       bump(key, (x) => {
         x.offered++;
         if (answered) {
@@ -135,6 +139,57 @@ describe('the 1999 bank month through kpis', () => {
         '|---|---:|---:|---:|---:|---:|---:|---:|',
         ...rows.map((r: any) => line(r.queue.key, r)),
         line('**month**', total),
+      ].join('\n'),
+    );
+  });
+
+  it('staffs a Monday by half hour with Erlang C from its own volume, and forecasts the next from three Mondays', async () => {
+    // Monday 15 February 1999, Jerusalem; per half hour straight from the file.
+    const halfHours = await expectedFromFile(({ day, clock }) => [`${day}|${Math.floor((clock % 86_400) / 1800)}`]);
+    const STAFFING = `query($q: StaffingQuery!) { staffing(query: $q) {
+      periodStart offered averageHandleTime trafficErlangs requiredAgents requiredStaff expectedServiceLevel expectedAverageSpeedOfAnswer expectedOccupancy } }`;
+    const day = (d: number) => ({ from: `1999-02-${d}T00:00:00+02:00`, to: `1999-02-${d + 1}T00:00:00+02:00` });
+    const actual = await server.gql(STAFFING, { q: { range: day(15), timeZone: ZONE } });
+    expect(actual.errors).toBeUndefined();
+    const intervals = actual.data.staffing;
+    expect(intervals).toHaveLength(48);
+    let busy = 0;
+    intervals.forEach((interval: any, i: number) => {
+      const e = halfHours.get(`15|${i}`);
+      if (!e || e.answered === 0) {
+        expect(interval.offered).toBe(e?.offered ?? 0);
+        return;
+      }
+      busy++;
+      expect(interval.offered).toBe(e.offered);
+      expect(interval.averageHandleTime).toBeCloseTo(e.talk / e.answered, 9);
+      const want = expectedStaffing(e.offered, e.talk / e.answered, 1800);
+      for (const [name, value] of Object.entries(want)) expect(interval[name], `${interval.periodStart} ${name}`).toBeCloseTo(value, 9);
+    });
+    expect(busy).toBeGreaterThan(30);
+
+    // Monday 22 February, forecast from 15, 8 and 1 February: the mean volume per half hour.
+    const forecast = (await server.gql(STAFFING, { q: { range: day(22), timeZone: ZONE, source: 'FORECAST', weeksOfHistory: 3 } })).data.staffing;
+    forecast.forEach((interval: any, i: number) => {
+      const mondays = [15, 8, 1].map((d) => halfHours.get(`${d}|${i}`));
+      expect(interval.offered, interval.periodStart).toBeCloseTo(mondays.reduce((n, m) => n + (m?.offered ?? 0), 0) / 3, 9);
+      // AHT pooled over the three Mondays' calls: total talk / answered, not a mean of means.
+      const answered = mondays.reduce((n, m) => n + (m?.answered ?? 0), 0);
+      if (answered > 0) expect(interval.averageHandleTime).toBeCloseTo(mondays.reduce((n, m) => n + (m?.talk ?? 0), 0) / answered, 9);
+    });
+    const actual22 = (await server.gql(STAFFING, { q: { range: day(22), timeZone: ZONE } })).data.staffing;
+
+    const hhmm = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toFormat('HH:mm');
+    console.log(
+      [
+        '| half hour | offered | AHT (s) | traffic (Erl) | agents for 80/20 | staff (30 % shrinkage) | SL at that N | 22 Feb forecast offered | forecast staff | 22 Feb actual offered |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+        ...intervals
+          .map((r: any, i: number) => ({ r, f: forecast[i], a: actual22[i] }))
+          .filter(({ r, f }: any) => r.offered > 0 || f.offered > 0)
+          .map(({ r, f, a }: any) =>
+            `| ${hhmm(r.periodStart)} | ${r.offered} | ${secs(r.averageHandleTime)} | ${r.trafficErlangs.toFixed(2)} | ${r.requiredAgents} | ${r.requiredStaff} | ${percent(r.expectedServiceLevel)} | ${f.offered.toFixed(1)} | ${f.requiredStaff} | ${a.offered} |`,
+          ),
       ].join('\n'),
     );
   });

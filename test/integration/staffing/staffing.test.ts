@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectedStaffing } from '../../support/erlang-reference';
 import { useTestServer } from '../../support/server';
 
 const CONTACTS = `mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created } }`;
@@ -24,32 +25,6 @@ function contacts(prefix: string, start: string, n: number, aht: number, queue =
       afterContactWorkSeconds: 30,
     };
   });
-}
-
-/**
- * The test's own Erlang C, straight from the textbook sum (fine for the small N
- * here), independent of src/staffing/erlang-c.ts and its Erlang B recursion.
- */
-function erlangC(n: number, a: number): number {
-  let sum = 0;
-  let term = 1; // a^k / k!
-  for (let k = 0; k < n; k++) {
-    sum += term;
-    term = (term * a) / (k + 1);
-  }
-  const top = (term * n) / (n - a); // a^n / n! × n / (n − a)
-  return top / (sum + top);
-}
-
-function expectedStaffing(offered: number, aht: number, seconds: number, target = 0.8, t = 20, shrinkage = 0.3, maxOccupancy = 1) {
-  const a = (offered * aht) / seconds;
-  for (let n = Math.floor(a) + 1; ; n++) {
-    const c = erlangC(n, a);
-    const sl = 1 - c * Math.exp((-(n - a) * t) / aht);
-    if (sl >= target && a / n <= maxOccupancy) {
-      return { trafficErlangs: a, requiredAgents: n, requiredStaff: Math.ceil(n / (1 - shrinkage) - 1e-9), expectedServiceLevel: sl, expectedAverageSpeedOfAnswer: (c * aht) / (n - a), expectedOccupancy: a / n };
-    }
-  }
 }
 
 const close = (actual: Record<string, unknown>, wanted: Record<string, number | null>) => {
