@@ -223,4 +223,57 @@ describe('SLA policies, scorecards and trends', () => {
       expect((await server.gql(`mutation($id: ID!) { archiveSlaPolicy(id: $id) { id } }`, { id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     }
   });
+
+  it('takes targets on agent activity: occupancy, cost per contact and agents staffed, over the service hours only', async () => {
+    // Two agents logged in 07:00–19:00 Berlin on the first February week; only 08:00–18:00 (and not the holiday) counts.
+    const activity: Array<{ agent: string; team: string; intervalStart: string; loggedInSeconds: number; availableSeconds: number; handlingSeconds: number; notReadySeconds: number }> = [];
+    for (let day = 2; day <= 6; day++) {
+      for (let q = 0; q < 48; q++) {
+        const start = DateTime.fromISO(`2026-02-0${day}T07:00:00`, { zone: ZONE }).plus({ minutes: 15 * q });
+        for (const [agent, team] of [['n1', 'north'], ['s1', 'south']] as const) {
+          const handling = (q * 37 + day * 11 + (team === 'south' ? 300 : 0)) % 800;
+          activity.push({ agent, team, intervalStart: start.toUTC().toISO()!, loggedInSeconds: 900, availableSeconds: 900 - handling, handlingSeconds: handling, notReadySeconds: 0 });
+        }
+      }
+    }
+    const recorded = await server.gql(`mutation($a: [AgentActivityInput!]!) { recordAgentActivity(activity: $a) { created } }`, { a: activity }, server.org.keys.INGEST);
+    expect(recorded.errors).toBeUndefined();
+    for (const [team, hourlyCost] of [['north', 30], ['south', 20]] as const) {
+      expect((await server.gql(`mutation($i: AgentCostInput!) { setHourlyCost(input: $i) }`, { i: { team, hourlyCost } })).errors).toBeUndefined();
+    }
+    const created = await server.gql(CREATE, {
+      i: {
+        ...POLICY,
+        name: 'Workforce',
+        targets: [
+          { metric: 'occupancy', comparator: 'AT_MOST', target: 0.85, warning: 0.8 },
+          { metric: 'costPerContact', comparator: 'AT_MOST', target: 5 },
+          { metric: 'averageAgentsStaffed', comparator: 'AT_LEAST', target: 0.2 },
+        ],
+      },
+    });
+    expect(created.errors).toBeUndefined();
+    const res = await server.gql(CARD, { id: created.data.createSlaPolicy.id, at: '2026-02-15T12:00:00Z', d: 'TEAM' });
+    expect(res.errors).toBeUndefined();
+    const cards = res.data.slaScorecard;
+
+    const isOpen = (iso: string) => open({ offeredAt: iso } as Call);
+    let serviceSeconds = 0;
+    for (let t = Date.parse(cards[0].periodStart); t < Date.parse(cards[0].periodEnd); t += 900_000) if (isOpen(new Date(t).toISOString())) serviceSeconds += 900;
+    for (const card of cards) {
+      const team = card.team?.key;
+      const rs = activity.filter((a) => isOpen(a.intervalStart) && (!team || a.team === team));
+      const handling = rs.reduce((n, a) => n + a.handlingSeconds, 0);
+      const loggedIn = rs.reduce((n, a) => n + a.loggedInSeconds, 0);
+      const cost = rs.reduce((n, a) => n + (a.loggedInSeconds / 3600) * (a.team === 'north' ? 30 : 20), 0);
+      const handled = all.filter((c) => c.answered && c.offeredAt >= card.periodStart && c.offeredAt < card.periodEnd && open(c) && (!team || c.team === team)).length;
+      const actual = (metric: string) => card.targets.find((t: any) => t.metric === metric).actual;
+      expect(actual('occupancy'), team).toBeCloseTo(handling / loggedIn, 12);
+      expect(actual('costPerContact'), team).toBeCloseTo(cost / handled, 12);
+      expect(actual('averageAgentsStaffed'), team).toBeCloseTo(loggedIn / serviceSeconds, 12);
+      const occupancy = card.targets.find((t: any) => t.metric === 'occupancy');
+      expect(occupancy.status).toBe(statusAtMost(handling / loggedIn, 0.85, 0.8));
+    }
+    expect(cards.map((c: any) => c.team?.key ?? null).sort()).toEqual([null, 'north', 'south'].sort());
+  });
 });
