@@ -35,7 +35,6 @@ export class ActivityResolver {
   @Query(() => [HourlyCostView], { description: 'Every hourly cost set, agents first, by key and effectiveFrom.' })
   async hourlyCosts(@Ctx() ctx: Context): Promise<HourlyCostView[]> {
     const principal = await requirePrincipal(ctx);
-    const rows = await new HourlyCostsService(ctx.em).list(principal.organizationId);
-    return rows.map((r) => ({ agent: r.agentKey, team: r.teamKey, hourlyCost: r.hourlyCost, effectiveFrom: r.effectiveFrom }));
+    return new HourlyCostsService(ctx.em).list(principal.organizationId);
   }
 }

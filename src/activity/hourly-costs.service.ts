@@ -14,8 +14,8 @@ export interface HourlyCostFields {
 }
 
 export interface HourlyCostRow {
-  agentKey: string | null;
-  teamKey: string | null;
+  agent: string | null;
+  team: string | null;
   hourlyCost: number;
   /** Null: applies for all time before the subject's next cost. */
   effectiveFrom: Date | null;
@@ -37,7 +37,7 @@ export class HourlyCostsService {
       await lockOrganizationWrites(em, organizationId);
       const directory = new DirectoryWriter(em, organizationId);
       const subject = agent
-        ? { column: 'agent_id', id: (await directory.ensureAgents([{ agent, team: null, offeredAt: new Date(0) }], new Map())).get(agent)!.id }
+        ? { column: 'agent_id', id: (await directory.ensureAgentIds([agent])).get(agent)! }
         : { column: 'team_id', id: (await directory.ensureTeams([team!])).get(team!)! };
       // Without effectiveFrom the cost replaces the subject's whole history ('-infinity': before any activity).
       if (!effectiveFrom) await em.execute(`delete from hourly_cost where organization_id = ? and ${subject.column} = ?`, [organizationId, subject.id]);
@@ -63,8 +63,8 @@ export class HourlyCostsService {
         [organizationId],
       );
     return rows.map((r) => ({
-      agentKey: r.agent_key,
-      teamKey: r.team_key,
+      agent: r.agent_key,
+      team: r.team_key,
       hourlyCost: Number(r.hourly_cost),
       effectiveFrom: r.effective_from === null ? null : new Date(r.effective_from),
     }));

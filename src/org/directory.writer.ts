@@ -31,6 +31,11 @@ export class DirectoryWriter {
     return this.ensure('team', keys);
   }
 
+  /** Agents by key, created on first sight without a team; existing agents keep theirs. */
+  ensureAgentIds(keys: readonly string[]): Promise<Map<string, number>> {
+    return this.ensure('agent', keys);
+  }
+
   async ensureAgents(sightings: readonly AgentSighting[], teams: Map<string, number>): Promise<Map<string, AgentRef>> {
     const ids = await this.ensure('agent', sightings.flatMap((s) => (s.agent ? [s.agent] : [])));
     if (ids.size === 0) return new Map();
