@@ -1,6 +1,8 @@
 import { DateTime, IANAZone } from 'luxon';
 import { Channel, Direction } from '../contacts/contact.entity';
 import type { ContactFields } from '../contacts/contact.validation';
+import type { ActivityFields } from '../activity/activity.validation';
+import { DemoDispatcher, deriveActivity, planShifts, type DemoShift } from './demo-activity';
 
 /**
  * The demo data set: a mid-size contact center (5 queues, 5 teams, 60 agents,
@@ -12,6 +14,11 @@ import type { ContactFields } from '../contacts/contact.validation';
  * the range asked for: seeding 3 days and seeding 90 days agree on the shared
  * days, and re-seeding a shifted range rewrites nothing it already wrote.
  * Days before the range are generated in memory for that, never yielded.
+ *
+ * Each rostered agent works one shift of the day (EARLY, DAY, MID or LATE, with
+ * two 15-minute breaks and a 30-minute lunch; see demo-activity.ts), answers
+ * contacts while on duty, and demoActivity derives the agents' 15-minute
+ * activity records from the shifts and the day's contacts.
  */
 
 export interface DemoOptions {
@@ -60,12 +67,13 @@ const QUEUE_WEIGHTS = DEMO_QUEUES.map((q) => q.weight);
 /** Written complaints are common: email shifts volume from sales to complaints. */
 const EMAIL_QUEUE_WEIGHTS = [0.3, 0.2, 0.1, 0.13, 0.27];
 
-export const DEMO_TEAMS: readonly { key: string; name: string }[] = [
-  { key: 'team-north', name: 'Team North' },
-  { key: 'team-south', name: 'Team South' },
-  { key: 'team-east', name: 'Team East' },
-  { key: 'team-west', name: 'Team West' },
-  { key: 'team-central', name: 'Team Central' },
+/** The teams, each with the hourly cost of a logged-in agent hour (EUR): specialists cost more. */
+export const DEMO_TEAMS: readonly { key: string; name: string; hourlyCost: number }[] = [
+  { key: 'team-north', name: 'Team North', hourlyCost: 31 },
+  { key: 'team-south', name: 'Team South', hourlyCost: 36 },
+  { key: 'team-east', name: 'Team East', hourlyCost: 33 },
+  { key: 'team-west', name: 'Team West', hourlyCost: 29 },
+  { key: 'team-central', name: 'Team Central', hourlyCost: 38 },
 ];
 
 const AGENTS_PER_TEAM = 12;
@@ -83,6 +91,11 @@ export const DEMO_AGENTS: readonly { key: string; name: string; team: string }[]
     team: DEMO_TEAMS[Math.floor(i / AGENTS_PER_TEAM)].key,
   }),
 );
+/** Agents with a cost of their own, above their team's: a senior tech specialist and the complaints team lead. */
+export const DEMO_AGENT_HOURLY_COSTS: readonly { agent: string; hourlyCost: number }[] = [
+  { agent: 'agent-014', hourlyCost: 45 },
+  { agent: 'agent-050', hourlyCost: 44 },
+];
 /** Agents with long handle times and low resolution: the coaching report should find them. */
 const STRUGGLING_AGENTS = new Set(['agent-007', 'agent-023', 'agent-048']);
 
@@ -95,6 +108,13 @@ const WEEKDAY_MEAN = WEEKDAY_VOLUME.reduce((a, b) => a + b, 0) / 7;
 const WEEKDAY_PRESSURE = [1.06, 1.0, 1.0, 1.0, 0.99, 0.95, 0.95];
 /** One weekday in every cycle of this many days runs short-staffed (sickness, training). */
 const UNDERSTAFFED_EVERY_DAYS = 13;
+/**
+ * Agents rostered per contact of the day's volume: a contact takes ~8 minutes
+ * of handling and a shift 7.5 hours outside breaks, so planned for ≈ 70 %
+ * occupancy (≈ 65 % comes out: some handling falls outside shifts or on an
+ * agent already busy, and attendance is drawn per agent).
+ */
+const AGENTS_PER_CONTACT = 0.0242;
 
 const CHANNELS = [Channel.VOICE, Channel.CHAT, Channel.EMAIL, Channel.MESSAGING];
 const CHANNEL_WEIGHTS = [0.65, 0.18, 0.1, 0.07];
@@ -213,6 +233,8 @@ interface DayPlan {
   pressure: number;
   /** Which agents work today. */
   roster: readonly { key: string; team: string }[];
+  /** Their shifts and breaks (a stream of its own: volumes and waits do not depend on it). */
+  shifts: readonly DemoShift[];
 }
 
 function planDay(seed: number, day: DateTime): DayPlan {
@@ -224,12 +246,14 @@ function planDay(seed: number, day: DateTime): DayPlan {
   const understaffed = weekday < 5 && (((epochDay + seed) % UNDERSTAFFED_EVERY_DAYS) + UNDERSTAFFED_EVERY_DAYS) % UNDERSTAFFED_EVERY_DAYS === 0;
   const volume = Math.round((MEAN_CONTACTS_PER_DAY * WEEKDAY_VOLUME[weekday] * (1 + 0.05 * rnd.normal())) / WEEKDAY_MEAN);
   const pressure = WEEKDAY_PRESSURE[weekday] * (1 + 0.03 * rnd.normal()) * (understaffed ? 1.16 + 0.08 * rnd.float() : 1);
-  const attendance = weekday < 5 ? 0.85 : weekday === 5 ? 0.4 : 0.3;
+  // Rostered to the day's volume, short by the day's pressure (Mondays and short-staffed days run hotter).
+  const attendance = clamp((AGENTS_PER_CONTACT * volume) / pressure / DEMO_AGENTS.length, 0.1, 0.95);
   const present = DEMO_AGENTS.filter(() => rnd.chance(attendance));
   const roster = present.length ? present : DEMO_AGENTS;
   const hourStarts: number[] = [];
   for (let h = DEMO_OPENING_HOUR; h <= DEMO_CLOSING_HOUR; h++) hourStarts.push(day.set({ hour: h }).toSeconds());
-  return { stamp, hourStarts, volume, pressure, roster };
+  const shifts = planShifts(mulberry32(hash32(seed, Number(stamp), 0x5417f7)), day, roster);
+  return { stamp, hourStarts, volume, pressure, roster, shifts };
 }
 
 // ---------------------------------------------------------------------------
@@ -289,8 +313,7 @@ function generateDrafts(seed: number, day: DateTime, agents: Map<string, AgentPr
   }
   arrivals.sort((a, b) => a.sec - b.sec);
 
-  const teamMembers = new Map<string, { key: string; team: string }[]>();
-  for (const a of plan.roster) teamMembers.set(a.team, [...(teamMembers.get(a.team) ?? []), a]);
+  const dispatcher = new DemoDispatcher(plan.shifts, plan.roster);
 
   return arrivals.map(({ sec, intensity }, i): Draft => {
     const channel = CHANNELS[rnd.weighted(CHANNEL_WEIGHTS)];
@@ -335,13 +358,16 @@ function generateDrafts(seed: number, day: DateTime, agents: Map<string, AgentPr
     const draft: Draft = { contact, offeredSec: sec, inbound: !outbound, answered: wait.answered, open: true, repeat, callbackU };
     if (!wait.answered) return draft;
 
-    // Answered: an agent of the queue's team when one works today, else overflow to any.
-    const own = teamMembers.get(queue.team);
-    const agent = own?.length && rnd.chance(0.75) ? rnd.pick(own) : rnd.pick(plan.roster);
+    // Answered: by an agent on duty and free at the answer as far as there is one,
+    // mostly of the queue's team, else overflow to any team (see DemoDispatcher).
+    // Always two draws, whoever works today: rosters and shifts never shift the stream.
+    const answeredSec = sec + wait.seconds;
+    const preferOwn = rnd.chance(0.75);
+    const agent = dispatcher.choose(queue.team, preferOwn, sec, answeredSec, rnd.float());
     const profile = agents.get(agent.key)!;
     const handling = handleTimes(rnd, channel, outbound, queue, profile.speed);
     const resolved = rnd.chance(clamp(queue.resolveRate + profile.resolveDelta - (handling.transfers ? 0.15 : 0), 0.3, 0.97));
-    const answeredSec = sec + wait.seconds;
+    dispatcher.occupy(agent.key, answeredSec, answeredSec + handling.talk + handling.hold + handling.acw);
     contact.agent = agent.key;
     contact.team = agent.team;
     contact.answeredAt = new Date(answeredSec * 1000);
@@ -446,13 +472,19 @@ export function demoDates(options: DemoOptions): string[] {
 
 function resolveRange(options: DemoOptions): { first: DateTime; days: number; zone: string } {
   const days = options.days ?? DEMO_DEFAULT_DAYS;
-  const zone = options.timeZone ?? DEMO_DEFAULT_TIME_ZONE;
   if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive whole number, got ${days}`);
+  const end = resolveDay(options, 'endDate', options.endDate);
+  return { first: end.minus({ days: days - 1 }), days, zone: options.timeZone ?? DEMO_DEFAULT_TIME_ZONE };
+}
+
+/** The start of a local day 'YYYY-MM-DD' in the options' zone, after checking the seed and the zone. */
+function resolveDay(options: Pick<DemoOptions, 'seed' | 'timeZone'>, name: string, date: string): DateTime {
+  const zone = options.timeZone ?? DEMO_DEFAULT_TIME_ZONE;
   if (!Number.isInteger(options.seed)) throw new RangeError(`seed must be a whole number, got ${options.seed}`);
   if (!IANAZone.isValidZone(zone)) throw new RangeError(`unknown time zone "${zone}"`);
-  const end = /^\d{4}-\d{2}-\d{2}$/.test(options.endDate) ? DateTime.fromISO(options.endDate, { zone }) : null;
-  if (!end?.isValid) throw new RangeError(`endDate must be a date YYYY-MM-DD, got "${options.endDate}"`);
-  return { first: end.startOf('day').minus({ days: days - 1 }), days, zone };
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(date) ? DateTime.fromISO(date, { zone }) : null;
+  if (!day?.isValid) throw new RangeError(`${name} must be a date YYYY-MM-DD, got "${date}"`);
+  return day.startOf('day');
 }
 
 /** How far back a repeat may reach (days before today), keeping it within 7 days. */
@@ -475,6 +507,25 @@ export function* generateDemoContacts(options: DemoOptions): Generator<ContactFi
     recent.push(customers);
     if (recent.length > MAX_DAYS_BACK) recent.shift();
   }
+}
+
+/**
+ * The shifts of one local day of the demo ('YYYY-MM-DD', in the options' time
+ * zone): every rostered agent's start, end and breaks. Depends only on the seed,
+ * the zone and the date, like the day's contacts.
+ */
+export function demoShifts(options: Pick<DemoOptions, 'seed' | 'timeZone'>, date: string): DemoShift[] {
+  return [...planDay(options.seed, resolveDay(options, 'date', date)).shifts];
+}
+
+/**
+ * The agents' 15-minute activity records of one local day: every rostered
+ * agent logged in through a shift, handling its contacts of `contacts` (the
+ * day's generated contacts; handling outside the shift is dropped), on breaks
+ * not ready, available the rest. Pure; the records pass validateActivity.
+ */
+export function demoActivity(options: Pick<DemoOptions, 'seed' | 'timeZone'>, date: string, contacts: readonly ContactFields[]): ActivityFields[] {
+  return deriveActivity(demoShifts(options, date), contacts);
 }
 
 /** A day's first (non-repeat) inbound contacts with a customer ref, in offeredAt order. */

@@ -1,13 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../platform/logger';
 import { BatchWriter } from '../contacts/import/batch-writer';
+import { ACTIVITY } from '../contacts/import/record-kinds';
+import { HourlyCostsService } from '../activity/hourly-costs.service';
+import { MAX_ACTIVITY_PER_BATCH, validateActivity, type ValidActivity } from '../activity/activity.validation';
 import { seedDemoSurveysAndPolicies } from './demo-surveys-and-policies';
 import { MAX_CONTACTS_PER_BATCH, validateContacts } from '../contacts/contact.validation';
 import {
   DEMO_AGENTS,
+  DEMO_AGENT_HOURLY_COSTS,
   DEMO_DEFAULT_DAYS,
   DEMO_QUEUES,
   DEMO_TEAMS,
+  demoActivity,
   demoDates,
   generateDemoContacts,
   type DemoOptions,
@@ -26,6 +31,12 @@ export interface DemoSummary {
   created: number;
   updated: number;
   unchanged: number;
+  /** Agent activity records (15-minute intervals) generated, and how many of them were written anew or changed. */
+  activity: number;
+  activityCreated: number;
+  activityUpdated: number;
+  /** Hourly costs set by this run: the demo teams' and agents' that had none yet. */
+  hourlyCosts: number;
 }
 
 export interface SeedDemoOptions {
@@ -37,9 +48,13 @@ export interface SeedDemoOptions {
 }
 
 /**
- * Loads the demo data set into an organization through the normal write path,
- * day by day in batches of at most MAX_CONTACTS_PER_BATCH. Idempotent: the
- * external ids are deterministic, so running it again creates and updates nothing.
+ * Loads the demo data set into an organization through the normal write paths:
+ * hourly costs first (so activity is priced as it is written), then day by day
+ * the contacts (batches of at most MAX_CONTACTS_PER_BATCH) and the agents'
+ * activity derived from them (batches of at most MAX_ACTIVITY_PER_BATCH).
+ * Idempotent: contacts have deterministic external ids, activity records
+ * deterministic (agent, interval) keys, and costs are only set where none is,
+ * so running it again creates and updates nothing.
  */
 export async function seedDemo(em: EntityManager, organizationId: number, options: SeedDemoOptions): Promise<DemoSummary> {
   const { logger } = options;
@@ -49,8 +64,16 @@ export async function seedDemo(em: EntityManager, organizationId: number, option
     seed: options.seed ?? DEMO_SEED,
   };
   const dates = demoDates(demo);
+  const hourlyCosts = await seedHourlyCosts(em, organizationId);
   const writer = new BatchWriter(em, organizationId, MAX_CONTACTS_PER_BATCH, (totals) =>
     logger.debug(totals, 'demo data: batch written'),
+  );
+  const activityWriter = new BatchWriter<ValidActivity>(
+    em,
+    organizationId,
+    MAX_ACTIVITY_PER_BATCH,
+    (totals) => logger.debug(totals, 'demo data: activity batch written'),
+    ACTIVITY,
   );
   let day = 0;
   for (const contacts of generateDemoContacts(demo)) {
@@ -61,14 +84,51 @@ export async function seedDemo(em: EntityManager, organizationId: number, option
       throw new Error(`demo generator bug: ${problems.length} invalid fields on ${date}, first ${p.field} ${p.rule}: ${p.message}`);
     }
     for (const contact of valid) await writer.add(contact);
+    const activity = validateActivity(demoActivity(demo, date, contacts));
+    if (activity.problems.length) {
+      const [p] = activity.problems;
+      throw new Error(`demo generator bug: ${activity.problems.length} invalid activity fields on ${date}, first ${p.field} ${p.rule}: ${p.message}`);
+    }
+    for (const record of activity.records) await activityWriter.add(record);
   }
   await writer.flush();
+  await activityWriter.flush();
   const { received: contacts, ...totals } = writer.totals;
+  const { received: activity, created: activityCreated, updated: activityUpdated } = activityWriter.totals;
   await nameDirectory(em, organizationId);
   const extras = await seedDemoSurveysAndPolicies(em, organizationId);
   logger.debug(extras, 'demo data: surveys and SLA policies');
 
-  return { contacts, ...totals, days: dates.length, from: dates[0], to: dates[dates.length - 1] };
+  return {
+    contacts,
+    ...totals,
+    activity,
+    activityCreated,
+    activityUpdated,
+    hourlyCosts,
+    days: dates.length,
+    from: dates[0],
+    to: dates[dates.length - 1],
+  };
+}
+
+/**
+ * The demo teams' hourly costs and a few agents' own (an agent's cost beats its
+ * team's), through the normal write path. A subject that already has a cost is
+ * left alone: a second run changes nothing, and costs someone edited stay.
+ * Returns how many were set.
+ */
+async function seedHourlyCosts(em: EntityManager, organizationId: number): Promise<number> {
+  const service = new HourlyCostsService(em);
+  const existing = await service.list(organizationId);
+  const teamsWithCost = new Set(existing.flatMap((c) => (c.team && !c.agent ? [c.team] : [])));
+  const agentsWithCost = new Set(existing.flatMap((c) => (c.agent ? [c.agent] : [])));
+  const wanted = [
+    ...DEMO_TEAMS.filter((t) => !teamsWithCost.has(t.key)).map((t) => ({ team: t.key, hourlyCost: t.hourlyCost })),
+    ...DEMO_AGENT_HOURLY_COSTS.filter((a) => !agentsWithCost.has(a.agent)).map((a) => ({ agent: a.agent, hourlyCost: a.hourlyCost })),
+  ];
+  for (const cost of wanted) await service.set(organizationId, cost);
+  return wanted.length;
 }
 
 /** The one place that reads the clock: yesterday's date in UTC, a day fully in the past. */

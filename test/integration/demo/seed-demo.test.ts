@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/platform/logger';
 import { Organization } from '../../../src/org/organization.entity';
 import { seedDemo } from '../../../src/demo/seed-demo';
+import { DEMO_AGENT_HOURLY_COSTS, DEMO_TEAMS } from '../../../src/demo/demo-generator';
+import { KpiService } from '../../../src/analytics/kpi.service';
+import { Dimension } from '../../../src/analytics/kpi.request';
+import { createDirectoryLoaders } from '../../../src/org/directory.loaders';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 
 describe('seedDemo', () => {
@@ -14,6 +18,15 @@ describe('seedDemo', () => {
     db.orm.em.fork().getConnection().execute<T[]>(sql, params);
   const storedCount = async () =>
     (await query<{ n: number }>('select count(*)::int as n from contact where organization_id = ?', [orgId]))[0].n;
+  /** Everything the activity part writes, to compare before and after a second run. */
+  const activityState = async () =>
+    query<{ n: number; updated: string; costs: string }>(
+      `select (select count(*)::int from agent_activity where organization_id = ?) as n,
+              (select max(updated_at)::text from agent_activity where organization_id = ?) as updated,
+              (select string_agg(id || ':' || hourly_cost, ',' order by id) from hourly_cost where organization_id = ?) as costs`,
+      [orgId, orgId, orgId],
+    );
+  let firstActivity = 0;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -32,6 +45,66 @@ describe('seedDemo', () => {
     expect(summary.contacts).toBeGreaterThan(3 * 1000);
     expect(summary.created).toBe(summary.contacts);
     expect(await storedCount()).toBe(summary.contacts);
+    firstActivity = summary.activity;
+  });
+
+  it('stores every agent\'s shift activity and the hourly costs, priced as written', async () => {
+    const [stored] = await query<{ n: number; agents: number; logged_in: number; handling: number; not_ready: number; unpriced: number }>(
+      `select count(*)::int as n, count(distinct agent_id)::int as agents, sum(logged_in_seconds)::int as logged_in,
+              sum(handling_seconds)::int as handling, sum(not_ready_seconds)::int as not_ready,
+              count(*) filter (where hourly_cost is null)::int as unpriced
+       from agent_activity where organization_id = ?`,
+      [orgId],
+    );
+    expect(stored!.n).toBe(firstActivity);
+    expect(stored!.n).toBeGreaterThan(3 * 30 * 34); // 3 weekdays, ≥ 30 agents, 34 intervals of a shift
+    expect(stored!.agents).toBeGreaterThan(50);
+    expect(stored!.unpriced).toBe(0);
+    expect(stored!.not_ready).toBeGreaterThan(0);
+    expect(stored!.handling / stored!.logged_in).toBeGreaterThan(0.4);
+
+    const costs = await query<{ agent: string | null; team: string | null; hourly_cost: string }>(
+      `select a.key as agent, t.key as team, c.hourly_cost from hourly_cost c
+       left join agent a on a.id = c.agent_id left join team t on t.id = c.team_id where c.organization_id = ?`,
+      [orgId],
+    );
+    expect(costs).toHaveLength(DEMO_TEAMS.length + DEMO_AGENT_HOURLY_COSTS.length);
+    const [senior] = await query<{ costs: string[] }>(
+      `select array_agg(distinct x.hourly_cost::text) as costs from agent_activity x join agent a on a.id = x.agent_id
+       where x.organization_id = ? and a.key = ?`,
+      [orgId, DEMO_AGENT_HOURLY_COSTS[0]!.agent],
+    );
+    expect(senior!.costs.map(Number)).toEqual([DEMO_AGENT_HOURLY_COSTS[0]!.hourlyCost]);
+  });
+
+  it('answers the activity KPIs per team: occupancy, utilization, staffed cost and cost per contact', async () => {
+    const em = db.orm.em.fork();
+    const kpis = new KpiService(em, createDirectoryLoaders(em, async () => orgId));
+    const report = await kpis.report({
+      organizationId: orgId,
+      from: new Date('2026-03-01T23:00:00Z'), // the 3 Berlin days
+      to: new Date('2026-03-04T23:00:00Z'),
+      timeZone: 'Europe/Berlin',
+      granularity: null,
+      groupBy: [Dimension.TEAM],
+      filter: {},
+      fields: ['handled', 'occupancy', 'utilization', 'averageAgentsStaffed', 'staffedCost', 'costCoverage', 'costPerContact'],
+    });
+    const teams = report.rows.filter((r) => r.team);
+    expect(teams.map((r) => r.team!.key).sort()).toEqual(DEMO_TEAMS.map((t) => t.key).sort());
+    for (const { team, metrics: m } of teams) {
+      expect(m.occupancy, team!.key).not.toBeNull();
+      expect(m.occupancy!).toBeGreaterThan(0.45);
+      expect(m.occupancy!).toBeLessThan(0.9);
+      expect(m.utilization!).toBeLessThan(m.occupancy!);
+      expect(m.costCoverage).toBe(1);
+      expect(m.staffedCost!).toBeGreaterThan(0);
+      expect(m.costPerContact!).toBeGreaterThan(3);
+      expect(m.costPerContact!).toBeLessThan(15);
+    }
+    // ~40 agents of 8.5 hours a weekday: about 14 on average around the clock.
+    expect(report.total.metrics.averageAgentsStaffed!).toBeGreaterThan(10);
+    expect(report.total.metrics.averageAgentsStaffed!).toBeLessThan(20);
   });
 
   it('fills the directory: 5 named teams, every agent in one', async () => {
@@ -75,9 +148,12 @@ describe('seedDemo', () => {
   it('changes nothing when run again', async () => {
     const before = await storedCount();
     const invitations = (await query<{ n: number }>('select count(*)::int as n from survey_invitation'))[0]!.n;
+    const activity = await activityState();
     const again = await seedDemo(db.orm.em.fork(), orgId, options);
     expect(again).toMatchObject({ contacts: before, created: 0, updated: 0, unchanged: before });
+    expect(again).toMatchObject({ activity: firstActivity, activityCreated: 0, activityUpdated: 0, hourlyCosts: 0 });
     expect(await storedCount()).toBe(before);
     expect((await query<{ n: number }>('select count(*)::int as n from survey_invitation'))[0]!.n).toBe(invitations);
+    expect(await activityState()).toEqual(activity);
   });
 });

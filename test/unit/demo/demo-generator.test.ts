@@ -1,13 +1,17 @@
 import { describe, it, expect } from 'vitest';
 import { DateTime } from 'luxon';
 import { validateContacts, type ContactFields } from '../../../src/contacts/contact.validation';
+import { activityKey, validateActivity, type ActivityFields } from '../../../src/activity/activity.validation';
 import {
   DEMO_AGENTS,
   DEMO_TEAMS,
+  demoActivity,
   demoDates,
+  demoShifts,
   generateDemoContacts,
   type DemoOptions,
 } from '../../../src/demo/demo-generator';
+import { handlingWindow, onDuty } from '../../../src/demo/demo-activity';
 
 const ZONE = 'Europe/Berlin';
 // 90 days ending 2026-03-31: includes the spring DST change (2026-03-29).
@@ -177,5 +181,117 @@ describe('generateDemoContacts', () => {
     expect(() => [...generateDemoContacts({ endDate: '2026-02-30', seed: 1 })]).toThrow(RangeError);
     expect(() => [...generateDemoContacts({ endDate: '2026-02-01', days: 0, seed: 1 })]).toThrow(RangeError);
     expect(() => [...generateDemoContacts({ endDate: '2026-02-01', seed: 1, timeZone: 'Mars/Olympus' })]).toThrow(RangeError);
+  });
+});
+
+describe('demoActivity', () => {
+  const ACTIVITY = DAYS.map((contacts, i) => demoActivity(OPTIONS, DATES[i], contacts));
+  const RECORDS = ACTIVITY.flat();
+  const sum = (rs: ActivityFields[], f: (r: ActivityFields) => number) => rs.reduce((n, r) => n + f(r), 0);
+  const occupancy = (rs: ActivityFields[]) => {
+    const handling = sum(rs, (r) => r.handlingSeconds);
+    return handling / (handling + sum(rs, (r) => r.availableSeconds));
+  };
+  const localHour = (d: Date) => DateTime.fromJSDate(d, { zone: ZONE }).hour;
+
+  it('is deterministic and depends only on the seed, the zone, the date and the contacts', () => {
+    expect(demoActivity(OPTIONS, DATES[40], DAYS[40])).toEqual(ACTIVITY[40]);
+    const short = [...generateDemoContacts({ ...OPTIONS, days: 2 })];
+    expect(short.map((contacts, i) => demoActivity(OPTIONS, DATES[88 + i], contacts))).toEqual(ACTIVITY.slice(88));
+    expect(demoShifts({ ...OPTIONS, seed: 2000 }, DATES[40])).not.toEqual(demoShifts(OPTIONS, DATES[40]));
+    expect(() => demoActivity(OPTIONS, '2026-02-30', [])).toThrow(RangeError);
+  });
+
+  it('passes validation: aligned 15-minute intervals, one per agent and interval, parts adding up', () => {
+    for (const day of ACTIVITY) expect(validateActivity(day).problems).toEqual([]);
+    expect(new Set(RECORDS.map(activityKey)).size).toBe(RECORDS.length);
+    expect(RECORDS.every((r) => r.team === DEMO_AGENTS.find((a) => a.key === r.agent)!.team)).toBe(true);
+  });
+
+  it('gives every rostered agent one 8.5-hour shift between 08:00 and 20:00 with two 15-minute breaks and a 30-minute lunch', () => {
+    for (const date of DATES) {
+      const shifts = demoShifts(OPTIONS, date);
+      expect(new Set(shifts.map((s) => s.agent)).size).toBe(shifts.length);
+      for (const s of shifts) {
+        expect(s.end - s.start).toBe(8.5 * 3600);
+        expect(localHour(new Date(s.start * 1000))).toBeGreaterThanOrEqual(8);
+        expect(DateTime.fromSeconds(s.end, { zone: ZONE }).toFormat('HH:mm') <= '20:00').toBe(true);
+        expect(s.breaks.map((b) => (b.end - b.start) / 60)).toEqual([15, 30, 15]);
+        expect(s.breaks.every((b, i) => s.start < b.start && b.end < s.end && (i === 0 || s.breaks[i - 1]!.end < b.start))).toBe(true);
+      }
+      // Someone is on duty (in a shift, not on a break) at every minute of the opening hours.
+      const opens = DateTime.fromISO(date, { zone: ZONE }).set({ hour: 8 }).toSeconds();
+      let uncovered = 0;
+      for (let t = opens; t < opens + 12 * 3600; t += 60) if (!shifts.some((s) => onDuty(s, t))) uncovered++;
+      expect(uncovered, date).toBe(0);
+    }
+  });
+
+  it('logs in the agent of every voice and chat contact answered in opening hours, almost always off break', () => {
+    let checked = 0;
+    let onBreak = 0;
+    const loggedOut: string[] = [];
+    DAYS.forEach((contacts, i) => {
+      const loggedIn = new Set(ACTIVITY[i]!.filter((r) => r.loggedInSeconds === 900).map(activityKey));
+      const shifts = new Map(demoShifts(OPTIONS, DATES[i]!).map((s) => [s.agent, s]));
+      for (const c of contacts) {
+        if (!c.answeredAt || (c.channel !== 'VOICE' && c.channel !== 'CHAT')) continue;
+        const local = DateTime.fromJSDate(c.answeredAt, { zone: ZONE });
+        if (local.toISODate() !== DATES[i] || local.hour < 8 || local.hour >= 20) continue;
+        checked++;
+        const intervalStart = new Date(Math.floor(c.answeredAt.getTime() / 900_000) * 900_000);
+        if (!loggedIn.has(activityKey({ agent: c.agent!, intervalStart }))) loggedOut.push(c.externalId);
+        if (!onDuty(shifts.get(c.agent!)!, c.answeredAt.getTime() / 1000)) onBreak++;
+      }
+    });
+    expect(loggedOut).toEqual([]);
+    expect(checked).toBeGreaterThan(100_000);
+    expect(onBreak / checked).toBeLessThan(0.01);
+  });
+
+  it('accounts for the contacts: handling time from their handling windows, little of it outside shifts or double-booked', () => {
+    const windows = ALL.map(handlingWindow).filter((w) => w !== null);
+    const handled = windows.reduce((n, w) => n + (w.end - w.start), 0);
+    const recorded = sum(RECORDS, (r) => r.handlingSeconds);
+    expect(recorded).toBeLessThanOrEqual(handled);
+    expect(recorded / handled).toBeGreaterThan(0.92); // measured 0.949
+  });
+
+  it('has a plausible occupancy and utilization: ~65 % overall, highest at the mid-morning peak', () => {
+    // Measured for seed 1999, Jan-Mar 2026: occupancy 0.653, utilization 0.591, not ready 0.095.
+    expect(occupancy(RECORDS)).toBeGreaterThan(0.6);
+    expect(occupancy(RECORDS)).toBeLessThan(0.72);
+    const utilization = sum(RECORDS, (r) => r.handlingSeconds) / sum(RECORDS, (r) => r.loggedInSeconds);
+    expect(utilization).toBeGreaterThan(0.54);
+    expect(utilization).toBeLessThan(0.65);
+    const daily = ACTIVITY.map(occupancy);
+    expect(Math.min(...daily)).toBeGreaterThan(0.4);
+    expect(Math.max(...daily)).toBeLessThan(0.95);
+    const byHour = Array.from({ length: 24 }, () => [] as ActivityFields[]);
+    for (const r of RECORDS) byHour[localHour(r.intervalStart)]!.push(r);
+    const hourly = byHour.map((rs) => (rs.length ? occupancy(rs) : 0));
+    expect(hourly.indexOf(Math.max(...hourly))).toBe(10); // measured 0.88 at 10:00-11:00
+    expect(hourly[10]).toBeLessThan(0.95);
+    expect(Math.min(...hourly.slice(8, 20))).toBeGreaterThan(0.4);
+  });
+
+  it('has breaks: not-ready time in every agent-day, at most the hour of breaks, ~10 % of logged-in time', () => {
+    const byAgentDay = new Map<string, number>();
+    ACTIVITY.forEach((day, i) => {
+      for (const r of day) byAgentDay.set(`${DATES[i]}|${r.agent}`, (byAgentDay.get(`${DATES[i]}|${r.agent}`) ?? 0) + r.notReadySeconds);
+    });
+    const notReady = [...byAgentDay.values()];
+    expect(notReady.every((s) => s > 0 && s <= 3600)).toBe(true);
+    const share = sum(RECORDS, (r) => r.notReadySeconds) / sum(RECORDS, (r) => r.loggedInSeconds);
+    expect(share).toBeGreaterThan(0.08);
+    expect(share).toBeLessThan(3600 / (8.5 * 3600));
+  });
+
+  it('rosters agents to the volume: more on Mondays than Fridays, far fewer at weekends', () => {
+    const agents = (pick: (weekday: number) => boolean) =>
+      mean(DATES.map((d, i) => ({ d, n: new Set(ACTIVITY[i]!.map((r) => r.agent)).size })).filter(({ d }) => pick(weekdayOf(d))).map(({ n }) => n));
+    expect(agents((w) => w === 1)).toBeGreaterThan(agents((w) => w === 5));
+    expect(agents((w) => w <= 5)).toBeGreaterThan(35);
+    expect(agents((w) => w >= 6)).toBeLessThan(20);
   });
 });
