@@ -92,6 +92,9 @@ async function seedPolicies(em: EntityManager, organizationId: number): Promise<
         { metric: 'averageSpeedOfAnswer', comparator: 'AT_MOST', target: 28, warning: 20 },
         { metric: 'csatScore', comparator: 'AT_LEAST', target: 0.85, warning: 0.9 },
         { metric: 'complaintRate', comparator: 'AT_MOST', target: 0.0004, penaltyPerBreach: 250 },
+        // Workforce health and cost, from agent activity.
+        { metric: 'occupancy', comparator: 'AT_MOST', target: 0.9, warning: 0.85 },
+        { metric: 'costPerContact', comparator: 'AT_MOST', target: 8, warning: 7.5 },
       ],
     },
     {

@@ -6,6 +6,8 @@ import { DEMO_AGENT_HOURLY_COSTS, DEMO_TEAMS } from '../../../src/demo/demo-gene
 import { KpiService } from '../../../src/analytics/kpi.service';
 import { Dimension } from '../../../src/analytics/kpi.request';
 import { createDirectoryLoaders } from '../../../src/org/directory.loaders';
+import { SlaScorecards } from '../../../src/sla/sla.scorecards';
+import { SlaStore } from '../../../src/sla/sla.store';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 
 describe('seedDemo', () => {
@@ -143,6 +145,15 @@ describe('seedDemo', () => {
       [orgId],
     );
     expect(policies.map((p) => p.name)).toEqual(['Customer service: classic 80/20', 'Billing department (internal SLA)']);
+
+    // The classic policy's workforce targets have data: occupancy and cost per contact come from the demo activity.
+    const em = db.orm.em.fork();
+    const [classic] = (await new SlaStore(em).all(orgId, false)).filter((v) => v[0]!.definition.name.startsWith('Customer service'));
+    const [card] = await new SlaScorecards(em, createDirectoryLoaders(em, async () => orgId), orgId).scorecard(classic!, new Date('2026-03-03T12:00:00Z'), null);
+    const actual = (metric: string) => card!.targets.find((t) => t.metric === metric)?.actual;
+    expect(actual('occupancy')).toBeGreaterThan(0.3);
+    expect(actual('occupancy')).toBeLessThan(1);
+    expect(actual('costPerContact')).toBeGreaterThan(2);
   });
 
   it('changes nothing when run again', async () => {
