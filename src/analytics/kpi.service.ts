@@ -9,7 +9,7 @@ import { compileActivityQuery, compileKpiQuery, countedRanges, type CompiledQuer
 import { Dimension, type ContactScope, type KpiRequest, type SumRow } from './kpi.request';
 import { checkTimeRange } from './query.inputs';
 import type { TimeSpan } from './source-plan';
-import { computeMetrics, sumsFor, type SumName } from './metric-catalog';
+import { METRICS, computeMetrics, sumsFor, type SumName, type Sums } from './metric-catalog';
 
 export const MAX_ROWS = 10_000;
 export const MAX_RANGE_DAYS = 5 * 366;
@@ -79,7 +79,7 @@ export class KpiService {
     // Through knex so the values travel as real bind parameters ($1, $2, …) to PostgreSQL.
     const run = async (query: CompiledQuery) => {
       const result = await this.em.getKnex().raw(query.sql.text, query.sql.values as never[]);
-      return (result.rows as Array<Record<string, unknown>>).map((row) => toSumRow(row, query.sums));
+      return toSumRows(result.rows, query.sums);
     };
     const [contactRows, activityRows] = await Promise.all([run(compiled), activityQuery ? run(activityQuery) : []]);
     const periodOf = (r: SumRow) =>
@@ -96,7 +96,7 @@ export class KpiService {
       load(this.loaders.team, groups.map((r) => r.teamId)),
       load(this.loaders.agent, groups.map((r) => r.agentId)),
     ]);
-    const metricNames = [...new Set(ask.fields)];
+    const metricsOf = metricsFor(ask.fields);
     const shape = (r: SumRow | undefined): KpiRowResult => ({
       periodStart: request.granularity && r?.period ? boundaries[r.period - 1] : null,
       periodEnd: request.granularity && r?.period ? boundaries[r.period] : null,
@@ -104,7 +104,7 @@ export class KpiService {
       queue: queues.get(r?.queueId ?? null) ?? null,
       team: teams.get(r?.teamId ?? null) ?? null,
       agent: agents.get(r?.agentId ?? null) ?? null,
-      metrics: computeMetrics(r?.sums ?? {}, metricNames),
+      metrics: metricsOf(r?.sums ?? {}),
     });
     const total = shape(sumRows.find((r) => r.isTotal));
     total.periodStart = total.periodEnd = null;
@@ -175,16 +175,48 @@ function order(rows: KpiRowResult[], groupBy: Dimension[]): KpiRowResult[] {
   });
 }
 
-function toSumRow(row: Record<string, unknown>, sums: SumName[]): SumRow {
-  const id = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return {
-    period: id(row.p),
-    channel: (row.channel as Channel | undefined) ?? null,
-    queueId: id(row.queue_id),
-    teamId: id(row.team_id),
-    agentId: id(row.agent_id),
-    isTotal: row.is_total === true,
-    sums: Object.fromEntries(sums.map((name, i) => [name, Number(row[`s${i}`])])),
+const id = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * The statement's rows as SumRows. The sums' column names are computed once, and each
+ * row's sums start as a copy of one template with their keys: all rows then share one
+ * fast-mode object shape, also after mergeActivity adds elapsedSeconds. (Adding 20-odd
+ * keys one by one can turn each object into a slow dictionary; a spread copy gets a
+ * shape of its own as soon as a key is added.)
+ */
+function toSumRows(rows: Array<Record<string, unknown>>, sums: readonly SumName[]): SumRow[] {
+  const columns = sums.map((_, i) => `s${i}`);
+  const template: Sums = Object.fromEntries(sums.map((name) => [name, 0]));
+  return rows.map((row) => {
+    const values = Object.assign({}, template);
+    for (let i = 0; i < sums.length; i++) values[sums[i]!] = Number(row[columns[i]!]);
+    return {
+      period: id(row.p),
+      channel: (row.channel as Channel | undefined) ?? null,
+      queueId: id(row.queue_id),
+      teamId: id(row.team_id),
+      agentId: id(row.agent_id),
+      isTotal: row.is_total === true,
+      sums: values,
+    };
+  });
+}
+
+const METRIC_BY_NAME = new Map(METRICS.map((m) => [m.name, m]));
+
+/**
+ * computeMetrics for every row of a report: the selected metrics (fields outside the
+ * catalog ignored) are looked up once, and each row's metrics are a copy of one
+ * template with their keys, filled in the fields' order, so all rows share one
+ * fast-mode object shape.
+ */
+function metricsFor(fields: Iterable<string>): (sums: Sums) => Record<string, number | null> {
+  const metrics = [...new Set(fields)].flatMap((name) => METRIC_BY_NAME.get(name) ?? []);
+  const template: Record<string, number | null> = Object.fromEntries(metrics.map((m) => [m.name, null]));
+  return (sums) => {
+    const values = { ...template };
+    for (const m of metrics) values[m.name] = m.compute(sums);
+    return values;
   };
 }
 

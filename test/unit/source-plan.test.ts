@@ -96,6 +96,7 @@ describe('grainsKeeping', () => {
   const NO_AGENT = ['channel', 'queue_id', 'team_id'];
   const LADDER = [
     { name: 'day-team', ms: 1440 * MIN, dimensions: NO_AGENT },
+    { name: 'day-agent', ms: 1440 * MIN, dimensions: ['team_id', 'agent_id'] },
     { name: 'day', ms: 1440 * MIN, dimensions: ALL },
     { name: 'hour', ms: 60 * MIN, dimensions: ALL },
     { name: '15m', ms: 15 * MIN, dimensions: ALL },
@@ -104,8 +105,10 @@ describe('grainsKeeping', () => {
 
   it('takes the smallest grain of each bucket length that keeps every needed dimension', () => {
     expect(names([])).toEqual(['day-team', 'hour', '15m']);
+    expect(names(['team_id'])).toEqual(['day-team', 'hour', '15m']);
     expect(names(['team_id', 'channel'])).toEqual(['day-team', 'hour', '15m']);
-    expect(names(['agent_id'])).toEqual(['day', 'hour', '15m']);
+    expect(names(['agent_id'])).toEqual(['day-agent', 'hour', '15m']);
+    expect(names(['agent_id', 'team_id'])).toEqual(['day-agent', 'hour', '15m']);
     expect(names(['queue_id', 'agent_id'])).toEqual(['day', 'hour', '15m']);
   });
 
@@ -129,9 +132,16 @@ describe('ROLLUP_GRAINS', () => {
     expect(ROLLUP_GRAINS.filter((g) => !g.finer)).toHaveLength(1);
   });
 
-  it('reads days without agents unless the query needs the agent', () => {
+  it('reads days without agents unless the query needs the agent, and days by team × agent when it needs nothing else', () => {
     const tables = (dims: string[]) => grainsKeeping(ROLLUP_GRAINS, dims).map((g) => g.table);
-    expect(tables(['team_id', 'channel'])).toEqual(['contact_rollup_day_team', 'contact_rollup_hour', 'contact_rollup']);
-    expect(tables(['agent_id'])).toEqual(['contact_rollup_day', 'contact_rollup_hour', 'contact_rollup']);
+    const finer = ['contact_rollup_hour', 'contact_rollup'];
+    expect(tables([])).toEqual(['contact_rollup_day_team', ...finer]);
+    expect(tables(['team_id'])).toEqual(['contact_rollup_day_team', ...finer]);
+    expect(tables(['team_id', 'channel'])).toEqual(['contact_rollup_day_team', ...finer]);
+    expect(tables(['agent_id'])).toEqual(['contact_rollup_day_agent', ...finer]);
+    expect(tables(['team_id', 'agent_id', 'agent_id'])).toEqual(['contact_rollup_day_agent', ...finer]);
+    expect(tables(['agent_id', 'channel'])).toEqual(['contact_rollup_day', ...finer]);
+    expect(tables(['queue_id', 'agent_id'])).toEqual(['contact_rollup_day', ...finer]);
+    expect(tables(['direction', 'team_id', 'agent_id'])).toEqual(['contact_rollup_day', ...finer]);
   });
 });

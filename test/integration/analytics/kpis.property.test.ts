@@ -1,8 +1,10 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { DateTime } from 'luxon';
 import { useTestServer, type GraphQLResponse, type TestOrganization } from '../../support/server';
-import { KpiService, type KpiReportResult } from '../../../src/analytics/kpi.service';
-import type { Granularity } from '../../../src/analytics/calendar';
+import { KpiService, validateKpiAsk, type KpiReportResult } from '../../../src/analytics/kpi.service';
+import { periodBoundaries, type Granularity } from '../../../src/analytics/calendar';
+import { ROLLUP_GRAINS } from '../../../src/analytics/contact-sums';
+import { compileKpiQuery } from '../../../src/analytics/kpi.compiler';
 import type { Dimension } from '../../../src/analytics/kpi.request';
 import { createDirectoryLoaders } from '../../../src/org/directory.loaders';
 
@@ -843,9 +845,27 @@ function randomQuery(rng: Rng, sc: Scenario, dir: Directory): Query {
 }
 
 /** Hand-picked ranges: not aligned, ending mid-bucket, inside one bucket, empty, whole span. */
-function fixedQueries(sc: Scenario): Query[] {
+function fixedQueries(sc: Scenario, dir: Directory): Query[] {
   const iso = (ms: number) => new Date(ms).toISOString();
+  const utcMidnight = (ms: number) => Math.floor(ms / DAY) * DAY;
   return [
+    // UTC days by team and agent only: whole days from the day × team × agent grain.
+    { range: { from: iso(utcMidnight(sc.start - DAY)), to: iso(utcMidnight(sc.end + DAY)) }, timeZone: 'UTC', granularity: 'DAY', groupBy: ['AGENT'] },
+    {
+      range: { from: iso(utcMidnight(sc.start) + 2 * DAY), to: iso(utcMidnight(sc.end) - 3 * DAY + 45 * MINUTE) },
+      timeZone: 'UTC',
+      granularity: 'WEEK',
+      groupBy: ['TEAM', 'AGENT'],
+      filter: { teamIds: [dir.teamId.get('north')!, dir.teamId.get('east')!] },
+      shortAbandonSeconds: 5,
+    },
+    {
+      range: { from: iso(utcMidnight(sc.dst) - 4 * DAY), to: iso(utcMidnight(sc.dst) + 5 * DAY) },
+      timeZone: sc.zone,
+      groupBy: ['TEAM'],
+      filter: { agentIds: [dir.agentId.get('ann')!, dir.agentId.get('cyd')!, dir.agentId.get('fay')!] },
+      serviceLevelThresholdSeconds: 13,
+    },
     { range: { from: iso(sc.start - DAY), to: iso(sc.end + DAY) }, timeZone: sc.zone, granularity: 'DAY' },
     { range: { from: iso(sc.start - DAY), to: iso(sc.end + DAY) }, timeZone: sc.zone, granularity: 'MONTH', groupBy: ['TEAM'] },
     // Survey figures per contact day, agent and channel: where the corrections moved them.
@@ -1052,8 +1072,10 @@ describe('kpis, property: random contacts and corrections against an independent
       for (const a of directory.data.agents) expect(a.team?.key).toBe(AGENT_TEAM[a.key]);
 
       // ---- queries
-      const queries = [...fixedQueries(sc), ...Array.from({ length: RANDOM_QUERIES_PER_SCENARIO }, () => randomQuery(rng, sc, dir))];
+      const queries = [...fixedQueries(sc, dir), ...Array.from({ length: RANDOM_QUERIES_PER_SCENARIO }, () => randomQuery(rng, sc, dir))];
       const failures: string[] = [];
+      /** The rollup tables the queries' statements read: every grain must be compared with the raw path. */
+      const grainsRead = new Set<string>();
       let nonEmpty = 0;
       for (const [i, q] of queries.entries()) {
         const label = `${sc.slug} query ${i}`;
@@ -1087,6 +1109,12 @@ describe('kpis, property: random contacts and corrections against an independent
           shortAbandonSeconds: q.shortAbandonSeconds,
           fields: METRIC_FIELDS,
         };
+        const request = validateKpiAsk(ask);
+        const boundaries = request.granularity
+          ? periodBoundaries(request.from, request.to, request.granularity, request.timeZone)
+          : [request.from, request.to];
+        const statement = compileKpiQuery(request, { boundaries }).sql.text;
+        for (const grain of ROLLUP_GRAINS) if (statement.includes(`from ${grain.table} `)) grainsRead.add(grain.table);
         const viaRollups: KpiReportResult = await service.report(ask);
         const viaRaw: KpiReportResult = await service.report(ask, { rawOnly: true });
         if (JSON.stringify(viaRaw) !== JSON.stringify(viaRollups)) {
@@ -1095,6 +1123,7 @@ describe('kpis, property: random contacts and corrections against an independent
         }
       }
       expect(queries.length).toBeGreaterThanOrEqual(35);
+      expect([...grainsRead].sort()).toEqual(ROLLUP_GRAINS.map((g) => g.table).sort());
       expect(nonEmpty).toBeGreaterThan(queries.length / 2);
       expect(failures).toEqual([]);
       console.log(

@@ -72,6 +72,12 @@ describe('rebuildOrganizationFacts', () => {
     const total = (rows: any[]) => rows.reduce((n, r) => n + Number(r.contacts), 0);
     expect(total(incremental.contact_rollup_day_team)).toBe(total(incremental.contact_rollup_day));
     expect(total(incremental.contact_rollup_day_team)).toBe(incremental.fcr.length);
+    // Days by team × agent too; the corrections moved contacts to another agent ('a-moved').
+    expect(incremental.contact_rollup_day_agent.length).toBeGreaterThan(0);
+    expect(incremental.contact_rollup_day_agent.length).toBeLessThanOrEqual(incremental.contact_rollup_day.length);
+    expect(total(incremental.contact_rollup_day_agent)).toBe(incremental.fcr.length);
+    const agentIds = await server.db.orm.em.fork().getConnection().execute(`select id from agent where organization_id = ? and key = 'a-moved'`, [server.org.id]);
+    expect(incremental.contact_rollup_day_agent.some((r: any) => r.agent_id === agentIds[0].id)).toBe(true);
 
     const db = server.db.orm.em.fork().getConnection();
     await db.execute('update contact set first_contact_resolved = null');

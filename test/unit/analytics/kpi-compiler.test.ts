@@ -30,10 +30,17 @@ describe('compileKpiQuery: rollup grains', () => {
     ]);
   });
 
-  it('reads days with agents when the query groups or filters by agent, even by an empty list', () => {
-    expect(tables([Dimension.AGENT])).toEqual(['contact_rollup_day']);
-    expect(tables([Dimension.TEAM], { agentIds: [7] })).toEqual(['contact_rollup_day']);
-    expect(tables([], { agentIds: [] })).toEqual(['contact_rollup_day']);
+  it('reads days by team × agent when the query groups or filters by agent (even by an empty list) and by team at most', () => {
+    expect(tables([Dimension.AGENT])).toEqual(['contact_rollup_day_agent']);
+    expect(tables([Dimension.TEAM], { agentIds: [7] })).toEqual(['contact_rollup_day_agent']);
+    expect(tables([], { agentIds: [] })).toEqual(['contact_rollup_day_agent']);
+    expect(tables([Dimension.TEAM, Dimension.AGENT], { teamIds: [3] })).toEqual(['contact_rollup_day_agent']);
+  });
+
+  it('reads days with every dimension when the query needs the agent and a channel or queue', () => {
+    expect(tables([Dimension.AGENT, Dimension.CHANNEL])).toEqual(['contact_rollup_day']);
+    expect(tables([Dimension.AGENT], { queueIds: [1] })).toEqual(['contact_rollup_day']);
+    expect(tables([Dimension.QUEUE], { agentIds: [7] })).toEqual(['contact_rollup_day']);
   });
 
   it('reads the edges of a range from finer grains, which keep every dimension', () => {
