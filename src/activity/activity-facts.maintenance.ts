@@ -8,7 +8,11 @@ import { ACTIVITY_AGGREGATES, ACTIVITY_DIMENSIONS, ACTIVITY_GRAINS, type Activit
  */
 
 /** Which activity records a cost change can touch. */
-export type CostScope = { agentId: number } | { teamId: number } | { records: Array<{ agentId: number; intervalStart: string }> };
+export type CostScope =
+  | { agentId: number }
+  | { teamId: number }
+  | { records: Array<{ agentId: number; intervalStart: string }> }
+  | 'ALL';
 
 /**
  * Sets each record's hourly_cost to the cost that applies to it: the agent's latest
@@ -16,16 +20,7 @@ export type CostScope = { agentId: number } | { teamId: number } | { records: Ar
  * starts of the records whose cost changed.
  */
 export async function resolveHourlyCosts(em: EntityManager, organizationId: number, scope: CostScope): Promise<string[]> {
-  const [where, params] =
-    'agentId' in scope
-      ? ['a.agent_id = ?', [scope.agentId]]
-      : 'teamId' in scope
-        ? ['a.team_id = ?', [scope.teamId]]
-        : [
-            `(a.agent_id, a.interval_start) in (select x.agent_id, x.interval_start
-               from jsonb_to_recordset(?::jsonb) as x(agent_id int, interval_start timestamptz))`,
-            [JSON.stringify(scope.records.map((r) => ({ agent_id: r.agentId, interval_start: r.intervalStart })))],
-          ];
+  const [where, params] = costScopeWhere(scope);
   const latest = (subject: string) => `(select c.hourly_cost from hourly_cost c
       where c.organization_id = a.organization_id and ${subject} and c.effective_from <= a.interval_start
       order by c.effective_from desc limit 1)`;
@@ -40,6 +35,19 @@ export async function resolveHourlyCosts(em: EntityManager, organizationId: numb
     [organizationId, ...params, organizationId],
   );
   return changed.map((r) => new Date(r.interval_start).toISOString());
+}
+
+/** The records of a cost scope, as a condition on agent_activity `a` and its parameters. */
+function costScopeWhere(scope: CostScope): [string, unknown[]] {
+  if (scope === 'ALL') return ['true', []];
+  if ('agentId' in scope) return ['a.agent_id = ?', [scope.agentId]];
+  if ('teamId' in scope) return ['a.team_id = ?', [scope.teamId]];
+  const keys = scope.records.map((r) => ({ agent_id: r.agentId, interval_start: r.intervalStart }));
+  return [
+    `(a.agent_id, a.interval_start) in (select x.agent_id, x.interval_start
+       from jsonb_to_recordset(?::jsonb) as x(agent_id int, interval_start timestamptz))`,
+    [JSON.stringify(keys)],
+  ];
 }
 
 const COLUMNS = Object.keys(ACTIVITY_AGGREGATES);

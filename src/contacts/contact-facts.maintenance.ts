@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { rebuildActivityRollups, resolveHourlyCosts } from '../activity/activity-facts.maintenance';
 import { BUCKET_MS, ROLLUP_AGGREGATES, ROLLUP_DIMENSIONS, ROLLUP_GRAINS, type RollupGrain } from '../analytics/contact-sums';
 
 /**
@@ -191,8 +192,9 @@ async function insertRollups(em: EntityManager, source: string, bucket: string, 
 }
 
 /**
- * Recomputes every FCR flag, survey tally and rollup of an organization from its contacts:
- * for bulk loads and for operators after restoring or repairing data.
+ * Recomputes every FCR flag, survey tally and rollup of an organization from its contacts,
+ * and the cost and rollups of its agent activity: for bulk loads and for operators after
+ * restoring or repairing data.
  */
 export async function rebuildOrganizationFacts(em: EntityManager, organizationId: number): Promise<void> {
   await em.transactional(async (tx) => {
@@ -212,5 +214,7 @@ export async function rebuildOrganizationFacts(em: EntityManager, organizationId
     );
     await refreshSurveyTallies(tx, organizationId, null);
     await rebuildRollups(tx, organizationId);
+    await resolveHourlyCosts(tx, organizationId, 'ALL');
+    await rebuildActivityRollups(tx, organizationId);
   });
 }

@@ -4,6 +4,7 @@ import { KpiService } from '../../../src/analytics/kpi.service';
 import { Dimension } from '../../../src/analytics/kpi.request';
 import { Granularity } from '../../../src/analytics/calendar';
 import { createDirectoryLoaders } from '../../../src/org/directory.loaders';
+import { rebuildOrganizationFacts } from '../../../src/contacts/contact-facts.maintenance';
 import { postGraphQL, useTestServer } from '../../support/server';
 
 const RECORD = `mutation($a: [AgentActivityInput!]!) { recordAgentActivity(activity: $a) { received created updated unchanged } }`;
@@ -282,6 +283,21 @@ describe('agent activity', () => {
       }
     }
     expect(compared).toBe(72);
+  });
+
+  it('rebuilds activity costs and rollups exactly (rebuildOrganizationFacts, for operators repairing data)', async () => {
+    const connection = server.db.orm.em.fork().getConnection();
+    const snapshot = async () => ({
+      costs: await connection.execute(`select agent_id, interval_start::text, hourly_cost::text from agent_activity order by 1, 2`),
+      hours: await connection.execute(`select * from agent_activity_hour order by bucket, agent_id, team_id`),
+      days: await connection.execute(`select * from agent_activity_day order by bucket, agent_id, team_id`),
+    });
+    const before = await snapshot();
+    await connection.execute(`update agent_activity set hourly_cost = 999 where agent_id = (select min(agent_id) from agent_activity)`);
+    await connection.execute(`delete from agent_activity_hour where bucket >= '2026-03-10'`);
+    await connection.execute(`update agent_activity_day set logged_in_seconds = 0`);
+    await rebuildOrganizationFacts(server.db.orm.em.fork(), server.org.id);
+    expect(await snapshot()).toEqual(before);
   });
 
   it('answers with figures of its own organization only', async () => {
