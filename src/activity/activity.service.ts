@@ -1,16 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lockOrganizationWrites } from '../contacts/contact-facts.maintenance';
 import { DirectoryWriter } from '../org/directory.writer';
-import { badUserInput, describeProblems } from '../platform/errors';
+import { validBatch, type WriteTotals } from '../platform/batches';
 import { refreshActivityRollups, resolveHourlyCosts } from './activity-facts.maintenance';
 import { MAX_ACTIVITY_PER_BATCH, validateActivity, type ActivityFields, type ValidActivity } from './activity.validation';
-
-export interface RecordActivityResult {
-  received: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-}
 
 /**
  * Writes agent activity batches: validated whole, then upserted in one transaction
@@ -20,22 +13,16 @@ export interface RecordActivityResult {
 export class ActivityService {
   constructor(private readonly em: EntityManager) {}
 
-  async record(organizationId: number, inputs: readonly ActivityFields[]): Promise<RecordActivityResult> {
-    if (inputs.length > MAX_ACTIVITY_PER_BATCH) {
-      throw badUserInput(`activity: at most ${MAX_ACTIVITY_PER_BATCH} records per call, got ${inputs.length}`, [
-        { field: 'activity', rule: 'TOO_MANY', message: `at most ${MAX_ACTIVITY_PER_BATCH} per call` },
-      ]);
-    }
-    const { records, problems } = validateActivity(inputs);
-    if (problems.length) {
-      const bad = new Set(problems.map((p) => p.index)).size;
-      throw badUserInput(describeProblems(`${bad} of ${inputs.length} activity records are invalid; nothing was written`, problems), problems);
-    }
+  async record(organizationId: number, inputs: readonly ActivityFields[]): Promise<WriteTotals> {
+    const records = validBatch(inputs, { field: 'activity', noun: 'activity records', max: MAX_ACTIVITY_PER_BATCH }, (all) => {
+      const { records: valid, problems } = validateActivity(all);
+      return { valid, problems };
+    });
     return this.write(organizationId, records);
   }
 
   /** Upserts already-validated records (the CSV import validates on its own). */
-  async write(organizationId: number, records: readonly ValidActivity[]): Promise<RecordActivityResult> {
+  async write(organizationId: number, records: readonly ValidActivity[]): Promise<WriteTotals> {
     if (records.length === 0) return { received: 0, created: 0, updated: 0, unchanged: 0 };
     return this.em.transactional(async (em) => {
       await lockOrganizationWrites(em, organizationId);

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badUserInput, describeProblems } from '../platform/errors';
+import { validBatch, type WriteTotals } from '../platform/batches';
 import { MAX_CONTACTS_PER_BATCH, validateContacts, type ContactFields, type ValidContact } from './contact.validation';
 import { DirectoryWriter } from '../org/directory.writer';
 import { autoInvite } from '../surveys/auto-invite';
@@ -11,13 +11,6 @@ import {
   type ChangedContact,
 } from './contact-facts.maintenance';
 
-export interface RecordResult {
-  received: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-}
-
 /**
  * Writes contact batches: validated whole, then upserted in one transaction by
  * (organization, externalId), so a batch is all-or-nothing and re-sending it
@@ -26,22 +19,16 @@ export interface RecordResult {
 export class ContactsService {
   constructor(private readonly em: EntityManager) {}
 
-  async record(organizationId: number, inputs: readonly ContactFields[]): Promise<RecordResult> {
-    if (inputs.length > MAX_CONTACTS_PER_BATCH) {
-      throw badUserInput(`contacts: at most ${MAX_CONTACTS_PER_BATCH} contacts per call, got ${inputs.length}`, [
-        { field: 'contacts', rule: 'TOO_MANY', message: `at most ${MAX_CONTACTS_PER_BATCH} per call` },
-      ]);
-    }
-    const { contacts, problems } = validateContacts(inputs);
-    if (problems.length) {
-      const bad = new Set(problems.map((p) => p.index)).size;
-      throw badUserInput(describeProblems(`${bad} of ${inputs.length} contacts are invalid; nothing was written`, problems), problems);
-    }
+  async record(organizationId: number, inputs: readonly ContactFields[]): Promise<WriteTotals> {
+    const contacts = validBatch(inputs, { field: 'contacts', noun: 'contacts', max: MAX_CONTACTS_PER_BATCH }, (all) => {
+      const { contacts: valid, problems } = validateContacts(all);
+      return { valid, problems };
+    });
     return this.write(organizationId, contacts);
   }
 
   /** Upserts already-validated contacts (the CSV import validates on its own). */
-  async write(organizationId: number, contacts: readonly ValidContact[]): Promise<RecordResult> {
+  async write(organizationId: number, contacts: readonly ValidContact[]): Promise<WriteTotals> {
     if (contacts.length === 0) return { received: 0, created: 0, updated: 0, unchanged: 0 };
     return this.em.transactional(async (em) => {
       await lockOrganizationWrites(em, organizationId);

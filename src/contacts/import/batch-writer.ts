@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ValidContact } from '../contact.validation';
-import { CONTACTS, type RecordKind, type WriteTotals } from './record-kinds';
-
-export type { WriteTotals } from './record-kinds';
+import type { WriteTotals } from '../../platform/batches';
+import { CONTACTS, type RecordKind } from './record-kinds';
 
 /**
  * Collects validated records and writes them batchSize at a time, each batch in

@@ -6,6 +6,7 @@ import { ACTIVITY_GRAINS } from '../../analytics/activity-sums';
 import { ContactsService } from '../contacts.service';
 import { validateContacts, type ContactFields, type ValidContact } from '../contact.validation';
 import type { FieldProblem } from '../../platform/errors';
+import type { WriteTotals } from '../../platform/batches';
 import { fromValidationProblem, type CellProblem } from './problems';
 
 /**
@@ -23,13 +24,6 @@ export interface RecordKind<F, V> {
   write(em: EntityManager, organizationId: number, batch: readonly V[]): Promise<WriteTotals>;
   /** Tables whose planner statistics a bulk load outgrows, refreshed between batches. */
   tables: readonly string[];
-}
-
-export interface WriteTotals {
-  received: number;
-  created: number;
-  updated: number;
-  unchanged: number;
 }
 
 /** One row's validation result, in the file's column names. */
