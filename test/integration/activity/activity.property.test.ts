@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { random } from '../../support/random';
 import { useTestServer } from '../../support/server';
 
 /**
@@ -16,15 +17,6 @@ const CONTACTS = `mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) 
 const SET_COST = `mutation($i: AgentCostInput!) { setHourlyCost(input: $i) }`;
 const FIELDS = ['loggedInSeconds', 'availableSeconds', 'handlingSeconds', 'notReadySeconds', 'occupancy', 'utilization', 'averageAgentsStaffed', 'staffedCost', 'costCoverage', 'costPerContact', 'handled'] as const;
 const KPIS = `query($q: KpiQuery!) { kpis(query: $q) { rows { periodStart channel team { key } agent { key } ${FIELDS.join(' ')} } total { ${FIELDS.join(' ')} } } }`;
-
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Rec { agent: string; team: string; start: number; loggedIn: number; available: number; handling: number; notReady: number }
 interface Cost { agent?: string; team?: string; hourlyCost: number; effectiveFrom?: string }

@@ -5,6 +5,7 @@ import { Dimension } from '../../../src/analytics/kpi.request';
 import { Granularity } from '../../../src/analytics/calendar';
 import { createDirectoryLoaders } from '../../../src/org/directory.loaders';
 import { rebuildOrganizationFacts } from '../../../src/contacts/contact-facts.maintenance';
+import { random } from '../../support/random';
 import { postGraphQL, useTestServer } from '../../support/server';
 
 const RECORD = `mutation($a: [AgentActivityInput!]!) { recordAgentActivity(activity: $a) { received created updated unchanged } }`;
@@ -24,16 +25,6 @@ interface Activity {
   availableSeconds: number;
   handlingSeconds: number;
   notReadySeconds: number;
-}
-
-/** A small deterministic generator (mulberry32), so a failure reproduces. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const AGENTS = [
