@@ -98,6 +98,13 @@ async function main({ url, orm, organizationId: org }: BenchDatabase) {
     const rawQuery = await withClient(url, (client) =>
       time(Math.max(3, Math.ceil(RUNS / 3)), () => client.query(toPositional(rawSql.text), [...rawSql.values])),
     );
+    if (process.env.BENCH_EXPLAIN) {
+      // Where PostgreSQL spends the rollup statement's time (planning, execution, JIT).
+      const rollupSql = compileKpiQuery(request, { boundaries }).sql;
+      const plan = await withClient(url, (client) => client.query(`explain (analyze) ${toPositional(rollupSql.text)}`, [...rollupSql.values]));
+      const lines = plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']!);
+      console.error(`${c.name}: ${lines.filter((l) => /Planning Time|Execution Time|JIT|Timing|Functions|Options/.test(l)).join(' | ')}`);
+    }
     console.log(
       `| ${c.name} | ${rows} | ${formatSummary(api)} | ${formatSummary(dashboard)} | ${formatSummary(service)} | ${formatSummary(rawQuery)} | ` +
         `${(rawQuery.median / api.median).toFixed(1)}× / ${(rawQuery.median / dashboard.median).toFixed(1)}× |`,
