@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'seed-demo':
     case 'import': {
-      const { runDataCommand } = await import('./contacts/import/cli');
+      const { runDataCommand } = await import('./import/cli');
       return runDataCommand(command, args, config, logger);
     }
     default:

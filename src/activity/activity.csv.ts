@@ -1,4 +1,4 @@
-import { parseInteger, parseTimestamp, type CsvFormat } from '../contacts/import/csv-format';
+import { parseInteger, parseTimestamp, type CsvFormat } from '../import/csv-format';
 import type { ActivityFields } from './activity.validation';
 
 /** The agent activity CSV (`import activity FILE`): one agent × 15-minute interval per row. */

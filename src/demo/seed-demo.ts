@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../platform/logger';
-import { BatchWriter } from '../contacts/import/batch-writer';
-import { ACTIVITY } from '../contacts/import/record-kinds';
+import { BatchWriter } from '../import/batch-writer';
+import { ACTIVITY } from '../import/record-kinds';
 import { HourlyCostsService } from '../activity/hourly-costs.service';
 import { MAX_ACTIVITY_PER_BATCH, validateActivity, type ValidActivity } from '../activity/activity.validation';
 import { seedDemoSurveysAndPolicies } from './demo-surveys-and-policies';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { expectedStaffing } from '../../support/erlang-reference';
 import { useTestServer } from '../../support/server';
-import { importAnonymousBank } from '../../../src/contacts/import/anonymous-bank-import';
+import { importAnonymousBank } from '../../../src/import/anonymous-bank-import';
 
 /**
  * Real data no one on the team wrote: the anonymous bank's February 1999, imported

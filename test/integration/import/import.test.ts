@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
-import { importActivityCsv, importContactsCsv } from '../../../src/contacts/import/csv-import';
-import { importAnonymousBank } from '../../../src/contacts/import/anonymous-bank-import';
-import { formatProblem, ImportFileError } from '../../../src/contacts/import/problems';
+import { importActivityCsv, importContactsCsv } from '../../../src/import/csv-import';
+import { importAnonymousBank } from '../../../src/import/anonymous-bank-import';
+import { formatProblem, ImportFileError } from '../../../src/import/problems';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const BANK_FILE = path.resolve(repoRoot, '../shared/data/anonymous-bank-1999-02.tsv');

@@ -5,8 +5,8 @@ import {
   SKIP_HANG_NOT_QUEUED,
   SKIP_PHANTOM,
   type BankMapping,
-} from '../../../src/contacts/import/anonymous-bank';
-import { ImportFileError } from '../../../src/contacts/import/problems';
+} from '../../../src/import/anonymous-bank';
+import { ImportFileError } from '../../../src/import/problems';
 
 // The real file's header (CRLF line ends included), so the tests read lines exactly as the file has them.
 const HEADER =

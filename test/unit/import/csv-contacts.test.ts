@@ -5,8 +5,8 @@ import {
   parseInteger,
   parseTimestamp,
   readCsvHeader,
-} from '../../../src/contacts/import/csv-contacts';
-import { formatProblem, fromValidationProblem, ImportFileError } from '../../../src/contacts/import/problems';
+} from '../../../src/import/csv-contacts';
+import { formatProblem, fromValidationProblem, ImportFileError } from '../../../src/import/problems';
 import { validateContacts } from '../../../src/contacts/contact.validation';
 
 const header = readCsvHeader([...CSV_COLUMNS]);

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { IANAZone } from 'luxon';
-import { MAX_CONTACTS_PER_BATCH } from '../contact.validation';
+import { MAX_CONTACTS_PER_BATCH } from '../contacts/contact.validation';
 import { DEFAULT_BANK_TIME_ZONE } from './anonymous-bank-import';
 import { DEFAULT_BATCH_SIZE } from './import-rows';
 

@@ -1,4 +1,4 @@
-import type { ContactFields } from '../contact.validation';
+import type { ContactFields } from '../contacts/contact.validation';
 import { parseInteger, parseRow, parseTimestamp, readHeader, type CsvFormat, type CsvHeader, type ParsedRow } from './csv-format';
 
 export { parseInteger, parseTimestamp } from './csv-format';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ContactFields } from '../contact.validation';
+import type { ContactFields } from '../contacts/contact.validation';
 import { BatchWriter } from './batch-writer';
 import type { CellProblem, LineProblem } from './problems';
 import { CONTACTS, type RecordKind } from './record-kinds';

@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ActivityService } from '../../activity/activity.service';
-import { activityKey, validateActivity, type ActivityFields, type ValidActivity } from '../../activity/activity.validation';
-import { ROLLUP_GRAINS } from '../../analytics/contact-sums';
-import { ACTIVITY_GRAINS } from '../../analytics/activity-sums';
-import { ContactsService } from '../contacts.service';
-import { validateContacts, type ContactFields, type ValidContact } from '../contact.validation';
-import type { FieldProblem } from '../../platform/errors';
-import type { WriteTotals } from '../../platform/batches';
+import { ActivityService } from '../activity/activity.service';
+import { activityKey, validateActivity, type ActivityFields, type ValidActivity } from '../activity/activity.validation';
+import { ROLLUP_GRAINS } from '../analytics/contact-sums';
+import { ACTIVITY_GRAINS } from '../analytics/activity-sums';
+import { ContactsService } from '../contacts/contacts.service';
+import { validateContacts, type ContactFields, type ValidContact } from '../contacts/contact.validation';
+import type { FieldProblem } from '../platform/errors';
+import type { WriteTotals } from '../platform/batches';
 import { fromValidationProblem, type CellProblem } from './problems';
 
 /**

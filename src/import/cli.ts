@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { seedDemo } from '../../demo/seed-demo';
-import { ensureDefaultOrganization } from '../../org/api-keys.service';
-import { Organization } from '../../org/organization.entity';
-import type { Config } from '../../platform/config';
-import type { Logger } from '../../platform/logger';
-import { openDatabase } from '../../platform/app';
+import { seedDemo } from '../demo/seed-demo';
+import { ensureDefaultOrganization } from '../org/api-keys.service';
+import { Organization } from '../org/organization.entity';
+import type { Config } from '../platform/config';
+import type { Logger } from '../platform/logger';
+import { openDatabase } from '../platform/app';
 import { importAnonymousBank } from './anonymous-bank-import';
 import { parseDataCommand, UsageError, type DataCommand } from './args';
 import { importActivityCsv, importContactsCsv } from './csv-import';

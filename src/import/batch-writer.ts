@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ValidContact } from '../contact.validation';
-import type { WriteTotals } from '../../platform/batches';
+import type { ValidContact } from '../contacts/contact.validation';
+import type { WriteTotals } from '../platform/batches';
 import { CONTACTS, type RecordKind } from './record-kinds';
 
 /**

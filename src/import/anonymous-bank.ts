@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { Channel, Direction } from '../contact.entity';
-import type { ContactFields } from '../contact.validation';
+import { Channel, Direction } from '../contacts/contact.entity';
+import type { ContactFields } from '../contacts/contact.validation';
 import { ImportFileError, type CellProblem } from './problems';
 
 /**

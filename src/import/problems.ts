@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../../platform/errors';
+import type { FieldProblem } from '../platform/errors';
 
 /** A problem with one cell (or the whole row) of an import file, named by its column. */
 export interface CellProblem {
