@@ -32,7 +32,9 @@ export async function withBenchDatabase<T>(name: string, fn: (db: BenchDatabase)
     return await fn({ url, orm, organizationId: org.id });
   } finally {
     await orm.close(true);
-    await adminQuery(adminUrl, `drop database if exists ${database} with (force)`);
+    // BENCH_KEEP=1 keeps the database for a closer look (psql, profiling); drop it by hand after.
+    if (process.env.BENCH_KEEP) console.error(`kept ${url}`);
+    else await adminQuery(adminUrl, `drop database if exists ${database} with (force)`);
   }
 }
 

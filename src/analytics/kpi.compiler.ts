@@ -141,17 +141,20 @@ function rollupBranch(request: KpiRequest, table: string, spans: readonly TimeSp
   const from = precomputed(request);
   // Column names come from the whitelist of precomputed thresholds, never from input text.
   const short = S > 0 && from.s ? `r.${shortColumn(S)}` : null;
+  // sum(bigint) is numeric in PostgreSQL; as bigint again (whole counts and seconds, far
+  // from overflowing) the outer re-aggregation adds integers instead of numerics.
+  const bigint = (expr: string) => raw(`sum(${expr})::int8`);
   const exprs = request.sums.map((name): Sql => {
     const column = ROLLUP_COLUMN_OF[name];
-    if (column) return raw(`sum(r.${column})`);
+    if (column) return bigint(`r.${column}`);
     switch (name) {
       case 'answeredWithinThreshold':
-        return raw(from.t ? `sum(r.${withinColumn(T)})` : '0');
+        return from.t ? bigint(`r.${withinColumn(T)}`) : raw('0');
       case 'shortAbandoned':
-        return raw(short ? `sum(${short})` : '0');
+        return short ? bigint(short) : raw('0');
       case 'abandoned':
         // Unanswered inbound, less the short abandons (here, or from the wait branch).
-        return raw(short ? `sum(r.offered - r.answered - ${short})` : 'sum(r.offered - r.answered)');
+        return bigint(short ? `r.offered - r.answered - ${short}` : 'r.offered - r.answered');
       default:
         return raw('0');
     }
