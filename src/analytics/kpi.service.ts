@@ -9,7 +9,7 @@ import { compileActivityQuery, compileKpiQuery, countedRanges, type CompiledQuer
 import { Dimension, type ContactScope, type KpiRequest, type SumRow } from './kpi.request';
 import { checkTimeRange } from './query.inputs';
 import type { TimeSpan } from './source-plan';
-import { METRICS, computeMetrics, sumsFor, type SumName, type Sums } from './metric-catalog';
+import { computeMetrics, metricsComputer, sumsFor, type SumName, type Sums } from './metric-catalog';
 
 export const MAX_ROWS = 10_000;
 export const MAX_RANGE_DAYS = 5 * 366;
@@ -96,7 +96,7 @@ export class KpiService {
       load(this.loaders.team, groups.map((r) => r.teamId)),
       load(this.loaders.agent, groups.map((r) => r.agentId)),
     ]);
-    const metricsOf = metricsFor(ask.fields);
+    const metricsOf = metricsComputer(ask.fields);
     const shape = (r: SumRow | undefined): KpiRowResult => ({
       periodStart: request.granularity && r?.period ? boundaries[r.period - 1] : null,
       periodEnd: request.granularity && r?.period ? boundaries[r.period] : null,
@@ -200,24 +200,6 @@ function toSumRows(rows: Array<Record<string, unknown>>, sums: readonly SumName[
       sums: values,
     };
   });
-}
-
-const METRIC_BY_NAME = new Map(METRICS.map((m) => [m.name, m]));
-
-/**
- * computeMetrics for every row of a report: the selected metrics (fields outside the
- * catalog ignored) are looked up once, and each row's metrics are a copy of one
- * template with their keys, filled in the fields' order, so all rows share one
- * fast-mode object shape.
- */
-function metricsFor(fields: Iterable<string>): (sums: Sums) => Record<string, number | null> {
-  const metrics = [...new Set(fields)].flatMap((name) => METRIC_BY_NAME.get(name) ?? []);
-  const template: Record<string, number | null> = Object.fromEntries(metrics.map((m) => [m.name, null]));
-  return (sums) => {
-    const values = { ...template };
-    for (const m of metrics) values[m.name] = m.compute(sums);
-    return values;
-  };
 }
 
 /** Checks a request and applies the contract's defaults; every error names its argument. */

@@ -242,12 +242,22 @@ export function sumsFor(metricNames: Iterable<string>): SumName[] {
   return [...needed];
 }
 
-/** Every metric of the catalog computed from one group's sums. */
+/** Every metric of the catalog (or the named ones; names outside the catalog are ignored) computed from one group's sums. */
 export function computeMetrics(sums: Sums, names: Iterable<string> = BY_NAME.keys()): Record<string, number | null> {
-  const out: Record<string, number | null> = {};
-  for (const name of names) {
-    const definition = BY_NAME.get(name);
-    if (definition) out[name] = definition.compute(sums);
-  }
-  return out;
+  return metricsComputer(names)(sums);
+}
+
+/**
+ * computeMetrics for many groups (every row of a report): the named metrics are looked
+ * up once, and each group's metrics are a copy of one template with their keys, filled
+ * in the names' order, so all rows share one fast-mode object shape.
+ */
+export function metricsComputer(names: Iterable<string>): (sums: Sums) => Record<string, number | null> {
+  const metrics = [...new Set(names)].flatMap((name) => BY_NAME.get(name) ?? []);
+  const template: Record<string, number | null> = Object.fromEntries(metrics.map((m) => [m.name, null]));
+  return (sums) => {
+    const values = { ...template };
+    for (const m of metrics) values[m.name] = m.compute(sums);
+    return values;
+  };
 }
