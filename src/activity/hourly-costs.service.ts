@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lockOrganizationWrites } from '../contacts/contact-facts.maintenance';
 import { DirectoryWriter } from '../org/directory.writer';
-import { badUserInput, type FieldProblem } from '../platform/errors';
+import { badUserInput, describeProblems, type FieldProblem } from '../platform/errors';
 import { refreshActivityRollups, resolveHourlyCosts } from './activity-facts.maintenance';
 
 /** An hourly cost as set: for an agent or a team, from an instant or for all time. */
@@ -86,6 +86,6 @@ export function validateHourlyCost(input: HourlyCostFields, field = 'input') {
   }
   const effectiveFrom = input.effectiveFrom ?? null;
   if (effectiveFrom && Number.isNaN(effectiveFrom.getTime())) fail('effectiveFrom', 'INVALID_DATE', 'must be an ISO-8601 date-time');
-  if (problems.length) throw badUserInput(`${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}; nothing was written`, problems);
+  if (problems.length) throw badUserInput(describeProblems('invalid hourly cost; nothing was written', problems), problems);
   return { agent, team, effectiveFrom };
 }

@@ -1,8 +1,6 @@
 import type { ContactFields } from '../contacts/contact.validation';
 import { parseInteger, parseRow, parseTimestamp, readHeader, type CsvFormat, type CsvHeader, type ParsedRow } from './csv-format';
 
-export { parseInteger, parseTimestamp } from './csv-format';
-
 /** The contacts CSV (`import contacts FILE`): one contact per row, columns named like the GraphQL fields in snake_case. */
 
 export const CSV_COLUMNS = [

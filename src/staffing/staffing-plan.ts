@@ -83,14 +83,18 @@ export interface PastVolume {
  * handled contacts together (total handle time / handled: not a mean of means).
  */
 export function forecastVolume(past: ReadonlyArray<PastVolume | undefined>, weeks: number): IntervalVolume {
-  let offered = 0;
+  const offered = past.reduce((n, p) => n + (p?.offered ?? 0), 0);
+  return { offered: offered / weeks, averageHandleTime: pooledAverageHandleTime(past) };
+}
+
+/** The AHT of several intervals' handled contacts together: total handle time / handled; null without any. */
+export function pooledAverageHandleTime(past: ReadonlyArray<PastVolume | undefined>): number | null {
   let handled = 0;
   let handleSeconds = 0;
   for (const p of past) {
     if (!p) continue;
-    offered += p.offered;
     handled += p.handled;
     handleSeconds += (p.averageHandleTime ?? 0) * p.handled;
   }
-  return { offered: offered / weeks, averageHandleTime: handled === 0 ? null : handleSeconds / handled };
+  return handled === 0 ? null : handleSeconds / handled;
 }

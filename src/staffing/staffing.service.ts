@@ -5,8 +5,8 @@ import type { ContactScope } from '../analytics/kpi.request';
 import { KpiService, MAX_RANGE_DAYS, MAX_ROWS, type KpiReportResult } from '../analytics/kpi.service';
 import { checkTimeRange } from '../analytics/query.inputs';
 import type { DirectoryLoaders } from '../org/directory.loaders';
-import { badUserInput, type FieldProblem } from '../platform/errors';
-import { forecastVolume, staffInterval, type IntervalVolume, type PastVolume, type StaffingFigures, type StaffingParameters } from './staffing-plan';
+import { badUserInput, describeProblems, type FieldProblem } from '../platform/errors';
+import { forecastVolume, pooledAverageHandleTime, staffInterval, type IntervalVolume, type PastVolume, type StaffingFigures, type StaffingParameters } from './staffing-plan';
 
 export enum StaffingSource {
   ACTUAL = 'ACTUAL',
@@ -83,7 +83,7 @@ export class StaffingService {
         : [];
     const fallbackAht =
       q.source === StaffingSource.FORECAST
-        ? pooled(pastWeeks.flatMap((week) => [...week.values()])).averageHandleTime
+        ? pooledAverageHandleTime(pastWeeks.flatMap((week) => [...week.values()]))
         : (actual.total.metrics.averageHandleTime ?? null);
 
     return boundaries.slice(0, -1).map((periodStart, i) => {
@@ -118,13 +118,6 @@ function byPeriodStart(report: KpiReportResult): Map<number, IntervalRow> {
   );
 }
 
-/** A whole week's volume as one past volume (for its pooled AHT). */
-function pooled(rows: readonly PastVolume[]): PastVolume {
-  const handled = rows.reduce((n, r) => n + r.handled, 0);
-  const handleSeconds = rows.reduce((n, r) => n + (r.averageHandleTime ?? 0) * r.handled, 0);
-  return { offered: rows.reduce((n, r) => n + r.offered, 0), handled, averageHandleTime: handled ? handleSeconds / handled : null };
-}
-
 /** Checks a staffing query and applies the contract's defaults; every error names its argument. */
 export function validateStaffingAsk(ask: StaffingAsk) {
   checkTimeRange(ask, { field: 'range', maxDays: MAX_RANGE_DAYS });
@@ -156,6 +149,6 @@ export function validateStaffingAsk(ask: StaffingAsk) {
   if (granularity && problems.length === 0 && countPeriods(ask.from, ask.to, granularity, timeZone, MAX_ROWS) > MAX_ROWS) {
     fail('range', 'TOO_MANY_INTERVALS', `more than ${MAX_ROWS} intervals of ${intervalMinutes} minutes; use a shorter range or longer intervals`);
   }
-  if (problems.length) throw badUserInput(`${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
+  if (problems.length) throw badUserInput(describeProblems('invalid staffing query', problems), problems);
   return { timeZone, granularity: granularity!, parameters, source: ask.source ?? StaffingSource.ACTUAL, weeksOfHistory };
 }

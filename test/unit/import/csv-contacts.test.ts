@@ -1,11 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import {
-  CSV_COLUMNS,
-  parseCsvRow,
-  parseInteger,
-  parseTimestamp,
-  readCsvHeader,
-} from '../../../src/import/csv-contacts';
+import { CSV_COLUMNS, parseCsvRow, readCsvHeader } from '../../../src/import/csv-contacts';
+import { parseInteger, parseTimestamp } from '../../../src/import/csv-format';
 import { formatProblem, fromValidationProblem, ImportFileError } from '../../../src/import/problems';
 import { validateContacts } from '../../../src/contacts/contact.validation';
 
