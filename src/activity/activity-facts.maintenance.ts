@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { binned, refreshBuckets } from '../analytics/rollup-buckets';
 import { ACTIVITY_AGGREGATES, ACTIVITY_DIMENSIONS, ACTIVITY_GRAINS, type ActivityGrain } from '../analytics/activity-sums';
 
 /**
@@ -56,18 +57,11 @@ const DIMS = ACTIVITY_DIMENSIONS.join(', ');
 /** Re-sums every rollup bucket (hour, then day) containing one of the changed interval starts. */
 export async function refreshActivityRollups(em: EntityManager, organizationId: number, intervalStarts: readonly string[]): Promise<void> {
   if (intervalStarts.length === 0) return;
+  const changed = intervalStarts.map((t) => Date.parse(t));
   for (const grain of [...ACTIVITY_GRAINS].reverse()) {
-    const starts = [...new Set(intervalStarts.map((t) => Math.floor(Date.parse(t) / grain.ms) * grain.ms))];
-    const buckets = `{${starts.map((ms) => new Date(ms).toISOString()).join(',')}}`;
-    await em.execute(
-      `delete from ${grain.table} r using unnest(?::timestamptz[]) as k(b) where r.organization_id = ? and r.bucket = k.b`,
-      [buckets, organizationId],
+    await refreshBuckets(em, organizationId, { ...grain, tables: [grain.table] }, changed, finerOf(grain), (from, bucket, params) =>
+      insertGrain(em, grain, from, bucket, params),
     );
-    // One index range scan per bucket over the finer source ("offset 0" keeps the lateral from being flattened).
-    const source = `unnest(?::timestamptz[]) as k(b) cross join lateral (
-        select * from ${finerTable(grain)} a
-        where a.organization_id = ? and a.${finerTime(grain)} >= k.b and a.${finerTime(grain)} < k.b + interval '${grain.interval}' offset 0) a`;
-    await insertGrain(em, grain, source, 'k.b', [buckets, organizationId]);
   }
 }
 
@@ -75,14 +69,14 @@ export async function refreshActivityRollups(em: EntityManager, organizationId: 
 export async function rebuildActivityRollups(em: EntityManager, organizationId: number): Promise<void> {
   for (const grain of [...ACTIVITY_GRAINS].reverse()) {
     await em.execute(`delete from ${grain.table} where organization_id = ?`, [organizationId]);
-    const source = `(select * from ${finerTable(grain)} where organization_id = ?) a`;
-    const bucket = `date_bin('${grain.interval}', a.${finerTime(grain)}, timestamptz '2000-01-01 00:00:00+00')`;
-    await insertGrain(em, grain, source, bucket, [organizationId]);
+    const { table, time } = finerOf(grain);
+    await insertGrain(em, grain, `(select * from ${table} where organization_id = ?) a`, binned(`a.${time}`, grain.interval), [organizationId]);
   }
 }
 
-const finerTable = (grain: ActivityGrain) => grain.finer?.table ?? 'agent_activity';
-const finerTime = (grain: ActivityGrain) => (grain.finer ? 'bucket' : 'interval_start');
+/** A grain's rows come from the next finer grain, the finest from the 15-minute records. */
+const finerOf = (grain: ActivityGrain) =>
+  grain.finer ? { table: grain.finer.table, alias: 'a', time: 'bucket' } : { table: 'agent_activity', alias: 'a', time: 'interval_start' };
 
 /** Inserts a grain's rows from its finer source `a`: the raw records' aggregates, or the sums of the finer grain's columns. */
 async function insertGrain(em: EntityManager, grain: ActivityGrain, source: string, bucket: string, params: unknown[]): Promise<void> {

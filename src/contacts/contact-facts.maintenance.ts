@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rebuildActivityRollups, resolveHourlyCosts } from '../activity/activity-facts.maintenance';
+import { binned, refreshBuckets } from '../analytics/rollup-buckets';
 import { BUCKET_MS, ROLLUP_AGGREGATES, ROLLUP_DIMENSIONS, ROLLUP_GRAINS, type RollupGrain } from '../analytics/contact-sums';
 
 /**
@@ -104,37 +105,22 @@ const WAIT_DIMENSIONS = ['channel', 'queue_id', 'team_id', 'agent_id'];
 /** Rebuilds the rollups of every 15-minute bucket containing one of `moments`, and of the coarser buckets around them. */
 export async function refreshRollups(em: EntityManager, organizationId: number, moments: readonly string[]): Promise<void> {
   if (moments.length === 0) return;
-  const starts = [...new Set(moments.map((m) => Math.floor(Date.parse(m) / BUCKET_MS) * BUCKET_MS))].sort((a, b) => a - b);
-  const buckets = `{${starts.map((ms) => new Date(ms).toISOString()).join(',')}}`;
-  for (const table of ['contact_rollup', 'contact_wait_rollup']) {
-    await em.execute(
-      `delete from ${table} r using unnest(?::timestamptz[]) as k(b) where r.organization_id = ? and r.bucket = k.b`,
-      [buckets, organizationId],
-    );
-  }
-  // One index range scan per bucket ("offset 0" keeps the planner from flattening the
-  // lateral into a scan of the whole organization when statistics are stale): the cost
-  // follows the contacts of the affected buckets only.
-  const source = `unnest(?::timestamptz[]) as k(b) cross join lateral (
-      select * from contact c
-      where c.organization_id = ? and c.offered_at >= k.b and c.offered_at < k.b + interval '15 minutes' offset 0) c`;
-  await insertRollups(em, source, 'k.b', [buckets, organizationId]);
+  const quarterHours = { tables: ['contact_rollup', 'contact_wait_rollup'], ms: BUCKET_MS, interval: '15 minutes' };
+  const starts = await refreshBuckets(em, organizationId, quarterHours, moments.map((m) => Date.parse(m)), CONTACTS, (from, bucket, params) =>
+    insertRollups(em, from, bucket, params),
+  );
   await refreshCoarserGrains(em, organizationId, starts);
 }
+
+const CONTACTS = { table: 'contact', alias: 'c', time: 'offered_at' };
 
 /** Re-sums the coarser grains' rows over the changed 15-minute buckets, each from its finer grain (summed first). */
 async function refreshCoarserGrains(em: EntityManager, organizationId: number, changedBuckets: readonly number[]): Promise<void> {
   for (const grain of summedGrains()) {
-    const starts = [...new Set(changedBuckets.map((ms) => Math.floor(ms / grain.ms) * grain.ms))];
-    const buckets = `{${starts.map((ms) => new Date(ms).toISOString()).join(',')}}`;
-    await em.execute(
-      `delete from ${grain.table} r using unnest(?::timestamptz[]) as k(b) where r.organization_id = ? and r.bucket = k.b`,
-      [buckets, organizationId],
+    const finer = { table: grain.finer.table, alias: 'f', time: 'bucket' };
+    await refreshBuckets(em, organizationId, { ...grain, tables: [grain.table] }, changedBuckets, finer, (from, bucket, params) =>
+      sumFinerGrain(em, grain, from, bucket, params),
     );
-    const source = `unnest(?::timestamptz[]) as k(b) cross join lateral (
-        select * from ${grain.finer.table} f
-        where f.organization_id = ? and f.bucket >= k.b and f.bucket < k.b + interval '${grain.interval}' offset 0) f`;
-    await sumFinerGrain(em, grain, source, 'k.b', [buckets, organizationId]);
   }
 }
 
@@ -167,9 +153,6 @@ async function rebuildRollups(em: EntityManager, organizationId: number): Promis
     await sumFinerGrain(em, grain, finer, binned('f.bucket', grain.interval), [organizationId]);
   }
 }
-
-/** The UTC-aligned bucket of `time` (date_bin, unlike date_trunc, ignores the session's TimeZone). */
-const binned = (time: string, interval: string) => `date_bin('${interval}', ${time}, timestamptz '2000-01-01 00:00:00+00')`;
 
 async function insertRollups(em: EntityManager, source: string, bucket: string, params: unknown[]): Promise<void> {
   const dims = ROLLUP_DIMENSIONS.map((d) => `c.${d}`).join(', ');
