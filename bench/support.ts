@@ -17,23 +17,32 @@ export interface BenchDatabase {
   url: string;
   orm: MikroORM;
   organizationId: number;
+  /** A database kept by an earlier run (BENCH_REUSE): its data is already loaded. */
+  reused: boolean;
 }
 
-/** A fresh, migrated database with the default organization and an ADMIN key, dropped afterwards. */
+/**
+ * A fresh, migrated database with the default organization and an ADMIN key, dropped
+ * afterwards; or, with BENCH_REUSE=<url of a database kept by BENCH_KEEP=1>, that one
+ * as it is, to time again without loading again.
+ */
 export async function withBenchDatabase<T>(name: string, fn: (db: BenchDatabase) => Promise<T>): Promise<T> {
+  const reuse = process.env.BENCH_REUSE;
   const database = `callpulse_${name}_${process.pid}`;
-  await adminQuery(adminUrl, `create database ${database}`);
-  const url = databaseUrl(adminUrl, database);
+  if (!reuse) await adminQuery(adminUrl, `create database ${database}`);
+  const url = reuse ?? databaseUrl(adminUrl, database);
   const orm = await openOrm(url);
   try {
     await migrate(orm);
     const org = await ensureDefaultOrganization(orm.em.fork());
     await ensureBootstrapKey(orm.em.fork(), org.id, API_KEY);
-    return await fn({ url, orm, organizationId: org.id });
+    return await fn({ url, orm, organizationId: org.id, reused: Boolean(reuse) });
   } finally {
     await orm.close(true);
-    // BENCH_KEEP=1 keeps the database for a closer look (psql, profiling); drop it by hand after.
-    if (process.env.BENCH_KEEP) console.error(`kept ${url}`);
+    // BENCH_KEEP=1 keeps the database for a closer look (psql, profiling, BENCH_REUSE); drop it by hand after.
+    if (reuse) {
+      // Not ours to drop.
+    } else if (process.env.BENCH_KEEP) console.error(`kept ${url}`);
     else await adminQuery(adminUrl, `drop database if exists ${database} with (force)`);
   }
 }

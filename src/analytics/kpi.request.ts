@@ -12,8 +12,10 @@ export enum Dimension {
   AGENT = 'AGENT',
 }
 
+export type DimensionColumn = 'channel' | 'queue_id' | 'team_id' | 'agent_id';
+
 /** The column behind each dimension, in contacts and in both rollups (a whitelist). */
-export const DIMENSION_COLUMN: Record<Dimension, 'channel' | 'queue_id' | 'team_id' | 'agent_id'> = {
+export const DIMENSION_COLUMN: Record<Dimension, DimensionColumn> = {
   [Dimension.CHANNEL]: 'channel',
   [Dimension.QUEUE]: 'queue_id',
   [Dimension.TEAM]: 'team_id',

@@ -5,11 +5,11 @@ import type { DirectoryLoaders } from '../org/directory.loaders';
 import { badUserInput } from '../platform/errors';
 import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, previousPeriodStart, type Granularity } from './calendar';
 import { activityScope, mergeActivity } from './activity-rows';
-import { compileActivityQuery, compileKpiQuery, countedRanges, type CompiledQuery } from './kpi.compiler';
+import { compileActivityQuery, compileKpiQuery, countedRanges, decodeSumRows, totalOf, type CompiledQuery } from './kpi.compiler';
 import { Dimension, type ContactScope, type KpiRequest, type SumRow } from './kpi.request';
 import { checkTimeRange } from './query.inputs';
 import type { TimeSpan } from './source-plan';
-import { computeMetrics, metricsComputer, sumsFor, type SumName, type Sums } from './metric-catalog';
+import { computeMetrics, metricsComputer, sumsFor } from './metric-catalog';
 
 export const MAX_ROWS = 10_000;
 export const MAX_RANGE_DAYS = 5 * 366;
@@ -79,7 +79,8 @@ export class KpiService {
     // Through knex so the values travel as real bind parameters ($1, $2, …) to PostgreSQL.
     const run = async (query: CompiledQuery) => {
       const result = await this.em.getKnex().raw(query.sql.text, query.sql.values as never[]);
-      return toSumRows(result.rows, query.sums);
+      const rows = decodeSumRows(result.rows, query);
+      return [...rows, totalOf(rows, query.sums)];
     };
     const [contactRows, activityRows] = await Promise.all([run(compiled), activityQuery ? run(activityQuery) : []]);
     const periodOf = (r: SumRow) =>
@@ -172,33 +173,6 @@ function order(rows: KpiRowResult[], groupBy: Dimension[]): KpiRowResult[] {
       return x < y ? -1 : 1;
     }
     return 0;
-  });
-}
-
-const id = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-
-/**
- * The statement's rows as SumRows. The sums' column names are computed once, and each
- * row's sums start as a copy of one template with their keys: all rows then share one
- * fast-mode object shape, also after mergeActivity adds elapsedSeconds. (Adding 20-odd
- * keys one by one can turn each object into a slow dictionary; a spread copy gets a
- * shape of its own as soon as a key is added.)
- */
-function toSumRows(rows: Array<Record<string, unknown>>, sums: readonly SumName[]): SumRow[] {
-  const columns = sums.map((_, i) => `s${i}`);
-  const template: Sums = Object.fromEntries(sums.map((name) => [name, 0]));
-  return rows.map((row) => {
-    const values = Object.assign({}, template);
-    for (let i = 0; i < sums.length; i++) values[sums[i]!] = Number(row[columns[i]!]);
-    return {
-      period: id(row.p),
-      channel: (row.channel as Channel | undefined) ?? null,
-      queueId: id(row.queue_id),
-      teamId: id(row.team_id),
-      agentId: id(row.agent_id),
-      isTotal: row.is_total === true,
-      sums: values,
-    };
   });
 }
 
