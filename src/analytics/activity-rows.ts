@@ -35,7 +35,7 @@ export function mergeActivity(
 ): SumRow[] {
   const key = (r: SumRow) => `${r.isTotal}|${r.period}|${r.teamId}|${r.agentId}`;
   const merged = [...contactRows];
-  const byKey = new Map(merged.map((r) => [key(r), r]));
+  const byKey = new Map(activityRows.length ? merged.map((r) => [key(r), r]) : []);
   for (const row of activityRows) {
     if (!row.isTotal && !scope.rows) continue;
     const same = byKey.get(key(row));

@@ -20,9 +20,10 @@ import { Sql, raw, sql } from './sql';
  * exactly one row), added up by the caller: a grouping set for it costs
  * PostgreSQL a second aggregation of every row.
  *
- * Each result row is ONE text column, "p,dim…,s0,s1,…" (see decodeSumRows): the
- * pg driver spends about as much per field as per row, so a 6,000-row report of
- * 25 sums arrives in half the time.
+ * Each result row is ONE text column, a JSON array "[p, dim…, s0, s1, …]" (see
+ * decodeSumRows): the pg driver spends about as much per field as per row, so a
+ * 6,000-row report of 25 sums arrives in half the time, and JSON.parse reads it
+ * faster than splitting and converting each field.
  */
 
 export interface CompileOptions {
@@ -91,7 +92,7 @@ export function countedRanges(request: Pick<KpiRequest, 'from' | 'to' | 'windows
   return request.windows ? clip(request.windows, from, to) : [{ from, to }];
 }
 
-/** The branches' union summed again by period and dimensions (a single branch is summed already), a text column per row. */
+/** The branches' union summed again by period and dimensions (a single branch is summed already), a JSON array per row. */
 function summed(branches: Sql[], dims: string[], sums: readonly SumName[]): Sql {
   const groupKeys = ['p', ...dims];
   const aliases = sums.map((_, i) => `s${i}`);
@@ -101,44 +102,50 @@ function summed(branches: Sql[], dims: string[], sums: readonly SumName[]): Sql 
       : sql`select ${raw([...groupKeys, ...aliases.map((a) => `sum(${a}) as ${a}`)].join(', '))}
           from (${Sql.join(branches, ' union all ')}) u
           group by ${raw(groupKeys.join(', '))}`;
-  // concat_ws skips nulls, so a missing dimension becomes '' to keep every value in its place.
-  const fields = [...groupKeys.map((k) => `coalesce(${k}::text, '')`), ...aliases.map((a) => `coalesce(${a}, 0)`)];
-  return sql`select concat_ws(',', ${raw(fields.join(', '))}) as r from (${union}) src`;
+  // Dimension values are ids and channel names (identifiers, nothing to escape); sums are numbers.
+  const json = (k: string) => (k === 'channel' ? `coalesce('"' || channel || '"', 'null')` : `coalesce(${k}::text, 'null')`);
+  const fields = [...groupKeys.map(json), ...aliases.map((a) => `coalesce(${a}, 0)`)];
+  return sql`select '[' || concat_ws(',', ${raw(fields.join(', '))}) || ']' as r from (${union}) src`;
 }
 
-/** The statement's rows as SumRows: "p,dim…,s0,s1,…", '' for a missing dimension. */
-export function decodeSumRows(rows: ReadonlyArray<{ r: string }>, query: Pick<CompiledQuery, 'sums' | 'dims'>): SumRow[] {
+export interface DecodedRows {
+  rows: SumRow[];
+  /** The sum of the rows, which partition the facts counted. */
+  total: SumRow;
+}
+
+/** The statement's rows ("[p, dim…, s0, s1, …]") as SumRows, and their total. */
+export function decodeSumRows(rows: ReadonlyArray<{ r: string }>, query: Pick<CompiledQuery, 'sums' | 'dims'>): DecodedRows {
   const { sums, dims } = query;
   const at = (column: DimensionColumn) => 1 + dims.indexOf(column);
   const [channel, queue, team, agent] = [at('channel'), at('queue_id'), at('team_id'), at('agent_id')];
   const first = 1 + dims.length;
-  const id = (v: string | undefined) => (v ? Number(v) : null);
+  const totals = sums.map(() => 0);
   // Each row's sums start as a copy of one template with all their keys: every row then
   // shares one fast-mode object shape (adding 20-odd keys one by one can turn each
   // object into a slow dictionary, and a spread copy gets a shape of its own as soon
   // as a key is added, as mergeActivity's elapsedSeconds is).
   const template: Sums = Object.fromEntries(sums.map((name) => [name, 0]));
-  return rows.map(({ r }) => {
-    const v = r.split(',');
+  const decoded = rows.map(({ r }): SumRow => {
+    const v = JSON.parse(r) as Array<number | string | null>;
     const values = Object.assign({}, template);
-    for (let i = 0; i < sums.length; i++) values[sums[i]!] = Number(v[first + i]);
+    for (let i = 0; i < sums.length; i++) {
+      const x = v[first + i] as number;
+      values[sums[i]!] = x;
+      totals[i] += x;
+    }
     return {
-      period: Number(v[0]),
-      channel: channel ? ((v[channel] || null) as Channel | null) : null,
-      queueId: queue ? id(v[queue]) : null,
-      teamId: team ? id(v[team]) : null,
-      agentId: agent ? id(v[agent]) : null,
+      period: v[0] as number,
+      channel: channel ? (v[channel] as Channel | null) : null,
+      queueId: queue ? (v[queue] as number | null) : null,
+      teamId: team ? (v[team] as number | null) : null,
+      agentId: agent ? (v[agent] as number | null) : null,
       isTotal: false,
       sums: values,
     };
   });
-}
-
-/** The total row of a report: the sum of its rows, which partition the facts counted. */
-export function totalOf(rows: readonly SumRow[], sums: readonly SumName[]): SumRow {
-  const total: Sums = Object.fromEntries(sums.map((name) => [name, 0]));
-  for (const row of rows) for (const name of sums) total[name]! += row.sums[name] ?? 0;
-  return { period: null, channel: null, queueId: null, teamId: null, agentId: null, isTotal: true, sums: total };
+  const total: Sums = Object.fromEntries(sums.map((name, i) => [name, totals[i]!]));
+  return { rows: decoded, total: { period: null, channel: null, queueId: null, teamId: null, agentId: null, isTotal: true, sums: total } };
 }
 
 /** Which threshold sums the sums rollup answers itself (precomputed T and S). */

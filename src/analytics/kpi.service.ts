@@ -5,7 +5,7 @@ import type { DirectoryLoaders } from '../org/directory.loaders';
 import { badUserInput } from '../platform/errors';
 import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, previousPeriodStart, type Granularity } from './calendar';
 import { activityScope, mergeActivity } from './activity-rows';
-import { compileActivityQuery, compileKpiQuery, countedRanges, decodeSumRows, totalOf, type CompiledQuery } from './kpi.compiler';
+import { compileActivityQuery, compileKpiQuery, countedRanges, decodeSumRows, type CompiledQuery } from './kpi.compiler';
 import { Dimension, type ContactScope, type KpiRequest, type SumRow } from './kpi.request';
 import { checkTimeRange } from './query.inputs';
 import type { TimeSpan } from './source-plan';
@@ -79,8 +79,8 @@ export class KpiService {
     // Through knex so the values travel as real bind parameters ($1, $2, …) to PostgreSQL.
     const run = async (query: CompiledQuery) => {
       const result = await this.em.getKnex().raw(query.sql.text, query.sql.values as never[]);
-      const rows = decodeSumRows(result.rows, query);
-      return [...rows, totalOf(rows, query.sums)];
+      const { rows, total } = decodeSumRows(result.rows, query);
+      return [...rows, total];
     };
     const [contactRows, activityRows] = await Promise.all([run(compiled), activityQuery ? run(activityQuery) : []]);
     const periodOf = (r: SumRow) =>
@@ -153,7 +153,7 @@ async function load<T extends { id: number }>(loader: { loadMany(ids: number[]):
 
 /** By period, then the grouped dimensions' keys in groupBy order; "none" last. */
 function order(rows: KpiRowResult[], groupBy: Dimension[]): KpiRowResult[] {
-  const sortKey = (r: KpiRowResult, d: Dimension): string | null => {
+  const keyOf = (r: KpiRowResult, d: Dimension): string | null => {
     switch (d) {
       case Dimension.CHANNEL: return r.channel;
       case Dimension.QUEUE: return r.queue?.key ?? null;
@@ -161,19 +161,19 @@ function order(rows: KpiRowResult[], groupBy: Dimension[]): KpiRowResult[] {
       case Dimension.AGENT: return r.agent?.key ?? null;
     }
   };
-  return [...rows].sort((a, b) => {
-    const period = (a.periodStart?.getTime() ?? 0) - (b.periodStart?.getTime() ?? 0);
-    if (period !== 0) return period;
-    for (const d of groupBy) {
-      const x = sortKey(a, d);
-      const y = sortKey(b, d);
-      if (x === y) continue;
-      if (x === null) return 1;
-      if (y === null) return -1;
-      return x < y ? -1 : 1;
-    }
+  // Each dimension's distinct keys are ranked once (a report has a few hundred at most),
+  // so the sort compares numbers instead of strings.
+  const ranks = groupBy.map((d) => {
+    const keys = [...new Set(rows.map((r) => keyOf(r, d)))].sort((x, y) => (x === y ? 0 : x === null ? 1 : y === null ? -1 : x < y ? -1 : 1));
+    return new Map(keys.map((k, i) => [k, i]));
+  });
+  const keyed = rows.map((row) => ({ row, period: row.periodStart?.getTime() ?? 0, ranks: groupBy.map((d, i) => ranks[i]!.get(keyOf(row, d))!) }));
+  keyed.sort((a, b) => {
+    if (a.period !== b.period) return a.period - b.period;
+    for (let i = 0; i < a.ranks.length; i++) if (a.ranks[i] !== b.ranks[i]) return a.ranks[i]! - b.ranks[i]!;
     return 0;
   });
+  return keyed.map((k) => k.row);
 }
 
 /** Checks a request and applies the contract's defaults; every error names its argument. */

@@ -1,5 +1,4 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { ActivityResolver } from '../activity/activity.resolver';
 import { StaffingResolver } from '../staffing/staffing.resolver';
@@ -11,6 +10,7 @@ import { SlaResolver } from '../sla/sla.resolver';
 import { SurveyResponseFieldsResolver, SurveysResolver } from '../surveys/surveys.resolver';
 import { AgentResolver, DirectoryResolver } from '../org/directory.resolver';
 import { authChecker } from './auth';
+import { DateTimeScalar } from './date-time.scalar';
 import { validateInput } from './validation';
 
 export const RESOLVERS = [
@@ -34,7 +34,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
     authChecker,
     validateFn: validateInput,
     // ISO-8601 with an offset in, UTC ("…Z") out.
-    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
   });
 }
 
