@@ -4,7 +4,6 @@ import { toAgentView, toQueueView, toTeamView } from '../org/directory.mappers';
 import { Permission, requirePrincipal } from '../platform/auth';
 import type { Context } from '../platform/context';
 import { selectedFields } from '../platform/selection';
-import { METRICS } from './metric-catalog';
 import { KpiService, type KpiRowResult } from './kpi.service';
 import { KpiQuery, KpiReportView, KpiRowView } from './kpi.types';
 import { parseContactFilter } from './query.inputs';
@@ -31,35 +30,32 @@ export class KpiResolver {
       compareWithPrevious: query.compareWithPrevious ?? false,
       fields,
     });
-    const toRowView = rowViews();
+    const toRowView = rowViews(Object.keys(report.total.metrics));
     return { rows: report.rows.map(toRowView), total: toRowView(report.total) };
   }
 }
 
 /**
- * Every KpiRow property, null until set. Copying the template keeps each view a
- * fast-mode object of one shape, whatever metrics the report computed, so GraphQL
- * reads every row through the same shape.
+ * A report's rows as KpiRow views; each queue, team and agent becomes one view for the
+ * whole report. Every view is a copy of one template with the report's metrics (those
+ * selected; GraphQL reads no other), so all rows share one small fast-mode shape.
  */
-const ROW_TEMPLATE: KpiRowView = {
-  periodStart: null,
-  periodEnd: null,
-  channel: null,
-  queue: null,
-  team: null,
-  agent: null,
-  previous: null,
-  ...Object.fromEntries(METRICS.map((m) => [m.name, null])),
-};
-
-/** A report's rows as KpiRow views; each queue, team and agent becomes one view for the whole report. */
-function rowViews(): (row: KpiRowResult) => KpiRowView {
+function rowViews(metrics: readonly string[]): (row: KpiRowResult) => KpiRowView {
+  const template: KpiRowView = {
+    periodStart: null,
+    periodEnd: null,
+    channel: null,
+    queue: null,
+    team: null,
+    agent: null,
+    previous: null,
+    ...Object.fromEntries(metrics.map((name) => [name, null])),
+  };
   const queue = once(toQueueView);
   const team = once(toTeamView);
   const agent = once(toAgentView);
   const toRowView = (row: KpiRowResult): KpiRowView => {
-    // The metrics computed (those selected) over the template; the others stay null and are never read.
-    const view: KpiRowView = Object.assign({ ...ROW_TEMPLATE }, row.metrics);
+    const view: KpiRowView = Object.assign({ ...template }, row.metrics);
     view.periodStart = row.periodStart;
     view.periodEnd = row.periodEnd;
     view.channel = row.channel;

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Channel } from '../contacts/contact.entity';
-import type { Agent, Queue, Team } from '../org/directory.entities';
-import type { DirectoryLoaders } from '../org/directory.loaders';
+import type { AgentRecord, DirectoryLoaders, QueueRecord, TeamRecord } from '../org/directory.loaders';
 import { badUserInput } from '../platform/errors';
 import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, previousPeriodStart, type Granularity } from './calendar';
 import { activityScope, mergeActivity } from './activity-rows';
@@ -37,9 +36,9 @@ export interface KpiRowResult {
   periodStart: Date | null;
   periodEnd: Date | null;
   channel: Channel | null;
-  queue: Queue | null;
-  team: Team | null;
-  agent: Agent | null;
+  queue: QueueRecord | null;
+  team: TeamRecord | null;
+  agent: AgentRecord | null;
   metrics: Record<string, number | null>;
   /** With compareWithPrevious: the same group in the preceding period. */
   previous?: KpiRowResult;

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { nextPeriodStart, periodStart, previousPeriodStart } from '../analytics/calendar';
 import { Dimension } from '../analytics/kpi.request';
 import { KpiService, type KpiRowResult } from '../analytics/kpi.service';
-import type { Agent, Team } from '../org/directory.entities';
+import type { AgentRecord, TeamRecord } from '../org/directory.loaders';
 import type { DirectoryLoaders } from '../org/directory.loaders';
 import { badUserInput } from '../platform/errors';
 import { evaluateScorecard, slaStatus, targetDirection, type MetricValues, type Scorecard, type SlaStatus } from './evaluation';
@@ -18,8 +18,8 @@ export interface ScorecardResult extends Scorecard {
   version: SlaPolicyVersion;
   periodStart: Date;
   periodEnd: Date;
-  team: Team | null;
-  agent: Agent | null;
+  team: TeamRecord | null;
+  agent: AgentRecord | null;
 }
 
 export interface TargetTrendResult extends TrendSummary {
