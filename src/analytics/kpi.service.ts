@@ -78,7 +78,7 @@ export class KpiService {
     // Through knex so the values travel as real bind parameters ($1, $2, …) to PostgreSQL.
     const run = async (query: CompiledQuery) => {
       const result = await this.em.getKnex().raw(query.sql.text, query.sql.values as never[]);
-      const { rows, total } = decodeSumRows(result.rows, query);
+      const { rows, total } = decodeSumRows(result.rows[0].rows, query);
       return [...rows, total];
     };
     const [contactRows, activityRows] = await Promise.all([run(compiled), activityQuery ? run(activityQuery) : []]);
