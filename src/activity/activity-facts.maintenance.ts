@@ -85,7 +85,8 @@ async function insertGrain(em: EntityManager, grain: ActivityGrain, source: stri
     `insert into ${grain.table} (organization_id, bucket, ${DIMS}, ${COLUMNS.join(', ')})
      select a.organization_id, ${bucket}, ${ACTIVITY_DIMENSIONS.map((d) => `a.${d}`).join(', ')}, ${aggregates.join(', ')}
      from ${source}
-     group by a.organization_id, ${bucket}, ${ACTIVITY_DIMENSIONS.map((d) => `a.${d}`).join(', ')}`,
+     group by a.organization_id, ${bucket}, ${ACTIVITY_DIMENSIONS.map((d) => `a.${d}`).join(', ')}
+     order by 2 -- by bucket, so a range of buckets reads few pages`,
     params,
   );
 }

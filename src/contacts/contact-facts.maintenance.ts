@@ -129,14 +129,19 @@ function summedGrains(): Array<RollupGrain & { finer: RollupGrain }> {
   return ROLLUP_GRAINS.filter((g): g is RollupGrain & { finer: RollupGrain } => g.finer !== undefined).reverse();
 }
 
-/** Inserts the rows of a coarser grain from the rows `f` of its finer one, keeping the grain's dimensions. */
+/**
+ * Inserts the rows of a coarser grain from the rows `f` of its finer one, keeping the grain's dimensions.
+ * Every rollup insert is ordered by bucket ("order by 2"): a bulk rebuild inserting in hash order
+ * scattered each day's rows over the whole table, so a month by day × agent read 2,170 pages instead of 195.
+ */
 async function sumFinerGrain(em: EntityManager, grain: RollupGrain, source: string, bucket: string, params: unknown[]): Promise<void> {
   const dims = grain.dimensions.map((d) => `f.${d}`).join(', ');
   await em.execute(
     `insert into ${grain.table} (organization_id, bucket, ${grain.dimensions.join(', ')}, ${ROLLUP_COLUMNS.join(', ')})
      select f.organization_id, ${bucket}, ${dims}, ${ROLLUP_COLUMNS.map((c) => `sum(f.${c})`).join(', ')}
      from ${source}
-     group by f.organization_id, ${bucket}, ${dims}`,
+     group by f.organization_id, ${bucket}, ${dims}
+     order by 2`,
     params,
   );
 }
@@ -161,7 +166,8 @@ async function insertRollups(em: EntityManager, source: string, bucket: string, 
     `insert into contact_rollup (organization_id, bucket, ${ROLLUP_DIMENSIONS.join(', ')}, ${ROLLUP_COLUMNS.join(', ')})
      select c.organization_id, ${bucket}, ${dims}, ${Object.values(ROLLUP_AGGREGATES).join(', ')}
      from ${source}
-     group by c.organization_id, ${bucket}, ${dims}`,
+     group by c.organization_id, ${bucket}, ${dims}
+     order by 2`,
     params,
   );
   await em.execute(
@@ -169,7 +175,8 @@ async function insertRollups(em: EntityManager, source: string, bucket: string, 
      select c.organization_id, ${bucket}, ${waitDims}, c.answered_at is not null, c.wait_seconds, count(*)
      from ${source}
      where c.direction = 'INBOUND'
-     group by c.organization_id, ${bucket}, ${waitDims}, c.answered_at is not null, c.wait_seconds`,
+     group by c.organization_id, ${bucket}, ${waitDims}, c.answered_at is not null, c.wait_seconds
+     order by 2`,
     params,
   );
 }
