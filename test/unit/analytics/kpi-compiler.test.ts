@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { periodBoundaries, Granularity } from '../../../src/analytics/calendar';
-import { compileKpiQuery } from '../../../src/analytics/kpi.compiler';
-import { Dimension, type ContactScope, type KpiRequest } from '../../../src/analytics/kpi.request';
+import { compileKpiQuery, decodeSumRows } from '../../../src/analytics/kpi.compiler';
+import { Dimension, type ContactScope, type DimensionColumn, type KpiRequest } from '../../../src/analytics/kpi.request';
+import type { SumName } from '../../../src/analytics/metric-catalog';
 import { Channel } from '../../../src/contacts/contact.entity';
 
 /** Which rollup tables and sources the compiled statement of a UTC June by day reads. */
@@ -45,5 +46,26 @@ describe('compileKpiQuery: rollup grains', () => {
 
   it('reads the edges of a range from finer grains, which keep every dimension', () => {
     expect(tables([Dimension.TEAM], {}, '2025-06-03T10:20:00Z')).toEqual(['contact_rollup_day_team', 'contact_rollup_hour', 'contact_rollup', 'contact']);
+  });
+});
+
+describe(decodeSumRows.name, () => {
+  const query = { sums: ['offered', 'handled'] as SumName[], dims: ['channel', 'agent_id'] as DimensionColumn[] };
+
+  it('reads each row by position, a missing dimension as null, and adds the rows up as the total', () => {
+    const { rows, total } = decodeSumRows('[[1,"VOICE",7,3,2],[2,null,null,1.5e3,0],[2,"CHAT",7,-1,4]]', query);
+    expect(rows).toEqual([
+      { period: 1, channel: Channel.VOICE, queueId: null, teamId: null, agentId: 7, isTotal: false, sums: { offered: 3, handled: 2 } },
+      { period: 2, channel: null, queueId: null, teamId: null, agentId: null, isTotal: false, sums: { offered: 1500, handled: 0 } },
+      { period: 2, channel: Channel.CHAT, queueId: null, teamId: null, agentId: 7, isTotal: false, sums: { offered: -1, handled: 4 } },
+    ]);
+    expect(total).toEqual({ period: null, channel: null, queueId: null, teamId: null, agentId: null, isTotal: true, sums: { offered: 1502, handled: 6 } });
+  });
+
+  it('answers no rows and a total of zeros for an empty answer', () => {
+    expect(decodeSumRows('[]', query)).toEqual({
+      rows: [],
+      total: { period: null, channel: null, queueId: null, teamId: null, agentId: null, isTotal: true, sums: { offered: 0, handled: 0 } },
+    });
   });
 });
