@@ -57,7 +57,8 @@ export function compileKpiQuery(kpiRequest: KpiRequest, options: CompileOptions)
   if (rolledUp.length > 0 && needsWaitRollup(request)) branches.push(waitBranch(request, rolledUp, boundaries, dims));
   // With nothing to read (no service hours in the range), one empty branch keeps the statement whole.
   if (plan.raw.length > 0 || branches.length === 0) branches.push(rawBranch(request, plan.raw.length ? plan.raw : [{ from, to: from }], boundaries, dims));
-  return { sql: summed(branches, dims, sums), sums, dims };
+  // Contact sums are whole numbers: printed as int8 they are the same text, made faster than float8's.
+  return { sql: summed(branches, dims, sums, '::int8'), sums, dims };
 }
 
 /**
@@ -93,7 +94,7 @@ export function countedRanges(request: Pick<KpiRequest, 'from' | 'to' | 'windows
 }
 
 /** The branches' union summed again by period and dimensions (a single branch is summed already), as one JSON text. */
-function summed(branches: Sql[], dims: string[], sums: readonly SumName[]): Sql {
+function summed(branches: Sql[], dims: string[], sums: readonly SumName[], cast: '::int8' | '' = ''): Sql {
   const groupKeys = ['p', ...dims];
   const aliases = sums.map((_, i) => `s${i}`);
   const union =
@@ -104,7 +105,7 @@ function summed(branches: Sql[], dims: string[], sums: readonly SumName[]): Sql 
           group by ${raw(groupKeys.join(', '))}`;
   // Dimension values are ids and channel names (identifiers, nothing to escape); sums are numbers.
   const json = (k: string) => (k === 'channel' ? `coalesce('"' || channel || '"', 'null')` : `coalesce(${k}::text, 'null')`);
-  const fields = [...groupKeys.map(json), ...aliases.map((a) => `coalesce(${a}, 0)`)];
+  const fields = [...groupKeys.map(json), ...aliases.map((a) => `coalesce(${a}, 0)${cast}`)];
   return sql`select coalesce('[' || string_agg('[' || concat_ws(',', ${raw(fields.join(', '))}) || ']', ',') || ']', '[]') as rows
     from (${union}) src`;
 }
