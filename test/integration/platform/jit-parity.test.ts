@@ -118,6 +118,26 @@ describe('graphql-jit execution', () => {
     }
   });
 
+  it('sends GraphQL answers without an ETag or X-Powered-By, while the widget assets keep their ETag and 304', async () => {
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.org.keys.ADMIN}` },
+      body: JSON.stringify({ query: '{ queues { key } }' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('etag')).toBeNull();
+    expect(response.headers.get('x-powered-by')).toBeNull();
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+
+    const asset = `${new URL(server.url).origin}/widget/survey.js`;
+    const first = await fetch(asset);
+    const etag = first.headers.get('etag');
+    expect(etag).toBeTruthy();
+    expect(first.headers.get('x-powered-by')).toBeNull();
+    // (fetch adds cache-control: no-cache to a conditional request unless one is given)
+    expect((await fetch(asset, { headers: { 'if-none-match': etag!, 'cache-control': 'max-age=0' } })).status).toBe(304);
+  });
+
   it('masks internal errors exactly as graphql-js does', async () => {
     const db = server.db.orm.em.fork().getConnection();
     await db.execute('alter table contact_rollup_day_team rename to contact_rollup_day_team_away');
