@@ -11,6 +11,9 @@ export type { MikroORM };
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** work_mem of the server's own database sessions (see the pool's afterCreate). */
+export const SESSION_WORK_MEM = '32MB';
+
 export const ENTITIES = [Organization, ApiKey, Team, Queue, Agent, Contact];
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
@@ -32,7 +35,15 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
       emit: 'ts',
       silent: true, // applied migrations are logged as one structured line instead
     },
-    pool: { min: 0, max: 10 },
+    pool: {
+      min: 0,
+      max: 10,
+      // KPI statements hash-aggregate up to ~100,000 rollup rows (a month by day × agent in a zone
+      // off UTC reads hour rows). At PostgreSQL's default 4 MB the planner sorts them on disk
+      // instead: 195 ms against 120 ms with 32 MB. Memory is used as needed, not reserved.
+      afterCreate: (connection: { query(sql: string, done: (error: Error | null) => void): void }, done: (error: Error | null, c: unknown) => void) =>
+        connection.query(`set work_mem = '${SESSION_WORK_MEM}'`, (error) => done(error, connection)),
+    },
     debug: false,
     ...overrides,
   };
