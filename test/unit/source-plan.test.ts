@@ -132,16 +132,17 @@ describe('ROLLUP_GRAINS', () => {
     expect(ROLLUP_GRAINS.filter((g) => !g.finer)).toHaveLength(1);
   });
 
-  it('reads days without agents unless the query needs the agent, and days by team × agent when it needs nothing else', () => {
+  it('reads days and hours without agents or by team × agent when the query needs nothing else, the full grains otherwise', () => {
     const tables = (dims: string[]) => grainsKeeping(ROLLUP_GRAINS, dims).map((g) => g.table);
-    const finer = ['contact_rollup_hour', 'contact_rollup'];
-    expect(tables([])).toEqual(['contact_rollup_day_team', ...finer]);
-    expect(tables(['team_id'])).toEqual(['contact_rollup_day_team', ...finer]);
-    expect(tables(['team_id', 'channel'])).toEqual(['contact_rollup_day_team', ...finer]);
-    expect(tables(['agent_id'])).toEqual(['contact_rollup_day_agent', ...finer]);
-    expect(tables(['team_id', 'agent_id', 'agent_id'])).toEqual(['contact_rollup_day_agent', ...finer]);
-    expect(tables(['agent_id', 'channel'])).toEqual(['contact_rollup_day', ...finer]);
-    expect(tables(['queue_id', 'agent_id'])).toEqual(['contact_rollup_day', ...finer]);
-    expect(tables(['direction', 'team_id', 'agent_id'])).toEqual(['contact_rollup_day', ...finer]);
+    const byAgent = ['contact_rollup_hour_agent', 'contact_rollup'];
+    const full = ['contact_rollup_hour', 'contact_rollup'];
+    expect(tables([])).toEqual(['contact_rollup_day_team', ...byAgent]);
+    expect(tables(['team_id'])).toEqual(['contact_rollup_day_team', ...byAgent]);
+    expect(tables(['team_id', 'channel'])).toEqual(['contact_rollup_day_team', ...full]);
+    expect(tables(['agent_id'])).toEqual(['contact_rollup_day_agent', ...byAgent]);
+    expect(tables(['team_id', 'agent_id', 'agent_id'])).toEqual(['contact_rollup_day_agent', ...byAgent]);
+    expect(tables(['agent_id', 'channel'])).toEqual(['contact_rollup_day', ...full]);
+    expect(tables(['queue_id', 'agent_id'])).toEqual(['contact_rollup_day', ...full]);
+    expect(tables(['direction', 'team_id', 'agent_id'])).toEqual(['contact_rollup_day', ...full]);
   });
 });
