@@ -40,10 +40,11 @@ export async function withBenchDatabase<T>(name: string, fn: (db: BenchDatabase)
   } finally {
     await orm.close(true);
     // BENCH_KEEP=1 keeps the database for a closer look (psql, profiling, BENCH_REUSE); drop it by hand after.
-    if (reuse) {
-      // Not ours to drop.
-    } else if (process.env.BENCH_KEEP) console.error(`kept ${url}`);
-    else await adminQuery(adminUrl, `drop database if exists ${database} with (force)`);
+    // A reused database is not ours to drop.
+    if (!reuse) {
+      if (process.env.BENCH_KEEP) console.error(`kept ${url}`);
+      else await adminQuery(adminUrl, `drop database if exists ${database} with (force)`);
+    }
   }
 }
 

@@ -12,7 +12,7 @@ export type { MikroORM };
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** work_mem of the server's own database sessions (see the pool's afterCreate). */
-export const SESSION_WORK_MEM = '32MB';
+const SESSION_WORK_MEM = '32MB';
 
 export const ENTITIES = [Organization, ApiKey, Team, Queue, Agent, Contact];
 
