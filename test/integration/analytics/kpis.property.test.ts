@@ -867,6 +867,8 @@ function fixedQueries(sc: Scenario, dir: Directory): Query[] {
       serviceLevelThresholdSeconds: 13,
     },
     { range: { from: iso(sc.start - DAY), to: iso(sc.end + DAY) }, timeZone: sc.zone, granularity: 'DAY' },
+    // Days in the scenario's zone by agent: their hours from the hour × team × agent grain.
+    { range: { from: iso(sc.start - DAY), to: iso(sc.end + DAY) }, timeZone: sc.zone, granularity: 'DAY', groupBy: ['AGENT'] },
     { range: { from: iso(sc.start - DAY), to: iso(sc.end + DAY) }, timeZone: sc.zone, granularity: 'MONTH', groupBy: ['TEAM'] },
     // Survey figures per contact day, agent and channel: where the corrections moved them.
     { range: { from: iso(sc.start - DAY), to: iso(sc.end + DAY) }, timeZone: sc.zone, granularity: 'DAY', groupBy: ['AGENT', 'CHANNEL'] },

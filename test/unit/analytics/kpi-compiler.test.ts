@@ -45,7 +45,7 @@ describe('compileKpiQuery: rollup grains', () => {
   });
 
   it('reads the edges of a range from finer grains, which keep every dimension', () => {
-    expect(tables([Dimension.TEAM], {}, '2025-06-03T10:20:00Z')).toEqual(['contact_rollup_day_team', 'contact_rollup_hour_agent', 'contact_rollup', 'contact']);
+    expect(tables([Dimension.TEAM], {}, '2025-06-03T10:20:00Z')).toEqual(['contact_rollup_day_team', 'contact_rollup_hour_team', 'contact_rollup', 'contact']);
   });
 });
 
