@@ -103,8 +103,8 @@ function summed(branches: Sql[], dims: string[], sums: readonly SumName[], cast:
       : sql`select ${raw([...groupKeys, ...aliases.map((a) => `sum(${a}) as ${a}`)].join(', '))}
           from (${Sql.join(branches, ' union all ')}) u
           group by ${raw(groupKeys.join(', '))}`;
-  // Dimension values are ids and channel names (identifiers, nothing to escape); sums are numbers.
-  const json = (k: string) => (k === 'channel' ? `coalesce('"' || channel || '"', 'null')` : `coalesce(${k}::text, 'null')`);
+  // Dimension values are ids and channel names (a JSON string, escaped by to_json); sums are numbers.
+  const json = (k: string) => (k === 'channel' ? `coalesce(to_json(channel)::text, 'null')` : `coalesce(${k}::text, 'null')`);
   const fields = [...groupKeys.map(json), ...aliases.map((a) => `coalesce(${a}, 0)${cast}`)];
   return sql`select coalesce('[' || string_agg('[' || concat_ws(',', ${raw(fields.join(', '))}) || ']', ',') || ']', '[]') as rows
     from (${union}) src`;
