@@ -34,37 +34,24 @@ export interface RollupGrain {
 }
 
 const HOUR_MS = 3_600_000;
+/** A grain with the buckets of `finer` and only some of its dimensions, summed from its rows. */
+const narrowed = (finer: RollupGrain, table: string, dimensions: readonly RollupDimension[]): RollupGrain => ({
+  table,
+  ms: finer.ms,
+  interval: finer.interval,
+  dimensions,
+  finer,
+});
+const WITHOUT_AGENT = ROLLUP_DIMENSIONS.filter((d) => d !== 'agent_id');
+const TEAM_AND_AGENT: readonly RollupDimension[] = ['team_id', 'agent_id'];
+
 const QUARTER_HOUR: RollupGrain = { table: 'contact_rollup', ms: BUCKET_MS, interval: '15 minutes', dimensions: ROLLUP_DIMENSIONS };
 const HOUR: RollupGrain = { table: 'contact_rollup_hour', ms: HOUR_MS, interval: '1 hour', dimensions: ROLLUP_DIMENSIONS, finer: QUARTER_HOUR };
-const HOUR_WITHOUT_AGENT: RollupGrain = {
-  table: 'contact_rollup_hour_team',
-  ms: HOUR_MS,
-  interval: '1 hour',
-  dimensions: ROLLUP_DIMENSIONS.filter((d) => d !== 'agent_id'),
-  finer: HOUR,
-};
-const HOUR_BY_AGENT: RollupGrain = {
-  table: 'contact_rollup_hour_agent',
-  ms: HOUR_MS,
-  interval: '1 hour',
-  dimensions: ['team_id', 'agent_id'],
-  finer: HOUR,
-};
+const HOUR_WITHOUT_AGENT = narrowed(HOUR, 'contact_rollup_hour_team', WITHOUT_AGENT);
+const HOUR_BY_AGENT = narrowed(HOUR, 'contact_rollup_hour_agent', TEAM_AND_AGENT);
 const DAY: RollupGrain = { table: 'contact_rollup_day', ms: 24 * HOUR_MS, interval: '24 hours', dimensions: ROLLUP_DIMENSIONS, finer: HOUR };
-const DAY_WITHOUT_AGENT: RollupGrain = {
-  table: 'contact_rollup_day_team',
-  ms: 24 * HOUR_MS,
-  interval: '24 hours',
-  dimensions: ROLLUP_DIMENSIONS.filter((d) => d !== 'agent_id'),
-  finer: DAY,
-};
-const DAY_BY_AGENT: RollupGrain = {
-  table: 'contact_rollup_day_agent',
-  ms: 24 * HOUR_MS,
-  interval: '24 hours',
-  dimensions: ['team_id', 'agent_id'],
-  finer: DAY,
-};
+const DAY_WITHOUT_AGENT = narrowed(DAY, 'contact_rollup_day_team', WITHOUT_AGENT);
+const DAY_BY_AGENT = narrowed(DAY, 'contact_rollup_day_agent', TEAM_AND_AGENT);
 
 /**
  * The sums rollup in several grains, with the same sum columns: coarsest first,
