@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { binned, refreshBuckets } from '../analytics/rollup-buckets';
+import { binned, fixedBuckets, rederiveBuckets, refreshBuckets, timeRangeOf, type Bucket } from '../analytics/rollup-buckets';
 import { ACTIVITY_AGGREGATES, ACTIVITY_DIMENSIONS, ACTIVITY_GRAINS, type ActivityGrain } from '../analytics/activity-sums';
+import { NO_LOCAL_DAYS_ZONE, localDaysFromTo, localDaysHolding } from '../analytics/source-plan';
+import { reportingZoneOf } from '../org/reporting-zone';
 
 /**
  * Keeps what is derived from agent activity exact, inside the writing transaction
@@ -58,29 +60,54 @@ const DIMS = ACTIVITY_DIMENSIONS.join(', ');
 export async function refreshActivityRollups(em: EntityManager, organizationId: number, intervalStarts: readonly string[]): Promise<void> {
   if (intervalStarts.length === 0) return;
   const changed = intervalStarts.map((t) => Date.parse(t));
+  const zone = await reportingZoneOf(em, organizationId);
   for (const grain of [...ACTIVITY_GRAINS].reverse()) {
-    await refreshBuckets(em, organizationId, { ...grain, tables: [grain.table] }, changed, finerOf(grain), (from, bucket, params) =>
-      insertGrain(em, grain, from, bucket, params),
+    if (grain.local) {
+      if (zone !== NO_LOCAL_DAYS_ZONE) await rederiveLocalDays(em, organizationId, grain, localDaysHolding(changed, zone));
+      continue;
+    }
+    await refreshBuckets(em, organizationId, { tables: [grain.table], bucketsHolding: fixedBuckets(grain.ms) }, changed, finerOf(grain.finer), (from, bucket, params) =>
+      insertGrain(em, grain, grain.finer, from, bucket, params),
     );
   }
 }
 
 /** Rebuilds the activity rollups of a whole organization (after a bulk load). */
 export async function rebuildActivityRollups(em: EntityManager, organizationId: number): Promise<void> {
-  for (const grain of [...ACTIVITY_GRAINS].reverse()) {
+  for (const grain of [...ACTIVITY_GRAINS].reverse().filter((g) => !g.local)) {
     await em.execute(`delete from ${grain.table} where organization_id = ?`, [organizationId]);
-    const { table, time } = finerOf(grain);
-    await insertGrain(em, grain, `(select * from ${table} where organization_id = ?) a`, binned(`a.${time}`, grain.interval), [organizationId]);
+    const { table, time } = finerOf(grain.finer);
+    await insertGrain(em, grain, grain.finer, `(select * from ${table} where organization_id = ?) a`, binned(`a.${time}`, grain.interval), [organizationId]);
+  }
+  await rebuildLocalDayActivity(em, organizationId);
+}
+
+/** Rebuilds an organization's local-day activity rollup for its reporting zone (none for UTC). */
+export async function rebuildLocalDayActivity(em: EntityManager, organizationId: number): Promise<void> {
+  const zone = await reportingZoneOf(em, organizationId);
+  for (const grain of ACTIVITY_GRAINS.filter((g) => g.local)) {
+    await em.execute(`delete from ${grain.table} where organization_id = ?`, [organizationId]);
+    const range = zone === NO_LOCAL_DAYS_ZONE ? null : await timeRangeOf(em, organizationId, 'agent_activity', 'interval_start');
+    if (range) await rederiveLocalDays(em, organizationId, grain, localDaysFromTo(...range, zone));
   }
 }
 
-/** A grain's rows come from the next finer grain, the finest from the 15-minute records. */
-const finerOf = (grain: ActivityGrain) =>
-  grain.finer ? { table: grain.finer.table, alias: 'a', time: 'bucket' } : { table: 'agent_activity', alias: 'a', time: 'interval_start' };
+/** Re-sums local days: from the hour grain when every one starts and ends on the hour, else from the 15-minute records. */
+async function rederiveLocalDays(em: EntityManager, organizationId: number, grain: ActivityGrain, days: Bucket[]): Promise<void> {
+  const hours = grain.finer!;
+  const source = days.every(([start, end]) => start % hours.ms === 0 && end % hours.ms === 0) ? hours : undefined;
+  await rederiveBuckets(em, organizationId, [grain.table], days, finerOf(source), (from, bucket, params) =>
+    insertGrain(em, grain, source, from, bucket, params),
+  );
+}
 
-/** Inserts a grain's rows from its finer source `a`: the raw records' aggregates, or the sums of the finer grain's columns. */
-async function insertGrain(em: EntityManager, grain: ActivityGrain, source: string, bucket: string, params: unknown[]): Promise<void> {
-  const aggregates = grain.finer ? COLUMNS.map((c) => `sum(a.${c})`) : Object.values(ACTIVITY_AGGREGATES);
+/** Rows come from a finer grain, or from the 15-minute records. */
+const finerOf = (finer: ActivityGrain | undefined) =>
+  finer ? { table: finer.table, alias: 'a', time: 'bucket' } : { table: 'agent_activity', alias: 'a', time: 'interval_start' };
+
+/** Inserts a grain's rows from `source` `a`: the sums of a finer grain's columns, or (none) the records' aggregates. */
+async function insertGrain(em: EntityManager, grain: ActivityGrain, finer: ActivityGrain | undefined, source: string, bucket: string, params: unknown[]): Promise<void> {
+  const aggregates = finer ? COLUMNS.map((c) => `sum(a.${c})`) : Object.values(ACTIVITY_AGGREGATES);
   await em.execute(
     `insert into ${grain.table} (organization_id, bucket, ${DIMS}, ${COLUMNS.join(', ')})
      select a.organization_id, ${bucket}, ${ACTIVITY_DIMENSIONS.map((d) => `a.${d}`).join(', ')}, ${aggregates.join(', ')}

@@ -1,4 +1,5 @@
 import type { SumName } from './metric-catalog';
+import type { Grain } from './source-plan';
 
 /**
  * How the activity sums of the catalog are computed from agent activity: the
@@ -7,14 +8,15 @@ import type { SumName } from './metric-catalog';
  * logged-in time is not split by what it was spent on.
  */
 
-export interface ActivityGrain {
+export interface ActivityGrain extends Grain {
   table: string;
-  ms: number;
   /** The bucket length as a PostgreSQL interval (in hours: '1 day' depends on the session's TimeZone). */
   interval: string;
   dimensions: readonly ActivityDimension[];
   /** The grain whose rows it sums; none: summed from agent_activity. */
   finer?: ActivityGrain;
+  /** Days of the organization's reporting zone, as RollupGrain.local: from `finer` where a day starts and ends on the hour, else from the records. */
+  local?: boolean;
 }
 
 export const ACTIVITY_DIMENSIONS = ['team_id', 'agent_id'] as const;
@@ -22,9 +24,10 @@ export type ActivityDimension = (typeof ACTIVITY_DIMENSIONS)[number];
 
 const HOUR: ActivityGrain = { table: 'agent_activity_hour', ms: 3_600_000, interval: '1 hour', dimensions: ACTIVITY_DIMENSIONS };
 const DAY: ActivityGrain = { table: 'agent_activity_day', ms: 86_400_000, interval: '24 hours', dimensions: ACTIVITY_DIMENSIONS, finer: HOUR };
+const LOCAL_DAY: ActivityGrain = { ...DAY, table: 'agent_activity_local_day', finer: HOUR, local: true };
 
-/** Coarsest first; each grain comes before the one it is summed from. */
-export const ACTIVITY_GRAINS: readonly ActivityGrain[] = [DAY, HOUR];
+/** Coarsest first (the reporting zone's days before UTC days); each grain comes before the one it is summed from. */
+export const ACTIVITY_GRAINS: readonly ActivityGrain[] = [LOCAL_DAY, DAY, HOUR];
 
 /** The rollup columns, each with its aggregate over activity records `a`. */
 export const ACTIVITY_AGGREGATES = {

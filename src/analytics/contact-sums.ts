@@ -1,4 +1,5 @@
 import type { SumName } from './metric-catalog';
+import type { Grain } from './source-plan';
 import { raw, sql, type Sql } from './sql';
 
 /**
@@ -22,15 +23,20 @@ export const BUCKET_MS = 15 * 60_000;
 export const ROLLUP_DIMENSIONS = ['channel', 'direction', 'queue_id', 'team_id', 'agent_id'] as const;
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
 
-export interface RollupGrain {
+export interface RollupGrain extends Grain {
   table: string;
-  ms: number;
   /** The bucket length as a PostgreSQL interval, in hours or less: a '1 day' interval is added in the session's TimeZone (23 or 25 hours across DST). */
   interval: string;
   /** The dimension columns its rows keep; it answers only queries that group and filter by these alone. */
   dimensions: readonly RollupDimension[];
   /** The grain whose rows it sums (same or shorter buckets, a superset of the dimensions); none: summed from the contacts. */
   finer?: RollupGrain;
+  /**
+   * Its buckets are the days of the organization's reporting zone (23 to 25 hours), kept
+   * only for organizations whose reporting zone is not UTC; summed from `finer` (hours)
+   * where a day starts and ends on the hour, else from the 15-minute grain.
+   */
+  local?: boolean;
 }
 
 const HOUR_MS = 3_600_000;
@@ -52,6 +58,13 @@ const HOUR_BY_AGENT = narrowed(HOUR, 'contact_rollup_hour_agent', TEAM_AND_AGENT
 const DAY: RollupGrain = { table: 'contact_rollup_day', ms: 24 * HOUR_MS, interval: '24 hours', dimensions: ROLLUP_DIMENSIONS, finer: HOUR };
 const DAY_WITHOUT_AGENT = narrowed(DAY, 'contact_rollup_day_team', WITHOUT_AGENT);
 const DAY_BY_AGENT = narrowed(DAY, 'contact_rollup_day_agent', TEAM_AND_AGENT);
+/** Days of the reporting zone, summed from the hours with the same dimensions. */
+const localDays = (hours: RollupGrain, table: string): RollupGrain => ({ ...narrowed(hours, table, hours.dimensions), ms: DAY.ms, interval: DAY.interval, local: true });
+const LOCAL_DAY_WITHOUT_AGENT = localDays(HOUR_WITHOUT_AGENT, 'contact_rollup_local_day_team');
+const LOCAL_DAY_BY_AGENT = localDays(HOUR_BY_AGENT, 'contact_rollup_local_day_agent');
+
+/** The grain every local day can be summed from: its edges lie on quarter hours (see localDayHolding). */
+export const FINEST_GRAIN = QUARTER_HOUR;
 
 /**
  * The sums rollup in several grains, with the same sum columns: coarsest first,
@@ -67,10 +80,18 @@ const DAY_BY_AGENT = narrowed(DAY, 'contact_rollup_day_agent', TEAM_AND_AGENT);
  * other reads the full day grain. Hours likewise (a day in a zone off UTC is read
  * as 24 hours): without agents (a Berlin month by day × queue reads about 29,000
  * rows instead of 94,000 in the benchmark), by team × agent (a Berlin month by
- * day × agent about 56,000), else the full hour grain.
+ * day × agent about 56,000), else the full hour grain. The days of the
+ * organization's reporting zone come first, without agents and by team × agent:
+ * a query cut in that zone reads them like UTC days (a Berlin month by day × agent
+ * about 6,000 rows instead of 56,000 hours).
  * contact_rollup (15 minutes) is computed from the contacts; the others from it.
  */
-export const ROLLUP_GRAINS: readonly RollupGrain[] = [DAY_WITHOUT_AGENT, DAY_BY_AGENT, DAY, HOUR_WITHOUT_AGENT, HOUR_BY_AGENT, HOUR, QUARTER_HOUR];
+export const ROLLUP_GRAINS: readonly RollupGrain[] = [
+  LOCAL_DAY_WITHOUT_AGENT, LOCAL_DAY_BY_AGENT,
+  DAY_WITHOUT_AGENT, DAY_BY_AGENT, DAY,
+  HOUR_WITHOUT_AGENT, HOUR_BY_AGENT, HOUR,
+  QUARTER_HOUR,
+];
 
 const INBOUND = `c.direction = 'INBOUND'`;
 const ANSWERED = `c.answered_at is not null`;

@@ -4,7 +4,7 @@ import { DIMENSION_COLUMN, type DimensionColumn, type KpiRequest, type SumRow } 
 import type { Channel } from '../contacts/contact.entity';
 import { scopeColumns, scopeWhere } from './scope.sql';
 import { isActivitySum, isContactSum, type SumName, type Sums } from './metric-catalog';
-import { grainsKeeping, planRanges, unionOf, type TimeSpan } from './source-plan';
+import { grainsFor, grainsKeeping, planRanges, unionOf, type SourcePlan, type TimeSpan } from './source-plan';
 import { Sql, raw, sql } from './sql';
 
 /**
@@ -23,7 +23,9 @@ import { Sql, raw, sql } from './sql';
  * The answer is ONE text value, a JSON array of rows "[p, dim…, s0, s1, …]" (see
  * decodeSumRows): the pg driver spends about as much per field as per row, so a
  * 6,000-row report of 25 sums arrives in half the time, and JSON.parse reads it
- * faster than the driver converts each field.
+ * faster than the driver converts each field. Beside it comes the organization's
+ * reporting zone, read in the same snapshot as the rows: a plan that read local
+ * days of another zone (it changed meanwhile) must be made again.
  */
 
 export interface CompileOptions {
@@ -31,6 +33,8 @@ export interface CompileOptions {
   boundaries: Date[];
   /** Read everything from raw contacts (the reference path). */
   rawOnly?: boolean;
+  /** The organization's reporting zone as last known: a query cut in it reads its local days. */
+  reportingZone?: string | null;
 }
 
 export interface CompiledQuery {
@@ -39,6 +43,8 @@ export interface CompiledQuery {
   sums: SumName[];
   /** The dimension columns each row carries after its period, in order. */
   dims: DimensionColumn[];
+  /** The reporting zone whose local days the plan reads; null if it reads none. */
+  localDaysOf: string | null;
 }
 
 /** The request's contact sums (those of the catalog's CONTACT_SUMS), by period and its grouping. */
@@ -49,7 +55,7 @@ export function compileKpiQuery(kpiRequest: KpiRequest, options: CompileOptions)
   const boundaries = timestamps(options.boundaries);
   const ranges = countedRanges(request);
   // Only grains keeping every dimension the query groups or filters by (e.g. days without agents when no agent is asked for).
-  const grains = grainsKeeping(ROLLUP_GRAINS, [...dims, ...scopeColumns(request.filter)]);
+  const grains = grainsKeeping(grainsFor(ROLLUP_GRAINS, options.reportingZone ?? null, request.timeZone), [...dims, ...scopeColumns(request.filter)]);
   const plan = options.rawOnly ? { rollups: [], raw: unionOf(ranges) } : planRanges(ranges, options.boundaries, grains);
   const branches: Sql[] = plan.rollups.map(({ grain, spans }) => rollupBranch(request, grain.table, spans, boundaries, dims));
   // The wait rollup has the finest grain, so it answers every span any rollup does.
@@ -58,8 +64,10 @@ export function compileKpiQuery(kpiRequest: KpiRequest, options: CompileOptions)
   // With nothing to read (no service hours in the range), one empty branch keeps the statement whole.
   if (plan.raw.length > 0 || branches.length === 0) branches.push(rawBranch(request, plan.raw.length ? plan.raw : [{ from, to: from }], boundaries, dims));
   // Contact sums are whole numbers: printed as int8 they are the same text, made faster than float8's.
-  return { sql: summed(branches, dims, sums, '::int8'), sums, dims };
+  return { sql: summed(request.organizationId, branches, dims, sums, '::int8'), sums, dims, localDaysOf: localDaysOf(plan) };
 }
+
+const localDaysOf = (plan: SourcePlan<{ ms: number; zone?: string }>) => plan.rollups.find((r) => r.grain.zone)?.grain.zone ?? null;
 
 /**
  * The request's agent activity sums (ACTIVITY_SUMS), by period and its grouping,
@@ -75,7 +83,8 @@ export function compileActivityQuery(request: KpiRequest, options: CompileOption
   if (foreign.length) throw new Error(`agent activity has no ${foreign.join(', ')}`);
   const boundaries = timestamps(options.boundaries);
   const ranges = countedRanges(request);
-  const plan = options.rawOnly ? { rollups: [], raw: unionOf(ranges) } : planRanges(ranges, options.boundaries, ACTIVITY_GRAINS);
+  const grains = grainsFor(ACTIVITY_GRAINS, options.reportingZone ?? null, request.timeZone);
+  const plan = options.rawOnly ? { rollups: [], raw: unionOf(ranges) } : planRanges(ranges, options.boundaries, grains);
   const branches = plan.rollups.map(({ grain, spans }) =>
     branch(grain.table, 'a', 'a.bucket', request, spans, boundaries, dims, sums.map((s) => raw(`sum(a.${ACTIVITY_COLUMN_OF[s]})`))),
   );
@@ -84,7 +93,7 @@ export function compileActivityQuery(request: KpiRequest, options: CompileOption
     const exprs = sums.map((s) => raw(ACTIVITY_AGGREGATES[ACTIVITY_COLUMN_OF[s]!]));
     branches.push(branch('agent_activity', 'a', 'a.interval_start', request, spans, boundaries, dims, exprs));
   }
-  return { sql: summed(branches, dims, sums), sums, dims };
+  return { sql: summed(request.organizationId, branches, dims, sums), sums, dims, localDaysOf: localDaysOf(plan) };
 }
 
 /** Only facts inside the windows count (an SLA's service hours), else the whole range. */
@@ -93,8 +102,8 @@ export function countedRanges(request: Pick<KpiRequest, 'from' | 'to' | 'windows
   return request.windows ? clip(request.windows, from, to) : [{ from, to }];
 }
 
-/** The branches' union summed again by period and dimensions (a single branch is summed already), as one JSON text. */
-function summed(branches: Sql[], dims: string[], sums: readonly SumName[], cast: '::int8' | '' = ''): Sql {
+/** The branches' union summed again by period and dimensions (a single branch is summed already), as one JSON text; and the reporting zone. */
+function summed(organizationId: number, branches: Sql[], dims: string[], sums: readonly SumName[], cast: '::int8' | '' = ''): Sql {
   const groupKeys = ['p', ...dims];
   const aliases = sums.map((_, i) => `s${i}`);
   const union =
@@ -106,7 +115,8 @@ function summed(branches: Sql[], dims: string[], sums: readonly SumName[], cast:
   // Dimension values are ids and channel names (a JSON string, escaped by to_json); sums are numbers.
   const json = (k: string) => (k === 'channel' ? `coalesce(to_json(channel)::text, 'null')` : `coalesce(${k}::text, 'null')`);
   const fields = [...groupKeys.map(json), ...aliases.map((a) => `coalesce(${a}, 0)${cast}`)];
-  return sql`select coalesce('[' || string_agg('[' || concat_ws(',', ${raw(fields.join(', '))}) || ']', ',') || ']', '[]') as rows
+  return sql`select coalesce('[' || string_agg('[' || concat_ws(',', ${raw(fields.join(', '))}) || ']', ',') || ']', '[]') as rows,
+      (select o.reporting_time_zone from organization o where o.id = ${organizationId}) as reporting_zone
     from (${union}) src`;
 }
 

@@ -3,8 +3,8 @@ import type { Channel } from '../contacts/contact.entity';
 import type { AgentRecord, DirectoryLoaders, QueueRecord, TeamRecord } from '../org/directory.loaders';
 import { badUserInput } from '../platform/errors';
 import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, previousPeriodStart, type Granularity } from './calendar';
-import { activityScope, mergeActivity } from './activity-rows';
-import { compileActivityQuery, compileKpiQuery, countedRanges, decodeSumRows, type CompiledQuery } from './kpi.compiler';
+import { activityScope, mergeActivity, type ActivityScope } from './activity-rows';
+import { compileActivityQuery, compileKpiQuery, countedRanges, decodeSumRows } from './kpi.compiler';
 import { Dimension, type ContactScope, type KpiRequest, type SumRow } from './kpi.request';
 import { checkTimeRange } from './query.inputs';
 import type { TimeSpan } from './source-plan';
@@ -55,6 +55,12 @@ export interface ReportOptions {
   maxRows?: number;
 }
 
+/**
+ * Each organization's reporting zone as last read (a hint: every answer brings the
+ * zone of its own snapshot), so a query cut in it is planned over its local days.
+ */
+const REPORTING_ZONES = new Map<number, string>();
+
 /** A row's group and, with a granularity, the instant that identifies its period. */
 const groupKey = (row: KpiRowResult, period: Date | null) =>
   [period?.toISOString(), row.channel, row.queue?.id, row.team?.id, row.agent?.id].join('|');
@@ -70,18 +76,8 @@ export class KpiService {
     const boundaries = request.granularity
       ? periodBoundaries(request.from, request.to, request.granularity, request.timeZone)
       : [request.from, request.to];
-    const compiled = compileKpiQuery(request, { boundaries, rawOnly: options.rawOnly });
     const activity = activityScope(request);
-    const activityQuery = activity.total
-      ? compileActivityQuery(activity.rows ? request : { ...request, groupBy: [] }, { boundaries, rawOnly: options.rawOnly })
-      : null;
-    // Through knex so the values travel as real bind parameters ($1, $2, …) to PostgreSQL.
-    const run = async (query: CompiledQuery) => {
-      const result = await this.em.getKnex().raw(query.sql.text, query.sql.values as never[]);
-      const { rows, total } = decodeSumRows(result.rows[0].rows, query);
-      return [...rows, total];
-    };
-    const [contactRows, activityRows] = await Promise.all([run(compiled), activityQuery ? run(activityQuery) : []]);
+    const [contactRows, activityRows] = await this.sumRows(request, boundaries, activity, options);
     const periodOf = (r: SumRow) =>
       r.isTotal ? { from: request.from, to: request.to } : { from: boundaries[r.period! - 1]!, to: boundaries[r.period!]! };
     const sumRows = mergeActivity(contactRows, activityRows, activity, periodOf, countedRanges(request));
@@ -111,6 +107,34 @@ export class KpiService {
     const report = { rows: order(groups.map(shape), request.groupBy), total };
     if (ask.compareWithPrevious) await this.attachPrevious(ask, request, boundaries, report, options);
     return report;
+  }
+
+  /**
+   * The contact and activity sums of the request (with their totals), read in parallel.
+   * Compiled for the organization's reporting zone as last seen; each answer carries the
+   * zone of its own snapshot, and a plan that read local days of another zone (it
+   * changed meanwhile) is made and read again.
+   */
+  private async sumRows(request: KpiRequest, boundaries: Date[], activity: ActivityScope, options: ReportOptions): Promise<[SumRow[], SumRow[]]> {
+    const org = request.organizationId;
+    const reportingZone = REPORTING_ZONES.get(org) ?? null;
+    const compileOptions = { boundaries, rawOnly: options.rawOnly, reportingZone };
+    const queries = [
+      compileKpiQuery(request, compileOptions),
+      ...(activity.total ? [compileActivityQuery(activity.rows ? request : { ...request, groupBy: [] }, compileOptions)] : []),
+    ];
+    // Through knex so the values travel as real bind parameters ($1, $2, …) to PostgreSQL.
+    const answers = await Promise.all(
+      queries.map(async (query) => {
+        const result = await this.em.getKnex().raw(query.sql.text, query.sql.values as never[]);
+        const { rows, reporting_zone: zone } = result.rows[0] as { rows: string; reporting_zone: string };
+        const { rows: decoded, total } = decodeSumRows(rows, query);
+        return { rows: [...decoded, total], stale: query.localDaysOf !== null && query.localDaysOf !== zone, zone };
+      }),
+    );
+    REPORTING_ZONES.set(org, answers[0]!.zone);
+    if (answers.some((a) => a.stale)) return this.sumRows(request, boundaries, activity, options);
+    return [answers[0]!.rows, answers[1]?.rows ?? []];
   }
 
   /**

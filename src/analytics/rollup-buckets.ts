@@ -2,16 +2,23 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
  * Upkeep shared by every rollup (contact sums, waits, agent activity): a rollup
- * table's rows are bucketed by `bucket`, each bucket a fixed length aligned on UTC,
- * and each bucket is re-derived whole from the finer rows it covers, inside the
- * writing transaction.
+ * table's rows are bucketed by `bucket` (a fixed length aligned on UTC, or the days
+ * of the organization's reporting zone), and each bucket is re-derived whole from
+ * the finer rows it covers, inside the writing transaction.
  */
+
+/** Bucket spans [start, end) in epoch milliseconds. */
+export type Bucket = [number, number];
 
 export interface BucketedTables {
   tables: readonly string[];
-  ms: number;
-  /** The bucket length as a PostgreSQL interval, in hours or less ('1 day' depends on the session's TimeZone). */
-  interval: string;
+  /** The buckets holding some of the instants, without repeats. */
+  bucketsHolding(instants: readonly number[]): Bucket[];
+}
+
+/** Buckets of a fixed length, aligned on the Unix epoch (UTC). */
+export function fixedBuckets(ms: number): (instants: readonly number[]) => Bucket[] {
+  return (instants) => [...new Set(instants.map((t) => Math.floor(t / ms) * ms))].map((start) => [start, start + ms]);
 }
 
 /** Where a bucket's rows come from: a table, the alias its rows get, and the column that times them. */
@@ -22,12 +29,37 @@ export interface FinerSource {
 }
 
 /**
- * Deletes the buckets of `target` holding any of the instants `changedMs`, then has
- * `insert` re-derive them from `source` (its rows under `source.alias`, the bucket as
- * `k.b`). One index range scan per bucket ("offset 0" keeps the planner from
- * flattening the lateral into a scan of the whole organization when statistics are
- * stale), so the cost follows the affected buckets only. Returns the bucket starts.
+ * Deletes the `buckets` of `tables`, then has `insert` re-derive them from `source`
+ * (its rows under `source.alias`, the bucket as `k.b`). One index range scan per
+ * bucket ("offset 0" keeps the planner from flattening the lateral into a scan of
+ * the whole organization when statistics are stale), so the cost follows the
+ * affected buckets only.
  */
+export async function rederiveBuckets(
+  em: EntityManager,
+  organizationId: number,
+  tables: readonly string[],
+  buckets: readonly Bucket[],
+  source: FinerSource,
+  insert: (from: string, bucket: string, params: unknown[]) => Promise<void>,
+): Promise<void> {
+  if (buckets.length === 0) return;
+  const sorted = [...buckets].sort((x, y) => x[0] - y[0]);
+  const instants = (i: 0 | 1) => `{${sorted.map((b) => new Date(b[i]).toISOString()).join(',')}}`;
+  for (const table of tables) {
+    await em.execute(
+      `delete from ${table} r using unnest(?::timestamptz[]) as k(b) where r.organization_id = ? and r.bucket = k.b`,
+      [instants(0), organizationId],
+    );
+  }
+  const { table, alias, time } = source;
+  const from = `unnest(?::timestamptz[], ?::timestamptz[]) as k(b, e) cross join lateral (
+      select * from ${table} ${alias}
+      where ${alias}.organization_id = ? and ${alias}.${time} >= k.b and ${alias}.${time} < k.e offset 0) ${alias}`;
+  await insert(from, 'k.b', [instants(0), instants(1), organizationId]);
+}
+
+/** rederiveBuckets for the buckets of `target` holding any of the instants `changedMs`; returns their starts. */
 export async function refreshBuckets(
   em: EntityManager,
   organizationId: number,
@@ -36,21 +68,19 @@ export async function refreshBuckets(
   source: FinerSource,
   insert: (from: string, bucket: string, params: unknown[]) => Promise<void>,
 ): Promise<number[]> {
-  const starts = [...new Set(changedMs.map((ms) => Math.floor(ms / target.ms) * target.ms))].sort((a, b) => a - b);
-  const buckets = `{${starts.map((ms) => new Date(ms).toISOString()).join(',')}}`;
-  for (const table of target.tables) {
-    await em.execute(
-      `delete from ${table} r using unnest(?::timestamptz[]) as k(b) where r.organization_id = ? and r.bucket = k.b`,
-      [buckets, organizationId],
-    );
-  }
-  const { table, alias, time } = source;
-  const from = `unnest(?::timestamptz[]) as k(b) cross join lateral (
-      select * from ${table} ${alias}
-      where ${alias}.organization_id = ? and ${alias}.${time} >= k.b and ${alias}.${time} < k.b + interval '${target.interval}' offset 0) ${alias}`;
-  await insert(from, 'k.b', [buckets, organizationId]);
-  return starts;
+  const buckets = target.bucketsHolding(changedMs);
+  await rederiveBuckets(em, organizationId, target.tables, buckets, source, insert);
+  return buckets.map((b) => b[0]).sort((a, b) => a - b);
 }
 
 /** The UTC-aligned bucket of `time` (date_bin, unlike date_trunc, ignores the session's TimeZone). */
 export const binned = (time: string, interval: string) => `date_bin('${interval}', ${time}, timestamptz '2000-01-01 00:00:00+00')`;
+
+/** The first and last `column` instants of an organization's rows in `table`; null without rows. */
+export async function timeRangeOf(em: EntityManager, organizationId: number, table: string, column: string): Promise<[number, number] | null> {
+  const [range] = await em.execute<Array<{ first: Date | null; last: Date | null }>>(
+    `select min(${column}) as first, max(${column}) as last from ${table} where organization_id = ?`,
+    [organizationId],
+  );
+  return range?.first && range.last ? [new Date(range.first).getTime(), new Date(range.last).getTime()] : null;
+}

@@ -1,11 +1,15 @@
+import { Granularity, nextPeriodStart, periodStart } from './calendar';
+
 /**
  * Which source answers which part of a KPI query's range, exactly. Pure.
  *
- * The rollups come in grains (a day, an hour, 15 minutes, all aligned on UTC). A
+ * The rollups come in grains (a day, an hour, 15 minutes, aligned on UTC; and the
+ * days of the organization's reporting zone). A
  * rollup row can answer a query only if it lies wholly inside one period of the
  * query, or it would be counted in the wrong one. So each period (the range cut
- * at the period boundaries) is covered greedily: its whole days from the day
- * grain, the whole hours left at its edges from the hour grain, the whole
+ * at the period boundaries) is covered greedily: its whole days from a day
+ * grain (local days when the query is cut in the reporting zone), the whole
+ * hours left at its edges from the hour grain, the whole
  * quarter hours left from the 15-minute grain, and whatever is still left (a
  * range ending "now", or cut mid-bucket) from the raw contacts.
  */
@@ -16,8 +20,73 @@ export interface TimeSpan {
 }
 
 export interface Grain {
-  /** Length of one row's bucket, in milliseconds; buckets are aligned on the Unix epoch (UTC). */
+  /** Length of one row's bucket, in milliseconds; buckets are aligned on the Unix epoch (UTC). With `zone`, 24 hours nominally. */
   ms: number;
+  /** Buckets are the calendar days of this IANA zone (23 to 25 hours across DST): see localDaysWithin. */
+  zone?: string;
+}
+
+/** Local-day buckets must start and end on a quarter hour, where the finest rollup rows end. */
+const QUARTER_HOUR_MS = 15 * 60_000;
+
+/** Every day of `zone` from the one holding `a` to the one holding `b` − 1, as [start, end). */
+function* daysOf(a: number, b: number, zone: string): Generator<[number, number]> {
+  for (let start = periodStart(new Date(a), Granularity.DAY, zone).getTime(); start < b; ) {
+    const end = nextPeriodStart(new Date(start), Granularity.DAY, zone).getTime();
+    yield [start, end];
+    start = end;
+  }
+}
+
+/**
+ * A day is a rollup bucket only if it starts and ends on a quarter hour (not under
+ * offsets like Monrovia's −0:44:30 before 1972): no rollup row could be cut at
+ * its edges otherwise, so such days have no rows.
+ */
+const isBucket = ([start, end]: [number, number]) => start % QUARTER_HOUR_MS === 0 && end % QUARTER_HOUR_MS === 0;
+
+/** The day of `zone` holding `instant`, as a rollup bucket [start, end); null if it is none. */
+export function localDayHolding(instant: number, zone: string): [number, number] | null {
+  const [day] = daysOf(instant, instant + 1, zone);
+  return isBucket(day!) ? day! : null;
+}
+
+/** The days of `zone` holding any of the instants that are buckets, once each, in order. */
+export function localDaysHolding(instants: readonly number[], zone: string): Array<[number, number]> {
+  const days: Array<[number, number]> = [];
+  let last: [number, number] | undefined;
+  for (const t of [...instants].sort((x, y) => x - y)) {
+    if (last && t < last[1]) continue;
+    [last] = daysOf(t, t + 1, zone);
+    if (isBucket(last!)) days.push(last!);
+  }
+  return days;
+}
+
+/** The days of `zone` that are buckets, from the one holding `first` to the one holding `last`. */
+export function localDaysFromTo(first: number, last: number, zone: string): Array<[number, number]> {
+  return [...daysOf(first, last + 1, zone)].filter(isBucket);
+}
+
+/** The whole days of `zone` inside [a, b) that are buckets, joined into runs of consecutive days. */
+export function localDaysWithin(a: number, b: number, zone: string): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const day of daysOf(a, b, zone)) {
+    if (day[0] < a || !isBucket(day)) continue;
+    if (day[1] > b) break;
+    const last = runs[runs.length - 1];
+    if (last?.[1] === day[0]) last[1] = day[1];
+    else runs.push([...day]);
+  }
+  return runs;
+}
+
+/** The whole buckets of `grain` inside [a, b), as runs of consecutive buckets. */
+function wholeBuckets(grain: Grain, a: number, b: number): Array<[number, number]> {
+  if (grain.zone) return localDaysWithin(a, b, grain.zone);
+  const start = Math.ceil(a / grain.ms) * grain.ms;
+  const end = Math.floor(b / grain.ms) * grain.ms;
+  return start < end ? [[start, end]] : [];
 }
 
 export interface SourcePlan<G extends Grain> {
@@ -44,13 +113,13 @@ export function planSources<G extends Grain>(from: Date, to: Date, boundaries: r
       raw.push([a, b]);
       return;
     }
-    const step = grains[level]!.ms;
-    const start = Math.ceil(a / step) * step;
-    const end = Math.floor(b / step) * step;
-    if (start >= end) return cover(a, b, level + 1);
-    spans[level]!.push([start, end]);
-    cover(a, start, level + 1);
-    cover(end, b, level + 1);
+    let at = a;
+    for (const [start, end] of wholeBuckets(grains[level]!, a, b)) {
+      spans[level]!.push([start, end]);
+      cover(at, start, level + 1);
+      at = end;
+    }
+    cover(at, b, level + 1);
   };
   for (let i = 0; i + 1 < cuts.length; i++) cover(cuts[i]!, cuts[i + 1]!, 0);
 
@@ -88,13 +157,26 @@ export function unionOf(spans: readonly TimeSpan[]): TimeSpan[] {
   return merge(spans.map((s) => [s.from.getTime(), s.to.getTime()]));
 }
 
+/** Organizations whose reporting zone is UTC keep no local-day rows: their UTC days are their days. */
+export const NO_LOCAL_DAYS_ZONE = 'UTC';
+
+/**
+ * The grains a query cut in `queryZone` can read: the fixed ones, and the local-day
+ * ones (`local`) as days of the organization's reporting zone when the query is cut
+ * in that zone (and it is not UTC: then no local-day rows are kept).
+ */
+export function grainsFor<G extends Grain & { local?: boolean }>(grains: readonly G[], reportingZone: string | null, queryZone: string): G[] {
+  const local = reportingZone !== null && reportingZone !== NO_LOCAL_DAYS_ZONE && reportingZone === queryZone;
+  return grains.flatMap((g) => (!g.local ? [g] : local ? [{ ...g, zone: reportingZone }] : []));
+}
+
 /**
  * The grains that can answer a query needing `dimensions` (the columns it groups or
- * filters by): those keeping every one of them, and of several with the same bucket
- * length only the first (list the smallest first). Keeps the grains' order.
+ * filters by): those keeping every one of them, and of several with the same buckets
+ * only the first (list the smallest first). Keeps the grains' order.
  */
 export function grainsKeeping<G extends Grain & { dimensions: readonly string[] }>(grains: readonly G[], dimensions: Iterable<string>): G[] {
   const needed = [...dimensions];
   const usable = grains.filter((g) => needed.every((d) => g.dimensions.includes(d)));
-  return usable.filter((g, i) => usable.findIndex((h) => h.ms === g.ms) === i);
+  return usable.filter((g, i) => usable.findIndex((h) => h.ms === g.ms && h.zone === g.zone) === i);
 }

@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rebuildActivityRollups, resolveHourlyCosts } from '../activity/activity-facts.maintenance';
-import { binned, refreshBuckets } from '../analytics/rollup-buckets';
-import { BUCKET_MS, ROLLUP_AGGREGATES, ROLLUP_DIMENSIONS, ROLLUP_GRAINS, type RollupGrain } from '../analytics/contact-sums';
+import { binned, fixedBuckets, rederiveBuckets, refreshBuckets, timeRangeOf, type Bucket } from '../analytics/rollup-buckets';
+import { BUCKET_MS, FINEST_GRAIN, ROLLUP_AGGREGATES, ROLLUP_DIMENSIONS, ROLLUP_GRAINS, type RollupGrain } from '../analytics/contact-sums';
+import { NO_LOCAL_DAYS_ZONE, localDaysFromTo, localDaysHolding } from '../analytics/source-plan';
+import { reportingZoneOf } from '../org/reporting-zone';
 
 /**
  * Keeps what is derived from contacts exact, inside the writing transaction:
@@ -105,7 +107,7 @@ const WAIT_DIMENSIONS = ['channel', 'queue_id', 'team_id', 'agent_id'];
 /** Rebuilds the rollups of every 15-minute bucket containing one of `moments`, and of the coarser buckets around them. */
 export async function refreshRollups(em: EntityManager, organizationId: number, moments: readonly string[]): Promise<void> {
   if (moments.length === 0) return;
-  const quarterHours = { tables: ['contact_rollup', 'contact_wait_rollup'], ms: BUCKET_MS, interval: '15 minutes' };
+  const quarterHours = { tables: ['contact_rollup', 'contact_wait_rollup'], bucketsHolding: fixedBuckets(BUCKET_MS) };
   const starts = await refreshBuckets(em, organizationId, quarterHours, moments.map((m) => Date.parse(m)), CONTACTS, (from, bucket, params) =>
     insertRollups(em, from, bucket, params),
   );
@@ -116,13 +118,43 @@ const CONTACTS = { table: 'contact', alias: 'c', time: 'offered_at' };
 
 /** Re-sums the coarser grains' rows over the changed 15-minute buckets, each from its finer grain (summed first). */
 async function refreshCoarserGrains(em: EntityManager, organizationId: number, changedBuckets: readonly number[]): Promise<void> {
+  const zone = await reportingZoneOf(em, organizationId);
   for (const grain of summedGrains()) {
+    if (grain.local) {
+      if (zone !== NO_LOCAL_DAYS_ZONE) await rederiveLocalDays(em, organizationId, grain, localDaysHolding(changedBuckets, zone));
+      continue;
+    }
     const finer = { table: grain.finer.table, alias: 'f', time: 'bucket' };
-    await refreshBuckets(em, organizationId, { ...grain, tables: [grain.table] }, changedBuckets, finer, (from, bucket, params) =>
+    await refreshBuckets(em, organizationId, { tables: [grain.table], bucketsHolding: fixedBuckets(grain.ms) }, changedBuckets, finer, (from, bucket, params) =>
       sumFinerGrain(em, grain, from, bucket, params),
     );
   }
 }
+
+/**
+ * Re-sums days of a local-day grain: from its hour grain when every one starts and
+ * ends on the hour, else (zones with :30 and :45 offsets) from the 15-minute grain.
+ */
+async function rederiveLocalDays(em: EntityManager, organizationId: number, grain: RollupGrain & { finer: RollupGrain }, days: Bucket[]) {
+  const onFinerBuckets = days.every(([start, end]) => start % grain.finer.ms === 0 && end % grain.finer.ms === 0);
+  const finer = { table: (onFinerBuckets ? grain.finer : FINEST_GRAIN).table, alias: 'f', time: 'bucket' };
+  await rederiveBuckets(em, organizationId, [grain.table], days, finer, (from, bucket, params) => sumFinerGrain(em, grain, from, bucket, params));
+}
+
+/**
+ * Rebuilds an organization's local-day rollups for its reporting zone (none for UTC):
+ * after a bulk rebuild, or when the zone changes.
+ */
+export async function rebuildLocalDayRollups(em: EntityManager, organizationId: number): Promise<void> {
+  const zone = await reportingZoneOf(em, organizationId);
+  const range = zone === NO_LOCAL_DAYS_ZONE ? null : await timeRangeOf(em, organizationId, FINEST_GRAIN.table, 'bucket');
+  const days = range ? localDaysFromTo(...range, zone) : [];
+  for (const grain of summedGrains().filter((g) => g.local)) {
+    await em.execute(`delete from ${grain.table} where organization_id = ?`, [organizationId]);
+    await rederiveLocalDays(em, organizationId, grain, days);
+  }
+}
+
 
 /** The grains summed from a finer one, each after the grain it sums (ROLLUP_GRAINS lists a grain before its finer one). */
 function summedGrains(): Array<RollupGrain & { finer: RollupGrain }> {
@@ -153,10 +185,11 @@ async function rebuildRollups(em: EntityManager, organizationId: number): Promis
   }
   const source = `(select * from contact where organization_id = ?) c`;
   await insertRollups(em, source, binned('c.offered_at', '15 minutes'), [organizationId]);
-  for (const grain of summedGrains()) {
+  for (const grain of summedGrains().filter((g) => !g.local)) {
     const finer = `(select * from ${grain.finer.table} where organization_id = ?) f`;
     await sumFinerGrain(em, grain, finer, binned('f.bucket', grain.interval), [organizationId]);
   }
+  await rebuildLocalDayRollups(em, organizationId);
 }
 
 async function insertRollups(em: EntityManager, source: string, bucket: string, params: unknown[]): Promise<void> {

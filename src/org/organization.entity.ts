@@ -16,6 +16,10 @@ export class Organization {
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();
 
+  /** The IANA zone its reports are usually cut in: local-day rollups are kept for it (none for UTC). */
+  @Property({ type: 'text', default: 'UTC' })
+  reportingTimeZone: string = 'UTC';
+
   constructor(slug: string, name: string) {
     this.slug = slug;
     this.name = name;

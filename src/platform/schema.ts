@@ -6,6 +6,7 @@ import { KpiResolver } from '../analytics/kpi.resolver';
 import { ContactsResolver } from '../contacts/contacts.resolver';
 import { ContactFieldsResolver, ContactsQueryResolver } from '../contacts/contacts-query.resolver';
 import { ApiKeysResolver } from '../org/api-keys.resolver';
+import { OrganizationResolver } from '../org/organization.resolver';
 import { SlaResolver } from '../sla/sla.resolver';
 import { SurveyResponseFieldsResolver, SurveysResolver } from '../surveys/surveys.resolver';
 import { AgentResolver, DirectoryResolver } from '../org/directory.resolver';
@@ -17,6 +18,7 @@ export const RESOLVERS = [
   DirectoryResolver,
   AgentResolver,
   ApiKeysResolver,
+  OrganizationResolver,
   ContactsResolver,
   ContactsQueryResolver,
   ContactFieldsResolver,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Granularity, periodBoundaries } from '../../src/analytics/calendar';
 import { ROLLUP_DIMENSIONS, ROLLUP_GRAINS } from '../../src/analytics/contact-sums';
-import { grainsKeeping, planSources, type TimeSpan } from '../../src/analytics/source-plan';
+import { grainsFor, grainsKeeping, localDayHolding, localDaysWithin, planSources, type TimeSpan } from '../../src/analytics/source-plan';
 
 const MIN = 60_000;
 const GRAINS = [
@@ -12,9 +12,9 @@ const GRAINS = [
 ];
 const d = (iso: string) => new Date(iso);
 const iso = (spans: TimeSpan[]) => spans.map((s) => `${s.from.toISOString()}/${s.to.toISOString()}`);
-const plan = (from: string, to: string, granularity: Granularity | null, zone = 'UTC') => {
+const plan = (from: string, to: string, granularity: Granularity | null, zone = 'UTC', grains: Array<{ name: string; ms: number; zone?: string }> = GRAINS) => {
   const boundaries = granularity ? periodBoundaries(d(from), d(to), granularity, zone) : [d(from), d(to)];
-  const p = planSources(d(from), d(to), boundaries, GRAINS);
+  const p = planSources(d(from), d(to), boundaries, grains);
   return { ...Object.fromEntries(p.rollups.map((r) => [r.grain.name, iso(r.spans)])), raw: iso(p.raw) };
 };
 
@@ -56,6 +56,41 @@ describe('planSources', () => {
     });
   });
 
+  it('reads the days of the reporting zone from its local-day grain, DST days of 23 and 25 hours included', () => {
+    const grains = [{ name: 'berlin-day', ms: 1440 * MIN, zone: 'Europe/Berlin' }, ...GRAINS];
+    // March 2025 in Berlin: the 30th has 23 hours; the whole month is local days.
+    expect(plan('2025-02-28T23:00:00Z', '2025-03-31T22:00:00Z', Granularity.DAY, 'Europe/Berlin', grains)).toEqual({
+      'berlin-day': ['2025-02-28T23:00:00.000Z/2025-03-31T22:00:00.000Z'],
+      raw: [],
+    });
+    // A UTC week still reads UTC days: no Berlin day lies wholly inside a UTC day.
+    expect(plan('2025-10-20T00:00:00Z', '2025-10-27T00:00:00Z', Granularity.DAY, 'UTC', grains)).toEqual({
+      day: ['2025-10-20T00:00:00.000Z/2025-10-27T00:00:00.000Z'],
+      raw: [],
+    });
+  });
+
+  it('cuts local days where the zone cuts them, :45 offsets and 30-minute DST shifts included', () => {
+    expect(localDayHolding(Date.parse('2025-10-26T12:00:00Z'), 'Europe/Berlin')).toEqual([
+      Date.parse('2025-10-25T22:00:00Z'),
+      Date.parse('2025-10-26T23:00:00Z'), // 25 hours
+    ]);
+    expect(localDayHolding(Date.parse('2025-06-01T20:00:00Z'), 'Asia/Kathmandu')).toEqual([
+      Date.parse('2025-06-01T18:15:00Z'),
+      Date.parse('2025-06-02T18:15:00Z'),
+    ]);
+    // Lord Howe moves by 30 minutes: 5 April 2026 has 24.5 hours.
+    expect(localDayHolding(Date.parse('2026-04-05T00:00:00Z'), 'Australia/Lord_Howe')).toEqual([
+      Date.parse('2026-04-04T13:00:00Z'),
+      Date.parse('2026-04-05T13:30:00Z'),
+    ]);
+    // Monrovia was −0:44:30 until 7 January 1972: its days until then start mid-quarter-hour and are no buckets.
+    expect(localDayHolding(Date.parse('1971-06-01T12:00:00Z'), 'Africa/Monrovia')).toBeNull();
+    expect(localDaysWithin(Date.parse('1971-12-30T00:00:00Z'), Date.parse('1972-01-12T00:00:00Z'), 'Africa/Monrovia')).toEqual([
+      [Date.parse('1972-01-08T00:00:00Z'), Date.parse('1972-01-12T00:00:00Z')],
+    ]);
+  });
+
   it('covers the range exactly once, and no rollup row straddles a period boundary', () => {
     const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kathmandu', 'Asia/Kolkata', 'Australia/Lord_Howe'];
     fc.assert(
@@ -64,15 +99,24 @@ describe('planSources', () => {
         fc.integer({ min: 1, max: 90 * 1440 * 60 }),
         fc.constantFrom(null, ...Object.values(Granularity)),
         fc.constantFrom(...zones),
-        (start, seconds, granularity, zone) => {
+        fc.boolean(),
+        (start, seconds, granularity, zone, reportingZone) => {
           const from = new Date(Math.floor(start / 1000) * 1000);
           const to = new Date(from.getTime() + seconds * 1000);
           const boundaries = granularity ? periodBoundaries(from, to, granularity, zone) : [from, to];
-          const p = planSources(from, to, boundaries, GRAINS);
+          // With the query's zone as the reporting zone, its local days come first.
+          const grains: Array<{ name: string; ms: number; zone?: string }> = reportingZone ? [{ name: 'local-day', ms: 1440 * MIN, zone }, ...GRAINS] : GRAINS;
+          const p = planSources(from, to, boundaries, grains);
           const pieces = [
-            ...p.rollups.flatMap((r) => r.spans.map((s) => ({ ...s, step: r.grain.ms }))),
-            ...p.raw.map((s) => ({ ...s, step: 0 })),
+            ...p.rollups.flatMap((r) => r.spans.map((s) => ({ ...s, step: r.grain.zone ? 0 : r.grain.ms, zone: r.grain.zone }))),
+            ...p.raw.map((s) => ({ ...s, step: 0, zone: undefined })),
           ].sort((a, b) => a.from.getTime() - b.from.getTime());
+          for (const local of pieces.filter((x) => x.zone)) {
+            // Local-day spans start and end on local midnights, and no boundary cuts a day inside them.
+            expect(localDayHolding(local.from.getTime(), zone)![0]).toBe(local.from.getTime());
+            expect(localDayHolding(local.to.getTime() - 1, zone)![1]).toBe(local.to.getTime());
+            for (const b of boundaries) if (b > local.from && b < local.to) expect(localDayHolding(b.getTime(), zone)![0]).toBe(b.getTime());
+          }
           // Contiguous, from `from` to `to`, without overlaps.
           expect(pieces[0]!.from).toEqual(from);
           expect(pieces[pieces.length - 1]!.to).toEqual(to);
@@ -133,7 +177,7 @@ describe('ROLLUP_GRAINS', () => {
   });
 
   it('reads days and hours without agents or by team × agent when the query needs nothing else, the full grains otherwise', () => {
-    const tables = (dims: string[]) => grainsKeeping(ROLLUP_GRAINS, dims).map((g) => g.table);
+    const tables = (dims: string[]) => grainsKeeping(grainsFor(ROLLUP_GRAINS, null, 'UTC'), dims).map((g) => g.table);
     const withoutAgent = ['contact_rollup_hour_team', 'contact_rollup'];
     const byAgent = ['contact_rollup_hour_agent', 'contact_rollup'];
     const full = ['contact_rollup_hour', 'contact_rollup'];
@@ -145,5 +189,17 @@ describe('ROLLUP_GRAINS', () => {
     expect(tables(['agent_id', 'channel'])).toEqual(['contact_rollup_day', ...full]);
     expect(tables(['queue_id', 'agent_id'])).toEqual(['contact_rollup_day', ...full]);
     expect(tables(['direction', 'team_id', 'agent_id'])).toEqual(['contact_rollup_day', ...full]);
+  });
+
+  it('reads the days of the reporting zone first when the query is cut in it, and never for UTC', () => {
+    const tables = (dims: string[], reportingZone: string, queryZone: string) =>
+      grainsKeeping(grainsFor(ROLLUP_GRAINS, reportingZone, queryZone), dims).map((g) => `${g.table}${g.zone ? `@${g.zone}` : ''}`);
+    expect(tables(['agent_id'], 'Europe/Berlin', 'Europe/Berlin')).toEqual([
+      'contact_rollup_local_day_agent@Europe/Berlin', 'contact_rollup_day_agent', 'contact_rollup_hour_agent', 'contact_rollup',
+    ]);
+    expect(tables(['queue_id'], 'Europe/Berlin', 'Europe/Berlin')[0]).toBe('contact_rollup_local_day_team@Europe/Berlin');
+    expect(tables(['queue_id', 'agent_id'], 'Europe/Berlin', 'Europe/Berlin')[0]).toBe('contact_rollup_day');
+    expect(tables(['agent_id'], 'Europe/Berlin', 'Asia/Tokyo')[0]).toBe('contact_rollup_day_agent');
+    expect(tables(['agent_id'], 'UTC', 'UTC')[0]).toBe('contact_rollup_day_agent');
   });
 });

@@ -85,6 +85,8 @@ interface Scenario {
   /** Contacts are offered in [start, end). */
   start: number;
   end: number;
+  /** The organization's reporting zone, set halfway through the first load: its local days are read by queries cut in it. */
+  reportingZone: string;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -95,6 +97,7 @@ const SCENARIOS: Scenario[] = [
     dst: Date.parse('2026-03-29T01:00:00Z'),
     start: Date.parse('2026-03-18T00:00:00Z'),
     end: Date.parse('2026-04-08T00:00:00Z'),
+    reportingZone: 'Europe/Berlin',
   },
   {
     // Fall back: 2026-11-01 02:00 EDT → 01:00 EST (06:00 UTC), the day after October ends.
@@ -103,6 +106,8 @@ const SCENARIOS: Scenario[] = [
     dst: Date.parse('2026-11-01T06:00:00Z'),
     start: Date.parse('2026-10-21T00:00:00Z'),
     end: Date.parse('2026-11-11T00:00:00Z'),
+    // Its days start at 18:15 UTC: summed from quarter hours, not hours.
+    reportingZone: 'Asia/Kathmandu',
   },
 ];
 
@@ -894,6 +899,15 @@ function fixedQueries(sc: Scenario, dir: Directory): Query[] {
       groupBy: ['TEAM', 'AGENT'],
     },
     { range: { from: iso(sc.start - 10 * DAY), to: iso(sc.start - 3 * DAY) }, timeZone: sc.zone, granularity: 'DAY', groupBy: ['QUEUE'] },
+    // Days and weeks of the reporting zone: its local days, edges from hours or quarter hours.
+    { range: { from: iso(sc.start - DAY), to: iso(sc.end + DAY) }, timeZone: sc.reportingZone, granularity: 'DAY', groupBy: ['AGENT'] },
+    {
+      range: { from: iso(sc.start + 2 * DAY + 7 * HOUR), to: iso(sc.end - 13 * MINUTE) },
+      timeZone: sc.reportingZone,
+      granularity: 'WEEK',
+      groupBy: ['QUEUE', 'TEAM'],
+      serviceLevelThresholdSeconds: 17,
+    },
     {
       range: { from: iso(sc.start), to: iso(sc.end) },
       timeZone: 'Asia/Kolkata',
@@ -989,9 +1003,16 @@ describe('kpis, property: random contacts and corrections against an independent
         expect(r.created + r.updated + r.unchanged).toBe(batch.length);
       };
 
-      // Four batches in random order (later contacts often arrive before earlier ones).
+      // Four batches in random order (later contacts often arrive before earlier ones); the
+      // reporting zone set halfway (its local days rebuilt), then kept by every later write.
       const shuffled = rng.shuffle(base);
-      for (let i = 0; i < 4; i++) await ingest(shuffled.slice((i * shuffled.length) / 4, ((i + 1) * shuffled.length) / 4));
+      for (let i = 0; i < 4; i++) {
+        if (i === 2) {
+          const set = await gql(`mutation($z: String!) { setReportingTimeZone(timeZone: $z) { reportingTimeZone } }`, { z: sc.reportingZone });
+          expect(set.data?.setReportingTimeZone.reportingTimeZone).toBe(sc.reportingZone);
+        }
+        await ingest(shuffled.slice((i * shuffled.length) / 4, ((i + 1) * shuffled.length) / 4));
+      }
 
       // ---- surveys: invitations, responses, expiries and re-invitations (their own random stream,
       // so the contacts and queries stay those of the seed)
@@ -1115,7 +1136,7 @@ describe('kpis, property: random contacts and corrections against an independent
         const boundaries = request.granularity
           ? periodBoundaries(request.from, request.to, request.granularity, request.timeZone)
           : [request.from, request.to];
-        const statement = compileKpiQuery(request, { boundaries }).sql.text;
+        const statement = compileKpiQuery(request, { boundaries, reportingZone: sc.reportingZone }).sql.text;
         for (const grain of ROLLUP_GRAINS) if (statement.includes(`from ${grain.table} `)) grainsRead.add(grain.table);
         const viaRollups: KpiReportResult = await service.report(ask);
         const viaRaw: KpiReportResult = await service.report(ask, { rawOnly: true });
