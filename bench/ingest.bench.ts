@@ -5,18 +5,22 @@ import 'reflect-metadata';
  * database. Uses the demo generator's realistic contacts and the activity of its shifts.
  *
  *   npm run bench:ingest            # BENCH_DAYS=20 by default (~30k contacts)
+ *   BENCH_REPORTING_ZONE=Europe/Berlin npm run bench:ingest   # an organization keeping local days too
  *   BENCH_DATABASE_URL=postgres://… npm run bench:ingest   # admin URL of the server to use
  */
 import { demoActivity, demoDates, generateDemoContacts } from '../src/demo/demo-generator';
+import { OrganizationService } from '../src/org/organization.service';
 import { formatSummary, machine, runBench, startBenchServer, summarize, withBenchDatabase, type Summary } from './support';
 
 const BATCH = 1000;
 const days = Number(process.env.BENCH_DAYS ?? 20);
+const reportingZone = process.env.BENCH_REPORTING_ZONE ?? 'UTC';
 const RECORD = 'mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created updated unchanged } }';
 const RECORD_ACTIVITY = 'mutation($a: [AgentActivityInput!]!) { recordAgentActivity(activity: $a) { created updated unchanged } }';
 
 runBench(() =>
-  withBenchDatabase('bench', async ({ orm }) => {
+  withBenchDatabase('bench', async ({ orm, organizationId }) => {
+    await new OrganizationService(orm.em.fork()).setReportingTimeZone(organizationId, reportingZone);
     const { server, post } = await startBenchServer(orm);
     const options = { endDate: '2026-03-31', days, seed: 7 };
     const byDay = [...generateDemoContacts(options)];
@@ -47,7 +51,7 @@ runBench(() =>
     const line = (name: string, r: { perBatch: Summary; rate: number }, unit: string) =>
       `| ${name} | ${formatSummary(r.perBatch)} | ${Math.round(r.rate).toLocaleString('en')} ${unit}/s |`;
     console.log(machine());
-    console.log(`data: ${contacts.length.toLocaleString('en')} demo contacts and ${activity.length.toLocaleString('en')} activity records (${days} days), in batches of ${BATCH}`);
+    console.log(`data: ${contacts.length.toLocaleString('en')} demo contacts and ${activity.length.toLocaleString('en')} activity records (${days} days), in batches of ${BATCH}; reporting zone ${reportingZone}`);
     console.log('| run | per batch (min / median / max) | rate |\n|---|---|---|');
     console.log(line('new contacts', fresh, 'contacts'));
     console.log(line('same contacts re-sent', resend, 'contacts'));

@@ -42,8 +42,14 @@ export function mergeActivity(
     if (same) Object.assign(same.sums, row.sums);
     else merged.push({ ...row, sums: { ...row.sums } });
   }
+  // Once per period (a report has far fewer periods than rows).
+  const elapsed = new Map<number | null, number>();
   for (const row of merged) {
-    if (row.isTotal ? scope.total : scope.rows) row.sums.elapsedSeconds = overlapSeconds(periodOf(row), counted);
+    if (!(row.isTotal ? scope.total : scope.rows)) continue;
+    const period = row.isTotal ? null : row.period;
+    let seconds = elapsed.get(period);
+    if (seconds === undefined) elapsed.set(period, (seconds = overlapSeconds(periodOf(row), counted)));
+    row.sums.elapsedSeconds = seconds;
   }
   return merged;
 }
