@@ -52,6 +52,7 @@ const WITHOUT_AGENT = ROLLUP_DIMENSIONS.filter((d) => d !== 'agent_id');
 const TEAM_AND_AGENT: readonly RollupDimension[] = ['team_id', 'agent_id'];
 
 const QUARTER_HOUR: RollupGrain = { table: 'contact_rollup', ms: BUCKET_MS, interval: '15 minutes', dimensions: ROLLUP_DIMENSIONS };
+const QUARTER_HOUR_WITHOUT_AGENT = narrowed(QUARTER_HOUR, 'contact_rollup_team', WITHOUT_AGENT);
 const HOUR: RollupGrain = { table: 'contact_rollup_hour', ms: HOUR_MS, interval: '1 hour', dimensions: ROLLUP_DIMENSIONS, finer: QUARTER_HOUR };
 const HOUR_WITHOUT_AGENT = narrowed(HOUR, 'contact_rollup_hour_team', WITHOUT_AGENT);
 const HOUR_BY_AGENT = narrowed(HOUR, 'contact_rollup_hour_agent', TEAM_AND_AGENT);
@@ -80,7 +81,9 @@ export const FINEST_GRAIN = QUARTER_HOUR;
  * other reads the full day grain. Hours likewise (a day in a zone off UTC is read
  * as 24 hours): without agents (a Berlin month by day × queue reads about 29,000
  * rows instead of 94,000 in the benchmark), by team × agent (a Berlin month by
- * day × agent about 56,000), else the full hour grain. The days of the
+ * day × agent about 56,000), else the full hour grain. Quarter hours without
+ * agents serve wallboards (a day by 15 minutes × queue reads about 1,800 rows
+ * instead of 4,500). The days of the
  * organization's reporting zone come first, without agents and by team × agent:
  * a query cut in that zone reads them like UTC days (a Berlin month by day × agent
  * about 6,000 rows instead of 56,000 hours).
@@ -90,7 +93,7 @@ export const ROLLUP_GRAINS: readonly RollupGrain[] = [
   LOCAL_DAY_WITHOUT_AGENT, LOCAL_DAY_BY_AGENT,
   DAY_WITHOUT_AGENT, DAY_BY_AGENT, DAY,
   HOUR_WITHOUT_AGENT, HOUR_BY_AGENT, HOUR,
-  QUARTER_HOUR,
+  QUARTER_HOUR_WITHOUT_AGENT, QUARTER_HOUR,
 ];
 
 const INBOUND = `c.direction = 'INBOUND'`;

@@ -178,7 +178,7 @@ describe('ROLLUP_GRAINS', () => {
 
   it('reads days and hours without agents or by team × agent when the query needs nothing else, the full grains otherwise', () => {
     const tables = (dims: string[]) => grainsKeeping(grainsFor(ROLLUP_GRAINS, null, 'UTC'), dims).map((g) => g.table);
-    const withoutAgent = ['contact_rollup_hour_team', 'contact_rollup'];
+    const withoutAgent = ['contact_rollup_hour_team', 'contact_rollup_team'];
     const byAgent = ['contact_rollup_hour_agent', 'contact_rollup'];
     const full = ['contact_rollup_hour', 'contact_rollup'];
     expect(tables([])).toEqual(['contact_rollup_day_team', ...withoutAgent]);

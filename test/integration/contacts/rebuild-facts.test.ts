@@ -48,6 +48,9 @@ describe('rebuildOrganizationFacts', () => {
   };
 
   it('rebuilds exactly the FCR flags and rollups that incremental ingestion keeps', async () => {
+    // A reporting zone whose midnights are on the half hour (18:30 UTC): its days are kept from quarter hours.
+    const zone = await server.gql(`mutation { setReportingTimeZone(timeZone: "Asia/Kolkata") { reportingTimeZone } }`);
+    expect(zone.data.setReportingTimeZone.reportingTimeZone).toBe('Asia/Kolkata');
     const all = contacts();
     for (let i = 0; i < all.length; i += 40) {
       expect((await server.gql(RECORD, { c: all.slice(i, i + 40) })).data.recordContacts.created).toBe(40);
@@ -84,6 +87,12 @@ describe('rebuildOrganizationFacts', () => {
     expect(incremental.contact_rollup_hour_agent.length).toBeLessThanOrEqual(incremental.contact_rollup_hour.length);
     expect(total(incremental.contact_rollup_hour_agent)).toBe(incremental.fcr.length);
     expect(incremental.contact_rollup_hour_agent.some((r: any) => r.agent_id === agentIds[0].id)).toBe(true);
+    // Quarter hours without agents, and the days of the reporting zone.
+    expect(total(incremental.contact_rollup_team)).toBe(incremental.fcr.length);
+    for (const table of ['contact_rollup_local_day_team', 'contact_rollup_local_day_agent']) {
+      expect(total(incremental[table])).toBe(incremental.fcr.length);
+      expect(new Set(incremental[table].map((r: any) => new Date(r.bucket).toISOString().slice(11)))).toEqual(new Set(['18:30:00.000Z']));
+    }
 
     const db = server.db.orm.em.fork().getConnection();
     await db.execute('update contact set first_contact_resolved = null');

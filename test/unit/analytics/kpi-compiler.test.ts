@@ -44,8 +44,9 @@ describe('compileKpiQuery: rollup grains', () => {
     expect(tables([Dimension.QUEUE], { agentIds: [7] })).toEqual(['contact_rollup_day']);
   });
 
-  it('reads the edges of a range from finer grains, which keep every dimension', () => {
-    expect(tables([Dimension.TEAM], {}, '2025-06-03T10:20:00Z')).toEqual(['contact_rollup_day_team', 'contact_rollup_hour_team', 'contact_rollup', 'contact']);
+  it('reads the edges of a range from finer grains, without agents when none is needed', () => {
+    expect(tables([Dimension.TEAM], {}, '2025-06-03T10:20:00Z')).toEqual(['contact_rollup_day_team', 'contact_rollup_hour_team', 'contact_rollup_team', 'contact']);
+    expect(tables([Dimension.AGENT], {}, '2025-06-03T10:20:00Z')).toEqual(['contact_rollup_day_agent', 'contact_rollup_hour_agent', 'contact_rollup', 'contact']);
   });
 });
 
