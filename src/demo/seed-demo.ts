@@ -5,11 +5,15 @@ import { ACTIVITY } from '../import/record-kinds';
 import { HourlyCostsService } from '../activity/hourly-costs.service';
 import { MAX_ACTIVITY_PER_BATCH, validateActivity, type ValidActivity } from '../activity/activity.validation';
 import { seedDemoSurveysAndPolicies } from './demo-surveys-and-policies';
+import { NO_LOCAL_DAYS_ZONE } from '../analytics/source-plan';
+import { OrganizationService } from '../org/organization.service';
+import { reportingZoneOf } from '../org/reporting-zone';
 import { MAX_CONTACTS_PER_BATCH, validateContacts } from '../contacts/contact.validation';
 import {
   DEMO_AGENTS,
   DEMO_AGENT_HOURLY_COSTS,
   DEMO_DEFAULT_DAYS,
+  DEMO_DEFAULT_TIME_ZONE,
   DEMO_QUEUES,
   DEMO_TEAMS,
   demoActivity,
@@ -37,6 +41,8 @@ export interface DemoSummary {
   activityUpdated: number;
   /** Hourly costs set by this run: the demo teams' and agents' that had none yet. */
   hourlyCosts: number;
+  /** The organization's reporting time zone afterwards (the demo center's, unless it had another than UTC). */
+  reportingTimeZone: string;
 }
 
 export interface SeedDemoOptions {
@@ -98,6 +104,7 @@ export async function seedDemo(em: EntityManager, organizationId: number, option
   await nameDirectory(em, organizationId);
   const extras = await seedDemoSurveysAndPolicies(em, organizationId);
   logger.debug(extras, 'demo data: surveys and SLA policies');
+  const reportingTimeZone = await adoptReportingZone(em, organizationId);
 
   return {
     contacts,
@@ -106,10 +113,23 @@ export async function seedDemo(em: EntityManager, organizationId: number, option
     activityCreated,
     activityUpdated,
     hourlyCosts,
+    reportingTimeZone,
     days: dates.length,
     from: dates[0],
     to: dates[dates.length - 1],
   };
+}
+
+/**
+ * The demo center works in Europe/Berlin, and its reports are cut there: the
+ * organization takes that reporting zone (day rollups of its own, rebuilt once
+ * here rather than kept through the load) while it still has the default, UTC.
+ * A zone someone chose stays.
+ */
+async function adoptReportingZone(em: EntityManager, organizationId: number): Promise<string> {
+  const zone = await reportingZoneOf(em, organizationId);
+  if (zone !== NO_LOCAL_DAYS_ZONE) return zone;
+  return (await new OrganizationService(em).setReportingTimeZone(organizationId, DEMO_DEFAULT_TIME_ZONE)).reportingTimeZone;
 }
 
 /**

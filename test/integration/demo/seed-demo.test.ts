@@ -43,7 +43,7 @@ describe('seedDemo', () => {
 
   it('stores every generated contact of a short range', async () => {
     const summary = await seedDemo(db.orm.em.fork(), orgId, options);
-    expect(summary).toMatchObject({ days: 3, from: '2026-03-02', to: '2026-03-04', updated: 0, unchanged: 0 });
+    expect(summary).toMatchObject({ days: 3, from: '2026-03-02', to: '2026-03-04', updated: 0, unchanged: 0, reportingTimeZone: 'Europe/Berlin' });
     expect(summary.contacts).toBeGreaterThan(3 * 1000);
     expect(summary.created).toBe(summary.contacts);
     expect(await storedCount()).toBe(summary.contacts);
@@ -156,6 +156,26 @@ describe('seedDemo', () => {
     expect(actual('costPerContact')).toBeGreaterThan(2);
   });
 
+  it('makes the center\'s zone the reporting zone: its Berlin days come from their own rollups, equal to the contacts', async () => {
+    const [org] = await query<{ zone: string }>('select reporting_time_zone as zone from organization where id = ?', [orgId]);
+    expect(org!.zone).toBe('Europe/Berlin');
+    // Each local day (23:00 UTC in March) holds what its contacts and survey answers add up to.
+    const days = await query<{ bucket: string; rolled: number; contacts: number; responses: number; answered_surveys: number }>(
+      `select to_char(r.bucket at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as bucket, r.rolled, r.responses,
+              (select count(*)::int from contact c where c.organization_id = ? and c.offered_at >= r.bucket and c.offered_at < r.bucket + interval '24 hours') as contacts,
+              (select count(*)::int from survey_response s join contact c on c.id = s.contact_id
+                where s.organization_id = ? and c.offered_at >= r.bucket and c.offered_at < r.bucket + interval '24 hours') as answered_surveys
+       from (select bucket, sum(contacts)::int as rolled, sum(survey_responses)::int as responses
+             from contact_rollup_local_day_team where organization_id = ? group by bucket) r order by r.bucket`,
+      [orgId, orgId, orgId],
+    );
+    expect(days.map((d) => d.bucket)).toEqual(['2026-03-01 23:00', '2026-03-02 23:00', '2026-03-03 23:00']);
+    for (const d of days) {
+      expect(d.rolled).toBe(d.contacts);
+      expect(d.responses).toBe(d.answered_surveys);
+    }
+  });
+
   it('changes nothing when run again', async () => {
     const before = await storedCount();
     const invitations = (await query<{ n: number }>('select count(*)::int as n from survey_invitation'))[0]!.n;
@@ -166,5 +186,10 @@ describe('seedDemo', () => {
     expect(await storedCount()).toBe(before);
     expect((await query<{ n: number }>('select count(*)::int as n from survey_invitation'))[0]!.n).toBe(invitations);
     expect(await activityState()).toEqual(activity);
+  });
+
+  it('keeps a reporting zone the organization chose', async () => {
+    await db.orm.em.fork().getConnection().execute(`update organization set reporting_time_zone = 'America/New_York' where id = ?`, [orgId]);
+    expect((await seedDemo(db.orm.em.fork(), orgId, options)).reportingTimeZone).toBe('America/New_York');
   });
 });
