@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { describe, expect, it, vi } from 'vitest';
 import { useTestServer } from '../../support/server';
 
 const RECORD = `mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created } }`;
@@ -275,5 +276,46 @@ describe('SLA policies, scorecards and trends', () => {
       expect(occupancy.status).toBe(statusAtMost(handling / loggedIn, 0.85, 0.8));
     }
     expect(cards.map((c: any) => c.team?.key ?? null).sort()).toEqual([null, 'north', 'south'].sort());
+  });
+
+  it('reads whole service days from the local days of the reporting zone, with the same figures', async () => {
+    // Weekdays 00:00–24:00 in Berlin: the service hours are runs of whole Berlin days,
+    // which the organization's reporting zone keeps rollups of.
+    const set = await server.gql(`mutation { setReportingTimeZone(timeZone: "${ZONE}") { reportingTimeZone } }`);
+    expect(set.errors).toBeUndefined();
+    const created = await server.gql(CREATE, {
+      i: { ...POLICY, name: 'Weekdays around the clock', serviceHours: [1, 2, 3, 4, 5].map((d) => ({ dayOfWeek: d, opens: '00:00', closes: '24:00' })) },
+    });
+    expect(created.errors).toBeUndefined();
+    // The first report after the change still plans for the zone the server last saw (UTC
+    // days and hours, as exact) and learns the new one from its answer; the next reads local days,
+    // so both plans are compared here, and each with the reference below.
+    const card = () => server.gql(CARD, { id: created.data.createSlaPolicy.id, at: '2026-02-15T12:00:00Z', d: 'TEAM' });
+    const first = await card();
+    const spy = vi.spyOn(pg.Client.prototype, 'query');
+    const res = await card();
+    const statements = spy.mock.calls.map(([q]) => String(typeof q === 'string' ? q : (q as { text?: string }).text));
+    spy.mockRestore();
+    expect(res.errors).toBeUndefined();
+    expect(statements.some((q) => q.includes('contact_rollup_local_day_team'))).toBe(true);
+    expect(res.data).toEqual(first.data);
+
+    const weekday = (c: Call) => {
+      const local = DateTime.fromISO(c.offeredAt, { zone: ZONE });
+      return local.weekday <= 5 && local.toISODate() !== HOLIDAY;
+    };
+    const reference = (from: string, to: string, team?: string) => {
+      const inside = all.filter((c) => c.offeredAt >= from && c.offeredAt < to && weekday(c) && (!team || c.team === team));
+      const answered = inside.filter((c) => c.answered);
+      return { serviceLevel: answered.filter((c) => c.wait <= 20).length / inside.length, abandonRate: 1 - answered.length / inside.length };
+    };
+    for (const card of res.data.slaScorecard) {
+      const team = card.team?.key;
+      const actual = (metric: string) => card.targets.find((t: any) => t.metric === metric);
+      const now = reference(card.periodStart, card.periodEnd, team);
+      expect(actual('serviceLevel').actual, team).toBeCloseTo(now.serviceLevel, 12);
+      expect(actual('abandonRate').actual, team).toBeCloseTo(now.abandonRate, 12);
+      expect(actual('serviceLevel').previous, team).toBeCloseTo(reference('2025-12-31T23:00:00.000Z', card.periodStart, team).serviceLevel, 12);
+    }
   });
 });
