@@ -61,6 +61,11 @@ export interface ReportOptions {
  */
 const REPORTING_ZONES = new Map<number, string>();
 
+/** Notes a reporting zone just set, so this server's next report is planned for it at once. */
+export function rememberReportingZone(organizationId: number, zone: string): void {
+  REPORTING_ZONES.set(organizationId, zone);
+}
+
 /** A row's group and, with a granularity, the instant that identifies its period. */
 const groupKey = (row: KpiRowResult, period: Date | null) =>
   [period?.toISOString(), row.channel, row.queue?.id, row.team?.id, row.agent?.id].join('|');

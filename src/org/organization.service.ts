@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rebuildLocalDayActivity } from '../activity/activity-facts.maintenance';
 import { isValidTimeZone } from '../analytics/calendar';
+import { rememberReportingZone } from '../analytics/kpi.service';
 import { lockOrganizationWrites, rebuildLocalDayRollups } from '../contacts/contact-facts.maintenance';
 import { badUserInput } from '../platform/errors';
 import { Organization } from './organization.entity';
@@ -34,6 +35,7 @@ export class OrganizationService {
       await rebuildLocalDayRollups(tx, organizationId);
       await rebuildLocalDayActivity(tx, organizationId);
     });
+    rememberReportingZone(organizationId, timeZone);
     return this.get(organizationId);
   }
 }

@@ -281,24 +281,28 @@ describe('SLA policies, scorecards and trends', () => {
   it('reads whole service days from the local days of the reporting zone, with the same figures', async () => {
     // Weekdays 00:00–24:00 in Berlin: the service hours are runs of whole Berlin days,
     // which the organization's reporting zone keeps rollups of.
-    const set = await server.gql(`mutation { setReportingTimeZone(timeZone: "${ZONE}") { reportingTimeZone } }`);
-    expect(set.errors).toBeUndefined();
     const created = await server.gql(CREATE, {
       i: { ...POLICY, name: 'Weekdays around the clock', serviceHours: [1, 2, 3, 4, 5].map((d) => ({ dayOfWeek: d, opens: '00:00', closes: '24:00' })) },
     });
     expect(created.errors).toBeUndefined();
-    // The first report after the change still plans for the zone the server last saw (UTC
-    // days and hours, as exact) and learns the new one from its answer; the next reads local days,
-    // so both plans are compared here, and each with the reference below.
-    const card = () => server.gql(CARD, { id: created.data.createSlaPolicy.id, at: '2026-02-15T12:00:00Z', d: 'TEAM' });
-    const first = await card();
-    const spy = vi.spyOn(pg.Client.prototype, 'query');
-    const res = await card();
-    const statements = spy.mock.calls.map(([q]) => String(typeof q === 'string' ? q : (q as { text?: string }).text));
-    spy.mockRestore();
-    expect(res.errors).toBeUndefined();
-    expect(statements.some((q) => q.includes('contact_rollup_local_day_team'))).toBe(true);
-    expect(res.data).toEqual(first.data);
+    const card = async () => {
+      const spy = vi.spyOn(pg.Client.prototype, 'query');
+      try {
+        const res = await server.gql(CARD, { id: created.data.createSlaPolicy.id, at: '2026-02-15T12:00:00Z', d: 'TEAM' });
+        expect(res.errors).toBeUndefined();
+        const statements = spy.mock.calls.map(([q]) => String(typeof q === 'string' ? q : (q as { text?: string }).text));
+        return { data: res.data, localDays: statements.some((q) => q.includes('contact_rollup_local_day_team')) };
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    // Planned over UTC days and hours, then (the next report right after the change) over Berlin days.
+    const before = await card();
+    const set = await server.gql(`mutation { setReportingTimeZone(timeZone: "${ZONE}") { reportingTimeZone } }`);
+    expect(set.errors).toBeUndefined();
+    const after = await card();
+    expect([before.localDays, after.localDays]).toEqual([false, true]);
+    expect(after.data).toEqual(before.data);
 
     const weekday = (c: Call) => {
       const local = DateTime.fromISO(c.offeredAt, { zone: ZONE });
@@ -309,13 +313,13 @@ describe('SLA policies, scorecards and trends', () => {
       const answered = inside.filter((c) => c.answered);
       return { serviceLevel: answered.filter((c) => c.wait <= 20).length / inside.length, abandonRate: 1 - answered.length / inside.length };
     };
-    for (const card of res.data.slaScorecard) {
-      const team = card.team?.key;
-      const actual = (metric: string) => card.targets.find((t: any) => t.metric === metric);
-      const now = reference(card.periodStart, card.periodEnd, team);
+    for (const scorecard of after.data.slaScorecard) {
+      const team = scorecard.team?.key;
+      const actual = (metric: string) => scorecard.targets.find((t: any) => t.metric === metric);
+      const now = reference(scorecard.periodStart, scorecard.periodEnd, team);
       expect(actual('serviceLevel').actual, team).toBeCloseTo(now.serviceLevel, 12);
       expect(actual('abandonRate').actual, team).toBeCloseTo(now.abandonRate, 12);
-      expect(actual('serviceLevel').previous, team).toBeCloseTo(reference('2025-12-31T23:00:00.000Z', card.periodStart, team).serviceLevel, 12);
+      expect(actual('serviceLevel').previous, team).toBeCloseTo(reference('2025-12-31T23:00:00.000Z', scorecard.periodStart, team).serviceLevel, 12);
     }
   });
 });
