@@ -155,7 +155,6 @@ export async function rebuildLocalDayRollups(em: EntityManager, organizationId: 
   }
 }
 
-
 /** The grains summed from a finer one, each after the grain it sums (ROLLUP_GRAINS lists a grain before its finer one). */
 function summedGrains(): Array<RollupGrain & { finer: RollupGrain }> {
   return ROLLUP_GRAINS.filter((g): g is RollupGrain & { finer: RollupGrain } => g.finer !== undefined).reverse();
