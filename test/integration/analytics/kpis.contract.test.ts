@@ -1,10 +1,10 @@
-import pg from 'pg';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Granularity } from '../../../src/analytics/calendar';
 import { Dimension } from '../../../src/analytics/kpi.request';
 import { KpiService } from '../../../src/analytics/kpi.service';
 import { createDirectoryLoaders } from '../../../src/org/directory.loaders';
 import { useTestServer } from '../../support/server';
+import { withStatements } from '../../support/statements';
 
 const RECORD = `mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created } }`;
 const KPIS = `query($q: KpiQuery!) { kpis(query: $q) { rows { periodStart agent { key team { key } } team { key } offered serviceLevel } total { offered } } }`;
@@ -37,16 +37,10 @@ describe('kpis contract', () => {
     it('answers a 500-row drill-down with the same number of SQL statements as a 10-row one', async () => {
       expect((await server.gql(RECORD, { c: contacts() })).data.recordContacts.created).toBe(500);
       async function statementsFor(q: Record<string, unknown>) {
-        const spy = vi.spyOn(pg.Client.prototype, 'query');
-        try {
-          const res = await ask(q);
-          expect(res.errors).toBeUndefined();
-          // A new pooled connection's session setup (set work_mem) runs once per connection, not per row.
-          const statements = spy.mock.calls.filter(([query]) => !String(typeof query === 'string' ? query : (query as { text?: string }).text).startsWith('set work_mem'));
-          return { rows: res.data.kpis.rows.length, statements: statements.length };
-        } finally {
-          spy.mockRestore();
-        }
+        const { result: res, statements } = await withStatements(() => ask(q));
+        expect(res.errors).toBeUndefined();
+        // A new pooled connection's session setup (set work_mem) runs once per connection, not per row.
+        return { rows: res.data.kpis.rows.length, statements: statements.filter((text) => !text.startsWith('set work_mem')).length };
       }
       const small = await statementsFor({ groupBy: ['AGENT'], granularity: 'DAY', filter: { channels: ['VOICE'] }, timeZone: 'UTC', serviceLevelThresholdSeconds: 20, ...{ range: { from: range.from, to: '2026-06-01T09:10:00Z' } } });
       const big = await statementsFor({ groupBy: ['AGENT', 'TEAM'], granularity: 'DAY' });
