@@ -8,7 +8,7 @@ import { compileActivityQuery, compileKpiQuery, countedRanges, decodeSumRows } f
 import { Dimension, type ContactScope, type KpiRequest, type SumRow } from './kpi.request';
 import { checkTimeRange } from './query.inputs';
 import type { TimeSpan } from './source-plan';
-import { computeMetrics, metricsComputer, sumsFor } from './metric-catalog';
+import { computeMetrics, metricsComputer, sumsFor, type SumName } from './metric-catalog';
 
 export const MAX_ROWS = 10_000;
 export const MAX_RANGE_DAYS = 5 * 366;
@@ -128,12 +128,14 @@ export class KpiService {
       compileKpiQuery(request, compileOptions),
       ...(activity.total ? [compileActivityQuery(activity.rows ? request : { ...request, groupBy: [] }, compileOptions)] : []),
     ];
+    // Contact rows carry the sums mergeActivity sets on them from the start (see decodeSumRows).
+    const merged: SumName[] = activity.rows ? [...request.sums, 'elapsedSeconds'] : request.sums;
     // Through knex so the values travel as real bind parameters ($1, $2, …) to PostgreSQL.
     const answers = await Promise.all(
-      queries.map(async (query) => {
+      queries.map(async (query, i) => {
         const result = await this.em.getKnex().raw(query.sql.text, query.sql.values as never[]);
         const { rows, reporting_zone: zone } = result.rows[0] as { rows: string; reporting_zone: string };
-        const { rows: decoded, total } = decodeSumRows(rows, query);
+        const { rows: decoded, total } = decodeSumRows(rows, query, i === 0 ? merged : query.sums);
         return { rows: [...decoded, total], stale: query.localDaysOf !== null && query.localDaysOf !== zone, zone };
       }),
     );
