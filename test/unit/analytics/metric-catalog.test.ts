@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRICS, computeMetrics, metric, sumsFor } from '../../../src/analytics/metric-catalog';
+import { METRICS, computeMetrics, metric, metricsComputer, sumsFor } from '../../../src/analytics/metric-catalog';
 
 describe('metric catalog', () => {
   it('declares each metric once, with a description, and only known sums', () => {
@@ -54,6 +54,36 @@ describe('metric catalog', () => {
 
     it('gives a service level of null when every contact was a short abandon', () => {
       expect(computeMetrics({ offered: 3, shortAbandoned: 3 }).serviceLevel).toBeNull();
+    });
+  });
+
+  describe(metricsComputer.name, () => {
+    const sums = { offered: 10, answered: 7, abandoned: 2, answeredWithinThreshold: 5, handled: 8, talkSeconds: 1600 };
+
+    it('gives exactly the named metrics, in the order asked, ignoring names outside the catalog', () => {
+      const m = metricsComputer(['serviceLevel', 'nope', 'offered', 'averageTalkTime', 'offered'])(sums);
+      expect(Object.keys(m)).toEqual(['serviceLevel', 'offered', 'averageTalkTime']);
+      expect(m).toEqual({ serviceLevel: 5 / 9, offered: 10, averageTalkTime: 200 });
+    });
+
+    it('gives every metric the value computeMetrics gives, for rows of any shape', () => {
+      const compute = metricsComputer(METRICS.map((m) => m.name));
+      for (const row of [sums, {}, { ...sums, elapsedSeconds: 900, loggedInSeconds: 1800 }, { handled: 0, offered: 3 }]) {
+        const all = computeMetrics(row);
+        expect(compute(row)).toEqual(all);
+        for (const def of METRICS) expect(all[def.name], def.name).toBe(def.compute(row));
+      }
+    });
+
+    it('stays right past its cache of generated builders', () => {
+      const names = METRICS.map((m) => m.name);
+      // More distinct sets than the cache holds (pairs of metrics, in both orders).
+      for (const a of names) for (const b of names) {
+        if (a === b) continue;
+        const m = metricsComputer([a, b])(sums);
+        expect(Object.keys(m)).toEqual([a, b]);
+        expect(m[a]).toBe(metric(a)!.compute(sums));
+      }
     });
   });
 
