@@ -268,18 +268,21 @@ export function computeMetrics(sums: Sums, names: Iterable<string> = BY_NAME.key
  */
 export function metricsComputer(names: Iterable<string>): (sums: Sums) => Record<string, number | null> {
   const metrics = [...new Set(names)].flatMap((name) => BY_NAME.get(name) ?? []);
-  const key = metrics.map((m) => m.name).join(',');
-  let build = BUILDERS.get(key);
-  if (!build) {
-    if (BUILDERS.size >= MAX_BUILDERS) BUILDERS.clear();
-    const fields = metrics.map((m, i) => `${m.name}: m[${i}].compute(s)`);
-    build = new Function('m', 's', `return { ${fields.join(', ')} };`) as Builder;
-    BUILDERS.set(key, build);
-  }
-  const b = build;
-  return (sums) => b(metrics, sums);
+  const build = builderFor(metrics);
+  return (sums) => build(metrics, sums);
 }
 
 type Builder = (metrics: readonly MetricDefinition[], sums: Sums) => Record<string, number | null>;
 const BUILDERS = new Map<string, Builder>();
 const MAX_BUILDERS = 500;
+
+/** `(m, s) => ({ offered: m[0].compute(s), … })` for these metrics; names are the catalog's identifiers. */
+function builderFor(metrics: readonly MetricDefinition[]): Builder {
+  const key = metrics.map((m) => m.name).join(',');
+  const cached = BUILDERS.get(key);
+  if (cached) return cached;
+  if (BUILDERS.size >= MAX_BUILDERS) BUILDERS.clear();
+  const build = new Function('m', 's', `return { ${metrics.map((m, i) => `${m.name}: m[${i}].compute(s)`).join(', ')} };`) as Builder;
+  BUILDERS.set(key, build);
+  return build;
+}
