@@ -124,18 +124,16 @@ export class KpiService {
     const org = request.organizationId;
     const reportingZone = REPORTING_ZONES.get(org) ?? null;
     const compileOptions = { boundaries, rawOnly: options.rawOnly, reportingZone };
-    const queries = [
-      compileKpiQuery(request, compileOptions),
-      ...(activity.total ? [compileActivityQuery(activity.rows ? request : { ...request, groupBy: [] }, compileOptions)] : []),
-    ];
+    const contact = compileKpiQuery(request, compileOptions);
+    const queries = [contact, ...(activity.total ? [compileActivityQuery(activity.rows ? request : { ...request, groupBy: [] }, compileOptions)] : [])];
     // Contact rows carry the sums mergeActivity sets on them from the start (see decodeSumRows).
     const contactRowKeys: SumName[] = activity.rows ? [...request.sums, 'elapsedSeconds'] : request.sums;
     // Through knex so the values travel as real bind parameters ($1, $2, …) to PostgreSQL.
     const answers = await Promise.all(
-      queries.map(async (query, i) => {
+      queries.map(async (query) => {
         const result = await this.em.getKnex().raw(query.sql.text, query.sql.values as never[]);
         const { rows, reporting_zone: zone } = result.rows[0] as { rows: string; reporting_zone: string };
-        const { rows: decoded, total } = decodeSumRows(rows, query, i === 0 ? contactRowKeys : query.sums);
+        const { rows: decoded, total } = decodeSumRows(rows, query, query === contact ? contactRowKeys : query.sums);
         return { rows: [...decoded, total], stale: query.localDaysOf !== null && query.localDaysOf !== zone, zone };
       }),
     );
