@@ -1,5 +1,6 @@
-import { GraphQLScalarType } from 'graphql';
+import { GraphQLScalarType, type ValueNode } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
+import { instantProblem, RefusedValueError } from './storable-values';
 
 /**
  * graphql-scalars' DateTime, serialized to its ISO string here rather than by
@@ -10,8 +11,16 @@ import { DateTimeResolver } from 'graphql-scalars';
  */
 const formatted = new WeakMap<Date, { time: number; iso: string }>();
 
+function storable(value: Date, literal?: ValueNode): Date {
+  const problem = instantProblem(value);
+  if (problem) throw new RefusedValueError(problem, literal);
+  return value;
+}
+
 export const DateTimeScalar = new GraphQLScalarType({
   ...DateTimeResolver.toConfig(),
+  parseValue: (value) => storable(DateTimeResolver.parseValue(value) as Date),
+  parseLiteral: (ast, variables) => storable(DateTimeResolver.parseLiteral(ast, variables) as Date, ast),
   serialize(value) {
     if (!(value instanceof Date)) return (DateTimeResolver.serialize(value) as Date).toISOString();
     const time = value.getTime();

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { bearerSecret, findPrincipal, type Principal } from './auth';
 import type { Context } from './context';
+import { formatInputRefusal, refuseUnstorableInputs } from './input-refusals';
 import { jitGateway } from './jit-executor';
 import type { Logger } from './logger';
 import { createDirectoryLoaders } from '../org/directory.loaders';
@@ -56,7 +57,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     // The CLI owns SIGINT/SIGTERM (src/main.ts): Apollo's own handler would stop and
     // then re-raise the signal, killing the process before the database is closed.
     stopOnTerminationSignals: false,
-    formatError: (formatted, error) => maskInternalError(formatted, error, logger),
+    formatError: (formatted, error) => maskInternalError(formatInputRefusal(formatted, error), error, logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -66,6 +67,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       ApolloServerPluginCacheControlDisabled(),
       noStore(),
       logOperations(),
+      refuseUnstorableInputs(), // NUL, lone surrogates, years outside 1970..2100: BAD_USER_INPUT before anything runs
     ],
   });
   await apollo.start();
