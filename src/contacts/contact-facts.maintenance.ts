@@ -30,6 +30,12 @@ export async function lockOrganizationWrites(em: EntityManager, organizationId: 
   await em.execute('select pg_advisory_xact_lock(?, ?)', [WRITE_LOCK_SPACE, organizationId]);
 }
 
+/** The same lock without waiting: true when this transaction now holds it. */
+export async function tryLockOrganizationWrites(em: EntityManager, organizationId: number): Promise<boolean> {
+  const rows: Array<{ locked: boolean }> = await em.execute('select pg_try_advisory_xact_lock(?, ?) as locked', [WRITE_LOCK_SPACE, organizationId]);
+  return rows[0]!.locked;
+}
+
 /**
  * Recomputes first_contact_resolved for every inbound contact of the changed
  * customers that a change can affect: those offered in [t − 7 days, t] around

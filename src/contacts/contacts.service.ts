@@ -3,6 +3,7 @@ import { validBatch, type WriteTotals } from '../platform/batches';
 import { MAX_CONTACTS_PER_BATCH, validateContacts, type ContactFields, type ValidContact } from './contact.validation';
 import { DirectoryWriter } from '../org/directory.writer';
 import { autoInvite } from '../surveys/auto-invite';
+import { applyPendingTallies } from '../surveys/survey-tallies';
 import type { Channel } from './contact.entity';
 import {
   lockOrganizationWrites,
@@ -81,6 +82,7 @@ export class ContactsService {
         await autoInvite(em, organizationId, written.filter((r) => r.inserted));
         await refreshRollups(em, organizationId, [...changed.map((c) => c.offeredAt), ...flipped]);
       }
+      await applyPendingTallies(em, organizationId); // survey answers that arrived while this batch held the lock
       const created = written.filter((r) => r.inserted).length;
       const updated = written.length - created;
       return { received: contacts.length, created, updated, unchanged: contacts.length - written.length };

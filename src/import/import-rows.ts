@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ContactFields } from '../contacts/contact.validation';
 import { BatchWriter } from './batch-writer';
-import type { CellProblem, LineProblem } from './problems';
+import { unstorableFields, type CellProblem, type LineProblem } from './problems';
 import { CONTACTS, type RecordKind } from './record-kinds';
 
 /**
@@ -108,7 +108,7 @@ async function pass<F, V>(rows: AsyncIterable<ImportRow<F>>, kind: RecordKind<F,
       continue;
     }
     const checked = kind.validate(row.fields);
-    const problems = [...row.problems, ...checked.problems];
+    const problems = [...row.problems, ...unstorableFields(row.fields as object), ...checked.problems];
     if (checked.record && seen.has(kind.key(checked.record))) problems.push(kind.duplicate(checked.record));
     if (!checked.record || problems.length) {
       reject(row.line, problems);

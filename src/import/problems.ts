@@ -1,4 +1,5 @@
 import type { FieldProblem } from '../platform/errors';
+import { instantProblem, stringProblem } from '../platform/storable-values';
 
 /** A problem with one cell (or the whole row) of an import file, named by its column. */
 export interface CellProblem {
@@ -33,6 +34,23 @@ export function fromValidationProblem(problem: FieldProblem): CellProblem {
     rule: problem.rule,
     message: problem.message.replace(/\b[a-z]+(?:[A-Z][a-z]*)+\b/g, toColumnName),
   };
+}
+
+/**
+ * Cells PostgreSQL could not store (a NUL byte, a lone surrogate, a year outside
+ * 1970..2100), by the same rules as the GraphQL input check: the row is rejected
+ * with a clear problem instead of failing its whole batch inside the database.
+ */
+export function unstorableFields(fields: object): CellProblem[] {
+  const problems: CellProblem[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    const problem =
+      typeof value === 'string' ? stringProblem(value)
+      : value instanceof Date && !Number.isNaN(value.getTime()) ? instantProblem(value)
+      : null;
+    if (problem) problems.push({ field: toColumnName(name), ...problem });
+  }
+  return problems;
 }
 
 /** The file as a whole cannot be read (bad header, broken CSV quoting): the import stops. */

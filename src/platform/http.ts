@@ -17,6 +17,7 @@ import { jitGateway } from './jit-executor';
 import type { Logger } from './logger';
 import { createDirectoryLoaders } from '../org/directory.loaders';
 import { mountSurveyWidget } from '../surveys/widget/routes';
+import { startTallySweeper } from '../surveys/survey-tallies';
 
 export interface HttpServer {
   url: string;
@@ -115,10 +116,15 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     httpServer.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
+  // Survey answers that found the write lock held are applied by its next holder, or by this sweep.
+  const tallies = startTallySweeper(orm.em.fork(), logger);
   return {
     url: `http://localhost:${port}/graphql`,
     port,
-    close: () => apollo.stop(), // the drain plugin closes the HTTP server gracefully
+    async close() {
+      await apollo.stop(); // the drain plugin closes the HTTP server gracefully
+      await tallies.stop();
+    },
   };
 }
 

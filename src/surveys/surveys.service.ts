@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { lockOrganizationWrites, refreshRollups, refreshSurveyTallies } from '../contacts/contact-facts.maintenance';
+import { applyPendingTallies, applyTalliesIfFree, queueTally } from './survey-tallies';
 import { readSurveyInvitationTtl } from '../platform/config';
 import { badUserInput, describeProblems, type FieldProblem } from '../platform/errors';
 import { hashToken, isTokenShaped, newSalt, surveyToken, surveyTokenSecret } from './survey-tokens';
@@ -51,9 +52,11 @@ function refused(reason: 'UNKNOWN_TOKEN' | 'EXPIRED'): GraphQLError {
 }
 
 /**
- * Survey invitations and responses. Every write takes the organization's write
- * lock (as contact ingestion does), refreshes the contacts' survey tallies and
- * their rollup buckets in the same transaction: a response counts at once, once.
+ * Survey invitations and responses. Invitations take the organization's write
+ * lock (as contact ingestion does) and refresh the contacts' survey tallies and
+ * their rollup buckets in the same transaction. A response never waits for that
+ * lock: it is applied at once when the lock is free, else by its next holder
+ * (survey-tallies.ts); either way it counts once.
  */
 export class SurveysService {
   constructor(private readonly em: EntityManager) {}
@@ -94,6 +97,7 @@ export class SurveysService {
         await refreshRollups(em, organizationId, await insertInvitations(em, organizationId, fresh, secret));
         for (const [id, row] of await this.currentInvitations(em, organizationId, fresh)) current.set(id, row);
       }
+      await applyPendingTallies(em, organizationId); // survey answers that arrived while this call held the lock
       return externalIds.map((externalId) => toInvitation(current.get(idOf.get(externalId)!)!, secret));
     });
   }
@@ -128,7 +132,7 @@ export class SurveysService {
   /**
    * Stores a response, or returns the one already stored for this token (a
    * double click, a retry): the unique invitation_id makes concurrent duplicates
-   * store exactly one row.
+   * store exactly one row, and only the one that stored it queues its tally.
    */
   async submit(input: SurveyAnswersInput & { token: string }): Promise<ResponseRow> {
     const { answers, problems } = validateAnswers(input);
@@ -141,8 +145,8 @@ export class SurveysService {
     const invitation = found[0];
     if (!invitation) throw refused('UNKNOWN_TOKEN');
 
+    // No write lock here: a contact batch may hold it for seconds (see survey-tallies.ts).
     return this.em.transactional(async (em) => {
-      await lockOrganizationWrites(em, invitation.organization_id);
       const existing: ResponseRow[] = await em.execute(`select * from survey_response where invitation_id = ?`, [invitation.id]);
       if (existing[0]) return existing[0];
       // Checked after looking for a response: an answered invitation keeps answering with its response.
@@ -160,8 +164,8 @@ export class SurveysService {
       const response = inserted[0] ?? (await em.execute(`select * from survey_response where invitation_id = ?`, [invitation.id]))[0];
       if (inserted[0]) {
         await em.execute(`update survey_invitation set responded_at = ? where id = ?`, [response.submitted_at, invitation.id]);
-        const moments = await refreshSurveyTallies(em, invitation.organization_id, [String(invitation.contact_id)]);
-        await refreshRollups(em, invitation.organization_id, moments);
+        await queueTally(em, invitation.organization_id, String(response.id), String(invitation.contact_id));
+        await applyTalliesIfFree(em, invitation.organization_id);
       }
       return response;
     });

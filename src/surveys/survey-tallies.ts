@@ -1,0 +1,102 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { refreshRollups, refreshSurveyTallies, tryLockOrganizationWrites } from '../contacts/contact-facts.maintenance';
+import type { Logger } from '../platform/logger';
+
+/**
+ * A survey response counts in the KPIs once its contact's tallies and rollup
+ * buckets are refreshed, which needs the organization's write lock (the rollup
+ * recompute must not race a contact batch). A submission must not wait seconds
+ * for a batch holding it, so:
+ *
+ * 1. the submission stores its response and a pending row (survey_tally_pending)
+ *    in one transaction, then tries the write lock without waiting: free, it
+ *    applies every pending row at once (the usual case: the answer is in the KPIs
+ *    when the call returns); held, it commits and returns;
+ * 2. whoever holds the lock next applies them: the end of every contact batch and
+ *    invitation call, and a sweep in each server instance every second.
+ *
+ * Rows are applied and deleted under the write lock in one transaction, and a tally
+ * is recomputed from the stored responses (never incremented), so an answer counts
+ * exactly once whoever applies it, even twice. Submitters take APPLIER_LOCK among
+ * themselves first: a submission queued behind another one (milliseconds) waits
+ * for it rather than leaving its row to the sweep, so answers submitted in parallel
+ * without a batch running are all in the KPIs when their calls return.
+ */
+
+const APPLIER_LOCK_SPACE = 7101;
+
+/** How often each server instance looks for pending tallies. */
+export const SWEEP_INTERVAL_MS = 1_000;
+
+/** Inside the submission's transaction: the response's tallies are to be refreshed. */
+export async function queueTally(em: EntityManager, organizationId: number, responseId: string, contactId: string): Promise<void> {
+  await em.execute(`insert into survey_tally_pending (response_id, organization_id, contact_id) values (?, ?, ?)`, [
+    responseId, organizationId, contactId,
+  ]);
+}
+
+/**
+ * Applies and deletes every pending tally of the organization. The caller's
+ * transaction must hold the organization's write lock.
+ */
+export async function applyPendingTallies(em: EntityManager, organizationId: number): Promise<number> {
+  const applied: Array<{ contact_id: string }> = await em.execute(
+    `delete from survey_tally_pending where organization_id = ? returning contact_id`,
+    [organizationId],
+  );
+  if (applied.length === 0) return 0;
+  const contactIds = [...new Set(applied.map((r) => String(r.contact_id)))];
+  await refreshRollups(em, organizationId, await refreshSurveyTallies(em, organizationId, contactIds));
+  return applied.length;
+}
+
+/**
+ * At the end of a submission's transaction (its pending row written): applies the
+ * pending tallies if the write lock is free, else leaves them to its holder.
+ * Returns whether they were applied.
+ */
+export async function applyTalliesIfFree(em: EntityManager, organizationId: number): Promise<boolean> {
+  await em.execute('select pg_advisory_xact_lock(?, ?)', [APPLIER_LOCK_SPACE, organizationId]);
+  if (!(await tryLockOrganizationWrites(em, organizationId))) return false;
+  await applyPendingTallies(em, organizationId);
+  return true;
+}
+
+/** One pass over every organization with pending tallies, each in its own transaction; busy ones are left for later. */
+export async function sweepPendingTallies(em: EntityManager): Promise<number> {
+  const organizations: Array<{ organization_id: number }> = await em.execute(
+    `select distinct organization_id from survey_tally_pending`,
+  );
+  let applied = 0;
+  for (const { organization_id: organizationId } of organizations) {
+    applied += await em.fork().transactional(async (tx) =>
+      (await tryLockOrganizationWrites(tx, organizationId)) ? applyPendingTallies(tx, organizationId) : 0,
+    );
+  }
+  return applied;
+}
+
+export interface TallySweeper {
+  /** Stops the timer and waits for a sweep in progress (it never waits for a lock). */
+  stop(): Promise<void>;
+}
+
+/** Sweeps every SWEEP_INTERVAL_MS, one sweep at a time; the timer does not keep the process alive. */
+export function startTallySweeper(em: EntityManager, logger: Logger, intervalMs = SWEEP_INTERVAL_MS): TallySweeper {
+  let running: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    running ??= sweepPendingTallies(em.fork())
+      .then((applied) => {
+        if (applied > 0) logger.info({ applied }, 'survey tallies applied after a held write lock');
+      })
+      .catch((error) => logger.warn({ err: error }, 'survey tally sweep failed; retried on the next one'))
+      .finally(() => (running = null));
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
