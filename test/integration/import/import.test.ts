@@ -114,6 +114,31 @@ describe('import commands', () => {
     expect(await contacts(org)).toEqual([]);
   });
 
+  it('rejects cells PostgreSQL could not store (NUL, a year outside 1970..2100) with a clear problem, writing nothing', async () => {
+    const org = await organization('csv-unstorable');
+    const text = [
+      'external_id,channel,queue,customer_ref,offered_at,ended_at,disposition',
+      'u-1,VOICE,billing,cust-1,2026-03-02T09:00:00Z,2026-03-02T09:01:00Z,',
+      'u-2,VOICE,billing,cust\u00002,2026-03-02T09:00:00Z,2026-03-02T09:01:00Z,refund\u0000',
+      'u-3,VOICE,billing,,9999-03-02T09:00:00Z,9999-03-02T09:01:00Z,',
+      'u-4,VOICE,billing,,1969-12-31T23:00:00Z,1970-01-01T00:01:00Z,',
+      '',
+    ].join('\n');
+    const summary = await importContactsCsv(db.orm.em, org, await file('unstorable.csv', text));
+    expect(summary).toMatchObject({ read: 4, created: 0, rejected: 3, written: false });
+    expect(summary.problems.map(formatProblem)).toEqual([
+      'line 3: customer_ref: must not contain the NUL character (U+0000) (NUL_CHARACTER)',
+      'line 3: disposition: must not contain the NUL character (U+0000) (NUL_CHARACTER)',
+      'line 4: offered_at: must be in the years 1970 to 2100 (UTC), got year 9999 (YEAR_OUT_OF_RANGE)',
+      'line 4: ended_at: must be in the years 1970 to 2100 (UTC), got year 9999 (YEAR_OUT_OF_RANGE)',
+      'line 5: offered_at: must be in the years 1970 to 2100 (UTC), got year 1969 (YEAR_OUT_OF_RANGE)',
+    ]);
+    expect(await contacts(org)).toEqual([]);
+    // With skipInvalid the good row is written and the batch does not fail in the database.
+    const skipping = await importContactsCsv(db.orm.em, org, await file('unstorable.csv', text), { skipInvalid: true });
+    expect(skipping).toMatchObject({ created: 1, rejected: 3, written: true });
+  });
+
   it('with skipInvalid, writes the good rows and reports the bad lines', async () => {
     const org = await organization('csv-skip');
     const summary = await importContactsCsv(db.orm.em, org, await file('bad.csv', BAD_CSV), { skipInvalid: true });
