@@ -1,6 +1,6 @@
 import { GraphQLScalarType, type ValueNode } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { instantProblem, RefusedValueError } from './storable-values';
+import { EARLIEST_YEAR, instantProblem, LATEST_YEAR, RefusedValueError, type StorableCheck } from './storable-values';
 
 /**
  * graphql-scalars' DateTime, serialized to its ISO string here rather than by
@@ -17,8 +17,28 @@ function storable(value: Date, literal?: ValueNode): Date {
   return value;
 }
 
+/**
+ * For the input check: a date-time string whose year is strictly inside the range is
+ * in range whatever its offset (an offset moves the instant by less than a day), so
+ * only the edge years and other strings are parsed. Unparseable strings are left to
+ * coercion, which reports them.
+ */
+const storableProblem: StorableCheck = (value) => {
+  if (typeof value !== 'string') return null;
+  const year = Number(/^(\d{4})-/.exec(value)?.[1]);
+  if (year > EARLIEST_YEAR && year < LATEST_YEAR) return null;
+  try {
+    return instantProblem(DateTimeResolver.parseValue(value) as Date);
+  } catch {
+    return null;
+  }
+};
+
+const base = DateTimeResolver.toConfig();
+
 export const DateTimeScalar = new GraphQLScalarType({
-  ...DateTimeResolver.toConfig(),
+  ...base,
+  extensions: { ...base.extensions, storableProblem },
   parseValue: (value) => storable(DateTimeResolver.parseValue(value) as Date),
   parseLiteral: (ast, variables) => storable(DateTimeResolver.parseLiteral(ast, variables) as Date, ast),
   serialize(value) {

@@ -8,7 +8,6 @@ import {
   isInputObjectType,
   isListType,
   isScalarType,
-  isSpecifiedScalarType,
   visit,
   visitWithTypeInfo,
   type ASTNode,
@@ -16,6 +15,7 @@ import {
   type FragmentDefinitionNode,
   type GraphQLFormattedError,
   type GraphQLInputType,
+  type GraphQLScalarType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -23,13 +23,13 @@ import {
   getOperationAST,
 } from 'graphql';
 import { badUserInput, describeProblems, type FieldProblem } from './errors';
-import { numberProblem, RefusedValueError, stringProblem, type ValueProblem } from './storable-values';
+import { numberProblem, RefusedValueError, stringProblem, type StorableCheck, type ValueProblem } from './storable-values';
 
 /**
  * One check, before execution, of every input value of an operation (arguments
  * written in the document and the variables behind them) against what can be
- * stored: strings without NUL or lone surrogates, finite numbers, and whatever a
- * scalar refuses with RefusedValueError (DateTime: years 1970..2100). A request
+ * stored: strings without NUL or lone surrogates, finite numbers, and what a
+ * scalar declares it refuses (DateTime: years 1970..2100; see StorableCheck). A request
  * with any such value is refused whole, so nothing is written, with each value's
  * path as the resolvers name fields ("contacts[3].customerRef").
  */
@@ -38,6 +38,14 @@ import { numberProblem, RefusedValueError, stringProblem, type ValueProblem } fr
 export const MAX_LISTED_PROBLEMS = 1_000;
 
 type Variables = Readonly<Record<string, unknown>> | undefined;
+
+/** A value's place, as a linked list: spelled out ("contacts[3].customerRef") only for a problem. */
+type Path = { parent: Path | undefined; key: string | number };
+const at = (parent: Path | undefined, key: string | number): Path => ({ parent, key });
+function spell(path: Path): string {
+  const step = typeof path.key === 'number' ? `[${path.key}]` : path.key;
+  return path.parent ? `${spell(path.parent)}${typeof path.key === 'number' ? step : `.${step}`}` : step;
+}
 
 /** Every unstorable value in the operation's arguments, with its path. */
 export function unstorableInputs(
@@ -49,38 +57,32 @@ export function unstorableInputs(
   const operation = getOperationAST(document, operationName);
   if (!operation) return [];
   const problems: FieldProblem[] = [];
-  const report = (field: string, problem: ValueProblem) => {
+  const report = (path: Path, problem: ValueProblem) => {
+    const field = spell(path);
     const index = /^[^.[]+\[(\d+)\]/.exec(field)?.[1];
     problems.push({ field, rule: problem.rule, message: problem.message, ...(index === undefined ? {} : { index: Number(index) }) });
   };
   const defaults = new Map(operation.variableDefinitions?.map((d) => [d.variable.name.value, d.defaultValue]) ?? []);
 
-  const checkValue = (value: unknown, type: GraphQLInputType, path: string): void => {
+  const checkValue = (value: unknown, type: GraphQLInputType, path: Path): void => {
     if (value === null || value === undefined) return;
     const inner = getNullableType(type);
     if (isListType(inner)) {
-      if (Array.isArray(value)) value.forEach((item, i) => checkValue(item, inner.ofType, `${path}[${i}]`));
+      if (Array.isArray(value)) value.forEach((item, i) => checkValue(item, inner.ofType, at(path, i)));
       else checkValue(value, inner.ofType, path); // a single value stands for a list of one
     } else if (isInputObjectType(inner)) {
       if (typeof value !== 'object' || Array.isArray(value)) return; // coercion reports the wrong shape
       const fields = inner.getFields();
       for (const [name, fieldValue] of Object.entries(value)) {
-        if (fields[name]) checkValue(fieldValue, fields[name].type, `${path}.${name}`);
+        if (fields[name]) checkValue(fieldValue, fields[name].type, at(path, name));
       }
     } else {
-      const problem = leafProblem(value);
-      if (problem) return report(path, problem);
-      if (isScalarType(inner) && !isSpecifiedScalarType(inner)) {
-        try {
-          inner.parseValue(value);
-        } catch (error) {
-          if (error instanceof RefusedValueError) report(path, error.problem); // other errors: coercion reports them
-        }
-      }
+      const problem = leafProblem(value) ?? (isScalarType(inner) ? storableCheckOf(inner)?.(value) : null);
+      if (problem) report(path, problem);
     }
   };
 
-  const checkLiteral = (node: ValueNode, type: GraphQLInputType, path: string): void => {
+  const checkLiteral = (node: ValueNode, type: GraphQLInputType, path: Path): void => {
     const inner = getNullableType(type);
     if (node.kind === Kind.VARIABLE) {
       const name = node.name.value;
@@ -89,14 +91,14 @@ export function unstorableInputs(
       const fallback = defaults.get(name);
       if (fallback) checkLiteral(fallback, type, path);
     } else if (node.kind === Kind.LIST && isListType(inner)) {
-      node.values.forEach((item, i) => checkLiteral(item, inner.ofType, `${path}[${i}]`));
+      node.values.forEach((item, i) => checkLiteral(item, inner.ofType, at(path, i)));
     } else if (isListType(inner)) {
       checkLiteral(node, inner.ofType, path);
     } else if (node.kind === Kind.OBJECT && isInputObjectType(inner)) {
       const fields = inner.getFields();
       for (const field of node.fields) {
         const def = fields[field.name.value];
-        if (def) checkLiteral(field.value, def.type, `${path}.${field.name.value}`);
+        if (def) checkLiteral(field.value, def.type, at(path, field.name.value));
       }
     } else if (node.kind === Kind.STRING) {
       const problem = stringProblem(node.value);
@@ -112,12 +114,17 @@ export function unstorableInputs(
   const visitor = visitWithTypeInfo(typeInfo, {
     Argument(node) {
       const argument = typeInfo.getArgument();
-      if (argument) checkLiteral(node.value, argument.type, node.name.value);
+      if (argument) checkLiteral(node.value, argument.type, at(undefined, node.name.value));
       return false;
     },
   });
   for (const definition of [operation, ...reachableFragments(document, operation)]) visit(definition, visitor);
   return problems;
+}
+
+/** A scalar's own check of values it would refuse (see StorableCheck), if it declares one. */
+function storableCheckOf(scalar: GraphQLScalarType): StorableCheck | undefined {
+  return scalar.extensions.storableProblem as StorableCheck | undefined;
 }
 
 function leafProblem(value: unknown): ValueProblem | null {

@@ -50,8 +50,9 @@ const schema = buildSchema(`
   }
   type Sub { field(name: String): Boolean }
 `);
-// buildSchema's DateTime is a plain scalar: give it the real one's parsing.
-Object.assign(schema.getType('DateTime') as GraphQLScalarType, { parseValue: DateTimeScalar.parseValue, parseLiteral: DateTimeScalar.parseLiteral });
+// buildSchema's DateTime is a plain scalar: give it the real one's parsing and check.
+const { parseValue, parseLiteral, extensions } = DateTimeScalar;
+Object.assign(schema.getType('DateTime') as GraphQLScalarType, { parseValue, parseLiteral, extensions });
 
 const check = (query: string, variables?: Record<string, unknown>, operationName?: string) =>
   unstorableInputs(schema, parse(query), operationName, variables);
@@ -70,6 +71,16 @@ describe('unstorableInputs', () => {
       { field: 'items[2].at', rule: 'YEAR_OUT_OF_RANGE', message: expect.stringContaining('9999'), index: 2 },
     ]);
     expect(check('query($i: [Item!]!) { many(items: $i) }', { i: [{ key: 'fine', at: '2026-01-01T00:00:00Z', tags: ['😀'] }] })).toEqual([]);
+  });
+
+  it('judges a DateTime by its UTC year, offsets included, and leaves malformed ones to coercion', () => {
+    const at = (value: string) => check('query($i: [Item!]!) { many(items: $i) }', { i: [{ key: 'k', at: value }] }).map((p) => p.rule);
+    expect(at('2101-01-01T00:30:00+01:00')).toEqual([]); // 2100-12-31T23:30Z
+    expect(at('2100-12-31T23:30:00-01:00')).toEqual(['YEAR_OUT_OF_RANGE']); // 2101 in UTC
+    expect(at('1970-01-01T00:30:00+01:00')).toEqual(['YEAR_OUT_OF_RANGE']); // 1969 in UTC
+    expect(at('1970-01-01T00:00:00Z')).toEqual([]);
+    expect(at('2050-06-01T12:00:00+14:00')).toEqual([]);
+    expect(at('not a date')).toEqual([]);
   });
 
   it('checks literals, variables nested in literals, defaults, aliases and fragments', () => {
