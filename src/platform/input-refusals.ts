@@ -107,7 +107,7 @@ export function unstorableInputs(
       const problem = numberProblem(Number(node.value));
       if (problem) report(path, problem);
     }
-    // A literal a scalar refuses never gets here: validation fails first (see locateRefusedLiterals).
+    // A literal a scalar refuses never gets here: validation fails first (refuseUnstorableInputs names its field).
   };
 
   const typeInfo = new TypeInfo(schema);
