@@ -58,7 +58,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       } else logger.info('demo data skipped: the database already has contacts');
     }
 
-    const server = await startHttpServer({ orm, schema: await buildAppSchema(), logger, port: config.port });
+    const server = await startHttpServer({ orm, schema: await buildAppSchema(), logger, port: config.port, limits: config.limits });
     return {
       url: server.url,
       port: server.port,

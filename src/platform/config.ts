@@ -16,7 +16,34 @@ export interface Config {
   dataDir: string;
   /** How long a survey invitation's token is valid. */
   surveyInvitationTtlSeconds: number;
+  /** What one request may cost and how often a client may ask (API.md "Operations"). */
+  limits: OperationalLimits;
 }
+
+/** The operator's bounds on requests; every one is an environment variable. */
+export interface OperationalLimits {
+  /** MAX_QUERY_COST: the estimated cost above which a request is refused before it runs. */
+  maxQueryCost: number;
+  /** STATEMENT_TIMEOUT_MS: how long one SQL statement of a request may run (0: no limit). */
+  statementTimeoutMs: number;
+  /** RATE_LIMIT_PER_MINUTE: requests per API key per minute on /graphql (0: no limit). */
+  rateLimitPerMinute: number;
+  /** AUTH_FAILURES_PER_MINUTE: failed authentications per client address per minute (0: no limit). */
+  authFailuresPerMinute: number;
+  /** SURVEY_RATE_LIMIT_PER_MINUTE: survey submissions per client address per minute (0: no limit). */
+  surveyRateLimitPerMinute: number;
+  /** TRUST_PROXY: take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy: boolean;
+}
+
+export const DEFAULT_LIMITS: OperationalLimits = {
+  maxQueryCost: 500_000,
+  statementTimeoutMs: 30_000,
+  rateLimitPerMinute: 600,
+  authFailuresPerMinute: 20,
+  surveyRateLimitPerMinute: 30,
+  trustProxy: false,
+};
 
 /** A configuration mistake: the message is the one line printed before exiting. */
 export class ConfigError extends Error {}
@@ -32,7 +59,30 @@ export function readConfig(env: Env = process.env): Config {
     logLevel: readLogLevel(env.LOG_LEVEL),
     dataDir: env.CALLPULSE_DATA_DIR?.trim() || '.data',
     surveyInvitationTtlSeconds: readSurveyInvitationTtl(env.SURVEY_INVITATION_TTL_SECONDS),
+    limits: {
+      maxQueryCost: readWholeNumber('MAX_QUERY_COST', env.MAX_QUERY_COST, DEFAULT_LIMITS.maxQueryCost, 1, 1e12),
+      statementTimeoutMs: readWholeNumber('STATEMENT_TIMEOUT_MS', env.STATEMENT_TIMEOUT_MS, DEFAULT_LIMITS.statementTimeoutMs, 0, 86_400_000),
+      rateLimitPerMinute: readWholeNumber('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, DEFAULT_LIMITS.rateLimitPerMinute, 0, 1e9),
+      authFailuresPerMinute: readWholeNumber('AUTH_FAILURES_PER_MINUTE', env.AUTH_FAILURES_PER_MINUTE, DEFAULT_LIMITS.authFailuresPerMinute, 0, 1e9),
+      surveyRateLimitPerMinute: readWholeNumber(
+        'SURVEY_RATE_LIMIT_PER_MINUTE',
+        env.SURVEY_RATE_LIMIT_PER_MINUTE,
+        DEFAULT_LIMITS.surveyRateLimitPerMinute,
+        0,
+        1e9,
+      ),
+      trustProxy: readBoolean('TRUST_PROXY', env.TRUST_PROXY) ?? DEFAULT_LIMITS.trustProxy,
+    },
   };
+}
+
+function readWholeNumber(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
 }
 
 function readPort(raw: string | undefined): number {

@@ -11,6 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { bearerSecret, findPrincipal, type Principal } from './auth';
+import { DEFAULT_LIMITS, type OperationalLimits } from './config';
 import type { Context } from './context';
 import { formatInputRefusal, refuseUnstorableInputs } from './input-refusals';
 import { jitGateway } from './jit-executor';
@@ -36,12 +37,15 @@ export interface HttpOptions {
   mount?: (app: Express) => void;
   /** Execute with graphql-jit (default) or plain graphql-js (reference answers in tests). */
   jit?: boolean;
+  /** The operator's bounds (MAX_QUERY_COST, rate limits…); each one unset takes its default. */
+  limits?: Partial<OperationalLimits>;
 }
 
 const MAX_BODY = '25mb'; // 10,000 contacts of JSON fit well within this
 
 export async function startHttpServer(options: HttpOptions): Promise<HttpServer> {
   const { orm, schema, logger } = options;
+  const limits: OperationalLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);

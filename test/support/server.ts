@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startHttpServer, type HttpServer } from '../../src/platform/http';
+import { startHttpServer, type HttpOptions, type HttpServer } from '../../src/platform/http';
 import { createLogger } from '../../src/platform/logger';
 import { buildAppSchema } from '../../src/platform/schema';
 import { Role } from '../../src/org/api-key.entity';
@@ -29,11 +29,16 @@ export interface TestServer {
   gql<T = any>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphQLResponse<T>>;
 }
 
+/** What a test may set on its server; rate limits are off unless a test sets them. */
+export type TestServerOptions = Pick<HttpOptions, 'jit'> & { limits?: HttpOptions['limits'] };
+
+const TEST_LIMITS: HttpOptions['limits'] = { rateLimitPerMinute: 0, authFailuresPerMinute: 0, surveyRateLimitPerMinute: 0 };
+
 /**
  * The real HTTP server on a fresh database of this test file's own, started
  * before the file's tests and stopped after them.
  */
-export function useTestServer(): TestServer {
+export function useTestServer(options: TestServerOptions = {}): TestServer {
   let http: HttpServer;
   const server = {} as TestServer;
   beforeAll(async () => {
@@ -44,6 +49,8 @@ export function useTestServer(): TestServer {
       logger: createLogger('silent'),
       port: 0,
       host: '127.0.0.1',
+      jit: options.jit,
+      limits: { ...TEST_LIMITS, ...options.limits },
     });
     server.url = `http://127.0.0.1:${http.port}/graphql`;
     server.db = db;

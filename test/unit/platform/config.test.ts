@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig } from '../../../src/platform/config';
+import { ConfigError, DEFAULT_LIMITS, readConfig } from '../../../src/platform/config';
 
 describe('readConfig', () => {
   it('uses the defaults when nothing is set', () => {
@@ -11,6 +11,7 @@ describe('readConfig', () => {
       logLevel: 'info',
       dataDir: '.data',
       surveyInvitationTtlSeconds: 604_800,
+      limits: DEFAULT_LIMITS,
     });
   });
 
@@ -39,6 +40,7 @@ describe('readConfig', () => {
       logLevel: 'debug',
       dataDir: '/var/lib/callpulse',
       surveyInvitationTtlSeconds: 3600,
+      limits: DEFAULT_LIMITS,
     });
   });
 
@@ -117,5 +119,36 @@ describe('readConfig', () => {
       expect((error as Error).message).not.toContain('top secret');
     }
     expect.assertions(2);
+  });
+
+  it('reads the operational limits, 0 switching a rate limit or the statement timeout off', () => {
+    expect(
+      readConfig({
+        MAX_QUERY_COST: '1000',
+        STATEMENT_TIMEOUT_MS: '0',
+        RATE_LIMIT_PER_MINUTE: '0',
+        AUTH_FAILURES_PER_MINUTE: ' 5 ',
+        SURVEY_RATE_LIMIT_PER_MINUTE: '100',
+        TRUST_PROXY: 'yes',
+      }).limits,
+    ).toEqual({
+      maxQueryCost: 1000,
+      statementTimeoutMs: 0,
+      rateLimitPerMinute: 0,
+      authFailuresPerMinute: 5,
+      surveyRateLimitPerMinute: 100,
+      trustProxy: true,
+    });
+  });
+
+  it.each([
+    ['MAX_QUERY_COST', '0'],
+    ['MAX_QUERY_COST', '1e6'],
+    ['STATEMENT_TIMEOUT_MS', '-1'],
+    ['RATE_LIMIT_PER_MINUTE', 'many'],
+    ['TRUST_PROXY', 'maybe'],
+  ])('refuses %s=%s naming the variable', (name, raw) => {
+    expect(() => readConfig({ [name]: raw })).toThrow(ConfigError);
+    expect(() => readConfig({ [name]: raw })).toThrow(name);
   });
 });
