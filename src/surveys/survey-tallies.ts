@@ -62,6 +62,19 @@ export async function applyTalliesIfFree(em: EntityManager, organizationId: numb
   return true;
 }
 
+/**
+ * The sweep takes APPLIER_LOCK too (without waiting), so a submission arriving
+ * while a sweep holds the write lock waits milliseconds for it and then applies
+ * its own answer, instead of finding the lock held and leaving the answer to
+ * the next sweep a second later (its row committed after the sweep's delete).
+ */
+async function tryApplierLock(em: EntityManager, organizationId: number): Promise<boolean> {
+  const [row] = await em.execute<Array<{ locked: boolean }>>('select pg_try_advisory_xact_lock(?, ?) as locked', [
+    APPLIER_LOCK_SPACE, organizationId,
+  ]);
+  return row.locked;
+}
+
 /** One pass over every organization with pending tallies, each in its own transaction; busy ones are left for later. */
 export async function sweepPendingTallies(em: EntityManager): Promise<number> {
   const organizations: Array<{ organization_id: number }> = await em.execute(
@@ -70,7 +83,9 @@ export async function sweepPendingTallies(em: EntityManager): Promise<number> {
   let applied = 0;
   for (const { organization_id: organizationId } of organizations) {
     applied += await em.fork().transactional(async (tx) =>
-      (await tryLockOrganizationWrites(tx, organizationId)) ? applyPendingTallies(tx, organizationId) : 0,
+      (await tryApplierLock(tx, organizationId)) && (await tryLockOrganizationWrites(tx, organizationId))
+        ? applyPendingTallies(tx, organizationId)
+        : 0,
     );
   }
   return applied;

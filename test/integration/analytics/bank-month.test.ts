@@ -15,7 +15,7 @@ import { importAnonymousBank } from '../../../src/import/anonymous-bank-import';
  */
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const BANK_FILE = path.resolve(repoRoot, '../shared/data/anonymous-bank-1999-02.tsv');
+const BANK_FILE = path.resolve(repoRoot, 'data/anonymous-bank-1999-02.tsv');
 const ZONE = 'Asia/Jerusalem';
 const T = 20;
 

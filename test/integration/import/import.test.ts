@@ -9,7 +9,7 @@ import { importAnonymousBank } from '../../../src/import/anonymous-bank-import';
 import { formatProblem, ImportFileError } from '../../../src/import/problems';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const BANK_FILE = path.resolve(repoRoot, '../shared/data/anonymous-bank-1999-02.tsv');
+const BANK_FILE = path.resolve(repoRoot, 'data/anonymous-bank-1999-02.tsv');
 
 const GOOD_CSV = [
   'external_id,channel,queue,team,agent,customer_ref,offered_at,answered_at,ended_at,talk_seconds,hold_seconds,after_contact_work_seconds,transfers,resolved,disposition,direction',
