@@ -1,3 +1,4 @@
+import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lockOrganizationWrites } from '../contacts/contact-facts.maintenance';
 import { DirectoryWriter } from '../org/directory.writer';
@@ -24,7 +25,7 @@ export class ActivityService {
   /** Upserts already-validated records (the CSV import validates on its own). */
   async write(organizationId: number, records: readonly ValidActivity[]): Promise<WriteTotals> {
     if (records.length === 0) return { received: 0, created: 0, updated: 0, unchanged: 0 };
-    return this.em.transactional(async (em) => {
+    return writeTransaction(this.em, async (em) => {
       await lockOrganizationWrites(em, organizationId);
       const directory = new DirectoryWriter(em, organizationId);
       const teams = await directory.ensureTeams(records.flatMap((r) => (r.team ? [r.team] : [])));

@@ -1,3 +1,4 @@
+import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lockOrganizationWrites } from '../contacts/contact-facts.maintenance';
 import { DirectoryWriter } from '../org/directory.writer';
@@ -33,7 +34,7 @@ export class HourlyCostsService {
 
   async set(organizationId: number, input: HourlyCostFields): Promise<void> {
     const { agent, team, effectiveFrom } = validateHourlyCost(input);
-    await this.em.transactional(async (em) => {
+    await writeTransaction(this.em, async (em) => {
       await lockOrganizationWrites(em, organizationId);
       const directory = new DirectoryWriter(em, organizationId);
       const subject = agent

@@ -1,3 +1,4 @@
+import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rebuildActivityRollups, resolveHourlyCosts } from '../activity/activity-facts.maintenance';
 import { binned, fixedBuckets, rederiveBuckets, refreshBuckets, timeRangeOf, type Bucket } from '../analytics/rollup-buckets';
@@ -225,7 +226,7 @@ async function insertRollups(em: EntityManager, source: string, bucket: string, 
  * restoring or repairing data.
  */
 export async function rebuildOrganizationFacts(em: EntityManager, organizationId: number): Promise<void> {
-  await em.transactional(async (tx) => {
+  await writeTransaction(em, async (tx) => {
     await lockOrganizationWrites(tx, organizationId);
     // The next strictly later inbound contact of the same customer decides FCR.
     await tx.execute(

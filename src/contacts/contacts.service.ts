@@ -1,3 +1,4 @@
+import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { validBatch, type WriteTotals } from '../platform/batches';
 import { MAX_CONTACTS_PER_BATCH, validateContacts, type ContactFields, type ValidContact } from './contact.validation';
@@ -31,7 +32,7 @@ export class ContactsService {
   /** Upserts already-validated contacts (the CSV import validates on its own). */
   async write(organizationId: number, contacts: readonly ValidContact[]): Promise<WriteTotals> {
     if (contacts.length === 0) return { received: 0, created: 0, updated: 0, unchanged: 0 };
-    return this.em.transactional(async (em) => {
+    return writeTransaction(this.em, async (em) => {
       await lockOrganizationWrites(em, organizationId);
       const directory = new DirectoryWriter(em, organizationId);
       const queues = await directory.ensureQueues(contacts.map((c) => c.queue));

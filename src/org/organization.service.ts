@@ -1,3 +1,4 @@
+import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rebuildLocalDayActivity } from '../activity/activity-facts.maintenance';
 import { isValidTimeZone } from '../analytics/calendar';
@@ -25,7 +26,7 @@ export class OrganizationService {
       const message = `"${timeZone}" is not an IANA time zone name`;
       throw badUserInput(`timeZone: ${message}`, [{ field: 'timeZone', rule: 'UNKNOWN_TIME_ZONE', message }]);
     }
-    await this.em.fork().transactional(async (tx) => {
+    await writeTransaction(this.em.fork(), async (tx) => {
       await lockOrganizationWrites(tx, organizationId);
       const [changed] = await tx.execute<Array<{ id: number }>>(
         'update organization set reporting_time_zone = ? where id = ? and reporting_time_zone <> ? returning id',

@@ -34,11 +34,17 @@ export async function openDatabase(config: Config, logger: Logger): Promise<{ or
   }
 }
 
-/** Everything `npm start` does: database, migrations, keys, demo data, HTTP. */
+/**
+ * Everything `npm start` does: database, migrations, keys, demo data, HTTP.
+ * Start-up work (migrations, the demo seed and its rollups) runs on a maintenance
+ * ORM without a statement timeout; requests get their own pool with
+ * STATEMENT_TIMEOUT_MS on every session.
+ */
 export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
-  const { orm, embedded } = await openDatabase(config, logger);
+  const { orm: maintenance, embedded } = await openDatabase(config, logger);
+  let orm: MikroORM | undefined;
   try {
-    const em = orm.em.fork();
+    const em = maintenance.em.fork();
     const org = await ensureDefaultOrganization(em);
 
     let apiKey = config.bootstrapApiKey ?? (embedded ? await localAdminKey(config.dataDir) : undefined);
@@ -53,11 +59,13 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       );
       if (existing[0].n === 0) {
         logger.info('loading demo data (90 days, a mid-size center)');
-        const summary = await seedDemo(orm.em.fork(), org.id, { logger });
+        const summary = await seedDemo(maintenance.em.fork(), org.id, { logger });
         logger.info(summary, 'demo data loaded');
       } else logger.info('demo data skipped: the database already has contacts');
     }
 
+    await maintenance.close(true);
+    orm = await openOrm(maintenance.config.get('clientUrl')!, {}, { statementTimeoutMs: config.limits.statementTimeoutMs });
     const server = await startHttpServer({ orm, schema: await buildAppSchema(), logger, port: config.port, limits: config.limits });
     return {
       url: server.url,
@@ -66,12 +74,13 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       orm,
       async stop() {
         await server.close();
-        await orm.close(true);
+        await orm!.close(true);
         await embedded?.stop();
       },
     };
   } catch (error) {
-    await orm.close(true);
+    await maintenance.close(true);
+    await orm?.close(true);
     await embedded?.stop();
     throw error;
   }

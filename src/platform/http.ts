@@ -13,6 +13,10 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { bearerSecret, findPrincipal, type Principal } from './auth';
 import { DEFAULT_LIMITS, type OperationalLimits } from './config';
 import type { Context } from './context';
+import { databaseFailureHandler, databaseFailureStatus, formatDatabaseFailure, RETRY_AFTER_SECONDS } from './db-failures';
+import { cancelOnDisconnect } from './db-guard';
+import { openDatabaseLine } from './db-health';
+import { httpServerOptions } from './http-timeouts';
 import { formatInputRefusal, refuseUnstorableInputs } from './input-refusals';
 import { jitGateway } from './jit-executor';
 import type { Logger } from './logger';
@@ -48,7 +52,9 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   const limits: OperationalLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer(httpServerOptions(), app); // slow clients cannot hold sockets for minutes
+  // /healthz and statement cancels use connections of their own, never the request pool (db-health.ts).
+  const databaseLine = openDatabaseLine(orm.config.get('clientUrl')!, logger);
 
   const apollo = new ApolloServer<Context>({
     // Operations run compiled by graphql-jit (see jit-executor.ts), or by graphql-js.
@@ -62,7 +68,8 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     // The CLI owns SIGINT/SIGTERM (src/main.ts): Apollo's own handler would stop and
     // then re-raise the signal, killing the process before the database is closed.
     stopOnTerminationSignals: false,
-    formatError: (formatted, error) => maskInternalError(formatInputRefusal(formatted, error), error, logger),
+    formatError: (formatted, error) =>
+      maskInternalError(formatDatabaseFailure(formatInputRefusal(formatted, error), error, limits.statementTimeoutMs, logger), error, logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -73,19 +80,16 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       noStore(),
       logOperations(),
       refuseUnstorableInputs(), // NUL, lone surrogates, years outside 1970..2100: BAD_USER_INPUT before anything runs
+      databaseFailureStatus(), // DATABASE_UNAVAILABLE/SERVER_BUSY: 503 + Retry-After; WRITE_CONFLICT: 409
     ],
   });
   await apollo.start();
 
   app.use(requestLogger(logger));
   app.get('/healthz', async (_req, res) => {
-    try {
-      await orm.em.getConnection().execute('select 1');
-      res.json({ status: 'ok' });
-    } catch (error) {
-      logger.warn({ err: error }, 'health check: database does not answer');
-      res.status(503).json({ status: 'unavailable', reason: 'database does not answer' });
-    }
+    const health = await databaseLine.check();
+    if (health.ok) res.json({ status: 'ok' });
+    else res.status(503).setHeader('retry-after', String(RETRY_AFTER_SECONDS)).json({ status: 'unavailable', reason: health.reason });
   });
   mountSurveyWidget(app);
   options.mount?.(app);
@@ -98,6 +102,8 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   graphql.use(allowCrossOrigin);
   graphql.use(
     express.json({ limit: MAX_BODY, type: ['application/json', 'application/graphql-response+json'] }),
+    // After the body is read: a client leaving now cancels its statements and never commits.
+    cancelOnDisconnect(databaseLine.cancel, logger),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const em = orm.em.fork();
@@ -115,6 +121,9 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     }),
   );
 
+  // Middleware that met the database (key lookup, counters) answers 503 DATABASE_UNAVAILABLE too.
+  app.use(databaseFailureHandler(limits.statementTimeoutMs, logger));
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
@@ -128,6 +137,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     async close() {
       await apollo.stop(); // the drain plugin closes the HTTP server gracefully
       await tallies.stop();
+      await databaseLine.close();
     },
   };
 }

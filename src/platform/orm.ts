@@ -6,6 +6,8 @@ import { ApiKey } from '../org/api-key.entity';
 import { Agent, Queue, Team } from '../org/directory.entities';
 import { Organization } from '../org/organization.entity';
 import { Contact } from '../contacts/contact.entity';
+import { leadingTag, statementTag } from './db-errors';
+import { guardConnection } from './db-guard';
 
 export type { MikroORM };
 
@@ -16,7 +18,18 @@ const SESSION_WORK_MEM = '32MB';
 
 export const ENTITIES = [Organization, ApiKey, Team, Queue, Agent, Contact];
 
-export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
+/** How the request pool's sessions are bounded. */
+export interface SessionLimits {
+  /** PostgreSQL statement_timeout of every session (0 or unset: none; maintenance work runs without). */
+  statementTimeoutMs?: number;
+}
+
+/** A new connection that gets no answer within this is a database that is down (503 fast, not a 60 s hang). */
+export const CONNECT_TIMEOUT_MS = 2_000;
+/** A request waits this long for a pooled connection before SERVER_BUSY (knex's default is 60 s). */
+export const ACQUIRE_TIMEOUT_MS = 10_000;
+
+export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}, limits: SessionLimits = {}): Options {
   return {
     driver: PostgreSqlDriver,
     clientUrl: databaseUrl,
@@ -35,22 +48,40 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
       emit: 'ts',
       silent: true, // applied migrations are logged as one structured line instead
     },
+    driverOptions: {
+      connection: {
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        // A startup parameter of each session, so it costs no statement; PostgreSQL cancels
+        // a statement past it with 57014 "canceling statement due to statement timeout".
+        ...(limits.statementTimeoutMs ? { statement_timeout: limits.statementTimeoutMs } : {}),
+      },
+    },
+    // Statements carry a name and their parameters' count, never values, into errors and
+    // pg_stat_activity: a failed statement is logged as this tag (see db-errors.ts).
+    onQuery: (sql: string, params: unknown[]) => (leadingTag(sql) ? sql : `${statementTag(sql, params.length)} ${sql}`),
     pool: {
       min: 0,
       max: 10,
+      acquireTimeoutMillis: ACQUIRE_TIMEOUT_MS,
       // KPI statements hash-aggregate up to ~100,000 rollup rows (a month by day × agent in a zone
       // off UTC reads hour rows). At PostgreSQL's default 4 MB the planner sorts them on disk
       // instead: 195 ms against 120 ms with 32 MB. Memory is used as needed, not reserved.
-      afterCreate: (connection: { query(sql: string, done: (error: Error | null) => void): void }, done: (error: Error | null, c: unknown) => void) =>
-        connection.query(`set work_mem = '${SESSION_WORK_MEM}'`, (error) => done(error, connection)),
+      afterCreate: (connection: { query(sql: string, done: (error: Error | null) => void): void }, done: (error: Error | null, c: unknown) => void) => {
+        guardConnection(connection); // cancel on disconnect, statement tags on errors (db-guard.ts)
+        connection.query(`set work_mem = '${SESSION_WORK_MEM}'`, (error) => done(error, connection));
+      },
     },
     debug: false,
     ...overrides,
   };
 }
 
-export async function openOrm(databaseUrl: string, overrides: Partial<Options> = {}): Promise<MikroORM> {
-  return MikroORM.init(ormOptions(databaseUrl, overrides));
+/**
+ * Opens MikroORM on `databaseUrl`. Request work passes `limits.statementTimeoutMs`;
+ * migrations, the demo seed and rollup rebuilds at start-up open one without.
+ */
+export async function openOrm(databaseUrl: string, overrides: Partial<Options> = {}, limits: SessionLimits = {}): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(databaseUrl, overrides, limits));
 }
 
 /** Applies pending migrations; returns the names applied. */

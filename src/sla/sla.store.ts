@@ -1,3 +1,4 @@
+import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badUserInput, describeProblems, notFound } from '../platform/errors';
 import { validateSlaDefinition, type SlaDefinition, type SlaDefinitionInput } from './sla-policy';
@@ -38,7 +39,7 @@ export class SlaStore {
 
   async create(organizationId: number, input: SlaDefinitionInput, effectiveFrom: Date | null): Promise<SlaPolicyVersion[]> {
     const definition = checked(input);
-    return this.em.transactional(async (em) => {
+    return writeTransaction(this.em, async (em) => {
       const [policy] = await em.execute(`insert into sla_policy (organization_id) values (?) returning id`, [organizationId]);
       await insertVersion(em, organizationId, String(policy.id), definition, effectiveFrom);
       return new SlaStore(em).versions(organizationId, String(policy.id));
@@ -48,7 +49,7 @@ export class SlaStore {
   /** Adds a version; periods starting at or after `effectiveFrom` (default now) are evaluated with it. */
   async update(organizationId: number, policyId: string, input: SlaDefinitionInput, effectiveFrom: Date | null): Promise<SlaPolicyVersion[]> {
     const definition = checked(input);
-    return this.em.transactional(async (em) => {
+    return writeTransaction(this.em, async (em) => {
       await new SlaStore(em).versions(organizationId, policyId); // 404 before writing
       await insertVersion(em, organizationId, policyId, definition, effectiveFrom);
       return new SlaStore(em).versions(organizationId, policyId);

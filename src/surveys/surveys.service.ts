@@ -1,3 +1,4 @@
+import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { lockOrganizationWrites, refreshRollups, refreshSurveyTallies } from '../contacts/contact-facts.maintenance';
@@ -74,7 +75,7 @@ export class SurveysService {
       ]);
     }
     if (externalIds.length === 0) return [];
-    return this.em.transactional(async (em) => {
+    return writeTransaction(this.em, async (em) => {
       await lockOrganizationWrites(em, organizationId);
       const distinct = [...new Set(externalIds)];
       const contacts: Array<{ id: string; external_id: string }> = await em.execute(
@@ -146,7 +147,7 @@ export class SurveysService {
     if (!invitation) throw refused('UNKNOWN_TOKEN');
 
     // No write lock here: a contact batch may hold it for seconds (see survey-tallies.ts).
-    return this.em.transactional(async (em) => {
+    return writeTransaction(this.em, async (em) => {
       const existing: ResponseRow[] = await em.execute(`select * from survey_response where invitation_id = ?`, [invitation.id]);
       if (existing[0]) return existing[0];
       // Checked after looking for a response: an answered invitation keeps answering with its response.
