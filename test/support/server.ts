@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startHttpServer, type HttpOptions, type HttpServer } from '../../src/platform/http';
 import { createLogger } from '../../src/platform/logger';
+import { openOrm, type MikroORM } from '../../src/platform/orm';
 import { buildAppSchema } from '../../src/platform/schema';
 import { Role } from '../../src/org/api-key.entity';
 import { hashSecret, newSecret } from '../../src/org/api-keys.crypto';
@@ -40,11 +41,15 @@ const TEST_LIMITS: HttpOptions['limits'] = { rateLimitPerMinute: 0, authFailures
  */
 export function useTestServer(options: TestServerOptions = {}): TestServer {
   let http: HttpServer;
+  let requestOrm: MikroORM | undefined;
   const server = {} as TestServer;
   beforeAll(async () => {
     const db = await createTestDatabase();
+    // A statement timeout lives on the pool's sessions: such a server gets a pool of its own.
+    const statementTimeoutMs = options.limits?.statementTimeoutMs;
+    if (statementTimeoutMs) requestOrm = await openOrm(db.url, {}, { statementTimeoutMs });
     http = await startHttpServer({
-      orm: db.orm,
+      orm: requestOrm ?? db.orm,
       schema: await buildAppSchema(),
       logger: createLogger('silent'),
       port: 0,
@@ -71,6 +76,7 @@ export function useTestServer(options: TestServerOptions = {}): TestServer {
   });
   afterAll(async () => {
     await http?.close();
+    await requestOrm?.close(true);
     await server.db?.drop();
   });
   return server;
