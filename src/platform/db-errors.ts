@@ -56,7 +56,8 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure | null {
       return /statement timeout/i.test(pgMessage(message)) ? { kind: 'timeout', cause: code } : { kind: 'cancelled', cause: code };
     }
     if (code && (SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08'))) return { kind: 'unavailable', cause: code };
-    if (name === 'KnexTimeoutError') return { kind: 'busy', cause: name };
+    // MikroORM re-wraps it as a DriverException (its own name): the message tells.
+    if (name === 'KnexTimeoutError' || message.startsWith('Knex: Timeout acquiring a connection')) return { kind: 'busy', cause: 'KnexTimeoutError' };
     const tail = pgMessage(message);
     if (UNAVAILABLE_MESSAGES.some((m) => tail.startsWith(m))) return { kind: 'unavailable', cause: tail.slice(0, 60) };
     if (Array.isArray(e.errors) && e.errors.length > 0) {

@@ -36,7 +36,11 @@ describe('database outage', () => {
     await migrate(orm);
     const org = await ensureDefaultOrganization(orm.em.fork());
     await ensureBootstrapKey(orm.em.fork(), org.id, KEY);
-    server = await startHttpServer({ orm, schema: await buildAppSchema(), logger, port: 0, host: '127.0.0.1' });
+    server = await startHttpServer({
+      orm, schema: await buildAppSchema(), logger, port: 0, host: '127.0.0.1',
+      // Middleware that reads the database before GraphQL (as the early key lookup does).
+      mount: (app) => app.get('/probe', async (_req, res) => res.json(await orm.em.fork().getConnection().execute('select 1 as one'))),
+    });
     url = `http://127.0.0.1:${server.port}/graphql`;
   });
   afterAll(async () => {
@@ -72,6 +76,10 @@ describe('database outage', () => {
       expect(answer.ms).toBeLessThan(5_000);
     }
     expect(await health()).toBe(503);
+    const probe = await fetch(url.replace('/graphql', '/probe'));
+    expect(probe.status).toBe(503);
+    expect(probe.headers.get('retry-after')).toBe('2');
+    expect(((await probe.json()) as any).errors[0].extensions.code).toBe('DATABASE_UNAVAILABLE');
 
     pg = await startEmbeddedPostgres(dir, logger, { port });
     // No restart of the server: the pool connects anew, the breaker closes after its second.

@@ -102,6 +102,23 @@ describe('without a statement timeout', () => {
     for (const answer of answers) expect(answer.data.recordContacts.created).toBe(1);
   });
 
+  it('answers 503 SERVER_BUSY with Retry-After when no pooled connection frees up within 10 s', async () => {
+    lock = await holdWriteLock(server.db.url, server.org.id);
+    const writes = Array.from({ length: 10 }, (_, i) => server.gql(RECORD, { c: contacts(`b${i}`, 1) }));
+    await until('writers waiting', () => waitingForLock(server.db.url), (n) => n === 10);
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.org.keys.ADMIN}` },
+      body: JSON.stringify({ query: '{ queues { key } }' }),
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('2');
+    expect(((await response.json()) as any).errors[0].extensions.code).toBe('SERVER_BUSY');
+    await lock.release();
+    lock = null;
+    for (const answer of await Promise.all(writes)) expect(answer.data.recordContacts.created).toBe(1);
+  }, 30_000);
+
   it('cancels the statement of a client that disconnects, and its batch never commits', async () => {
     const before = await contactCount(server.db.url);
     lock = await holdWriteLock(server.db.url, server.org.id);

@@ -24,6 +24,7 @@ describe(classifyDatabaseError.name, () => {
     [driverError({ code: '57P03' }, 'the database system is shutting down'), 'unavailable'],
     [driverError({ code: '08006' }, 'connection failure'), 'unavailable'],
     [Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' }), 'busy'],
+    [new DriverException(Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' })), 'busy'],
     [driverError({ code: '57014' }, 'canceling statement due to statement timeout'), 'timeout'],
     [driverError({ code: '57014' }, 'canceling statement due to user request'), 'cancelled'],
     [new RequestCancelledError(), 'cancelled'],
