@@ -17,6 +17,11 @@ import { databaseFailureHandler, databaseFailureStatus, formatDatabaseFailure, R
 import { cancelOnDisconnect } from './db-guard';
 import { openDatabaseLine } from './db-health';
 import { httpServerOptions } from './http-timeouts';
+import { bodyErrors, earlyPrincipal, jsonBodyByPrincipal, resolvePrincipal, type EarlyAuthOptions } from './early-auth';
+import { costLimitPlugin } from './limits/cost-plugin';
+import { DirectorySizeCache } from './limits/directory-sizes';
+import { DOCUMENT_LIMITS } from './limits/document-shape';
+import { documentLimits } from './limits/preflight';
 import { formatInputRefusal, refuseUnstorableInputs } from './input-refusals';
 import { jitGateway } from './jit-executor';
 import type { Logger } from './logger';
@@ -43,9 +48,9 @@ export interface HttpOptions {
   jit?: boolean;
   /** The operator's bounds (MAX_QUERY_COST, rate limits…); each one unset takes its default. */
   limits?: Partial<OperationalLimits>;
+  /** Hooks of the authentication made before the body is read (failed keys: rate limits). */
+  auth?: EarlyAuthOptions;
 }
-
-const MAX_BODY = '25mb'; // 10,000 contacts of JSON fit well within this
 
 export async function startHttpServer(options: HttpOptions): Promise<HttpServer> {
   const { orm, schema, logger } = options;
@@ -81,7 +86,11 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       logOperations(),
       refuseUnstorableInputs(), // NUL, lone surrogates, years outside 1970..2100: BAD_USER_INPUT before anything runs
       databaseFailureStatus(), // DATABASE_UNAVAILABLE/SERVER_BUSY: 503 + Retry-After; WRITE_CONFLICT: 409
+      // Depth with fragments expanded and the estimated cost (MAX_QUERY_COST): QUERY_TOO_COMPLEX before anything runs.
+      costLimitPlugin({ maxQueryCost: limits.maxQueryCost }, new DirectorySizeCache(() => orm.em.fork())),
     ],
+    // A second guard behind the pre-parse scan (limits/preflight.ts), for documents that reach Apollo otherwise.
+    parseOptions: { maxTokens: DOCUMENT_LIMITS.tokens },
   });
   await apollo.start();
 
@@ -101,15 +110,19 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   app.use('/graphql', graphql);
   graphql.use(allowCrossOrigin);
   graphql.use(
-    express.json({ limit: MAX_BODY, type: ['application/json', 'application/graphql-response+json'] }),
+    // The key before the body: its limit depends on it (25 MB with a valid key, 100 KB without).
+    resolvePrincipal(orm, options.auth),
+    jsonBodyByPrincipal(),
     // After the body is read: a client leaving now cancels its statements and never commits.
     cancelOnDisconnect(databaseLine.cancel, logger),
+    documentLimits(), // tokens, depth, aliases, directives… counted before graphql-js parses anything
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const em = orm.em.fork();
-        const secret = bearerSecret(req.headers.authorization);
-        let resolved: Promise<Principal | null> | undefined;
-        const principal = () => (resolved ??= findPrincipal(em.fork(), secret));
+        const early = earlyPrincipal(res(req));
+        let resolved: Promise<Principal | null> | undefined =
+          early === undefined ? undefined : Promise.resolve(early);
+        const principal = () => (resolved ??= findPrincipal(em.fork(), bearerSecret(req.headers.authorization)));
         return {
           em,
           requestId: res(req).locals.requestId as string,
@@ -120,6 +133,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       },
     }),
   );
+  graphql.use(bodyErrors); // 413 PAYLOAD_TOO_LARGE, 400 for a body that is not JSON
 
   // Middleware that met the database (key lookup, counters) answers 503 DATABASE_UNAVAILABLE too.
   app.use(databaseFailureHandler(limits.statementTimeoutMs, logger));

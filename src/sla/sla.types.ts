@@ -96,7 +96,8 @@ export class SlaPolicyView {
   @Field(() => [SlaTargetView]) targets!: SlaTargetView[];
   @Field(() => Date) effectiveFrom!: Date;
   @Field(() => Date, { nullable: true }) archivedAt!: Date | null;
-  @Field(() => [SlaPolicyView], { description: 'Every version, oldest first.' }) versions!: SlaPolicyView[];
+  @Field(() => [SlaPolicyView], { description: "Every version, oldest first; a version's own `versions` is empty." })
+  versions!: SlaPolicyView[];
 }
 
 @ObjectType('TargetResult')
@@ -167,7 +168,8 @@ export function toPolicyView(version: SlaPolicyVersion, all: readonly SlaPolicyV
     archivedAt: version.archivedAt,
     versions: [],
   };
-  // Versions are shared views; a version's own `versions` list is the same list.
-  Object.defineProperty(view, 'versions', { get: () => all.map((v) => (v === version ? view : toPolicyView(v, all))), enumerable: true });
+  // Every version of the policy, each with an empty `versions` of its own: a query
+  // nesting `versions { versions { … } }` cannot multiply its answer (issue 15).
+  if (all.length) Object.defineProperty(view, 'versions', { get: () => all.map((v) => toPolicyView(v, [])), enumerable: true });
   return view;
 }

@@ -39,7 +39,7 @@ const GRANULARITY_OF_MINUTES: Record<number, Granularity> = {
   30: Granularity.THIRTY_MINUTES,
   60: Granularity.HOUR,
 };
-const MAX_WEEKS_OF_HISTORY = 52;
+export const MAX_WEEKS_OF_HISTORY = 52;
 
 /**
  * Erlang C staffing per interval: the volume (the range's own, or a forecast from

@@ -1,0 +1,380 @@
+import {
+  getArgumentValues,
+  getNamedType,
+  getNullableType,
+  getOperationAST,
+  getVariableValues,
+  isCompositeType,
+  isListType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
+import { MAX_ROWS } from '../../analytics/kpi.service';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../contacts/contacts.query.service';
+import { MAX_TREND_PERIODS } from '../../sla/sla.scorecards';
+import { MAX_WEEKS_OF_HISTORY } from '../../staffing/staffing.service';
+import type { DirectorySizes } from './directory-sizes';
+
+/**
+ * What a request will cost, estimated before it runs, in units of about one
+ * computed value (one metric of one row, one field of one answer row). The
+ * traversal (fragments, variables, @skip/@include) is graphql-query-complexity's;
+ * the estimators below add what it cannot know:
+ *
+ * - a report statement (one KPI query over the rollups) costs REPORT_COST on its own;
+ * - `kpis`: statements (2 with compareWithPrevious) × REPORT_COST + rows × (fields selected
+ *   per row, `previous` included) + the total row's fields, where rows = periods of the range
+ *   at its granularity × groups (per groupBy dimension: the organization's queues, teams or
+ *   agents, or the filter's own ids, plus one "none" group; 4 channels), at most MAX_ROWS;
+ * - `staffing`: (1 + weeksOfHistory for FORECAST) reports of intervals × 4 sums, + intervals × fields;
+ * - `slaScorecard`: 2 periods × (REPORT_COST + cards × targets), + cards × fields, cards = 1 + drill-down groups;
+ *   `slaTrend`: (periods + 1) × (REPORT_COST + targets), + periods × the card's fields;
+ * - connections (`contacts`, `surveyResponses`): page size (`first`, default 50) × an edge's fields;
+ * - lists of the directory (agents, teams, queues, policies, versions, targets): the organization's counts;
+ * - writes: RECORD_COST per record of a batch, on top of one statement;
+ * - introspection lists: this schema's average counts (types, fields per type, args per field).
+ *
+ * A field its service refuses before any SQL (a range of more than MAX_ROWS periods,
+ * weeksOfHistory outside 1..52, a page over 500, …) costs one statement: the service's
+ * own error then says what to change.
+ */
+
+export const REPORT_COST = 5_000;
+export const RECORD_COST = 5;
+const CHANNELS = 4;
+const STAFFING_SUMS = 4; // offered, handled, averageHandleTime, averageAgentsStaffed
+/** Complaint categories per period, for complaintBreakdown: free text, so a generous guess. */
+const COMPLAINT_CATEGORIES = 20;
+/** A list whose length nothing tells (service hours of a week, …). */
+const DEFAULT_LIST = 10;
+
+const MINUTE = 60_000;
+const NOMINAL_PERIOD_MS: Record<string, number> = {
+  FIFTEEN_MINUTES: 15 * MINUTE,
+  THIRTY_MINUTES: 30 * MINUTE,
+  HOUR: 60 * MINUTE,
+  DAY: 1_440 * MINUTE,
+  WEEK: 7 * 1_440 * MINUTE,
+  MONTH: 28 * 1_440 * MINUTE, // the shortest month: an upper bound of the count
+  QUARTER: 89 * 1_440 * MINUTE,
+  YEAR: 365 * 1_440 * MINUTE,
+};
+
+export interface CostInput {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+  sizes: DirectorySizes;
+}
+
+/**
+ * The estimated cost of the operation. 0 when the operation is not found or its
+ * variables are invalid: then nothing runs, and execution reports why.
+ */
+export function estimateCost(input: CostInput): number {
+  const operation = getOperationAST(input.document, input.operationName ?? undefined);
+  if (!operation) return 0;
+  const coerced = getVariableValues(input.schema, operation.variableDefinitions ?? [], input.variables ?? {});
+  if (coerced.errors) return 0;
+  const variables = coerced.coerced;
+  const fragments = fragmentsOf(input.document);
+  const childLists = childListSizes(input.schema, operation.selectionSet, fragments, variables, input.sizes);
+  const cost = getComplexity({
+    schema: input.schema,
+    query: input.document,
+    operationName: input.operationName ?? undefined,
+    variables: input.variables ?? {},
+    estimators: [domainEstimator(input.sizes, childLists, schemaCounts(input.schema))],
+  });
+  return Math.min(cost, Number.MAX_SAFE_INTEGER); // a nest of lists can pass any float
+}
+
+/** Periods of a range at a granularity, an upper bound (both ends may be partial periods). */
+export function periodCount(from: Date, to: Date, granularity: string | null | undefined): number {
+  if (!granularity) return 1;
+  const ms = to.getTime() - from.getTime();
+  if (!(ms > 0)) return 1;
+  return Math.ceil(ms / NOMINAL_PERIOD_MS[granularity]!) + 1;
+}
+
+interface Filter {
+  channels?: unknown[] | null;
+  queueIds?: unknown[] | null;
+  teamIds?: unknown[] | null;
+  agentIds?: unknown[] | null;
+}
+
+/** Groups of one dimension: the filter's own ids when it names some, else the organization's, plus "none". */
+export function groupsOf(dimension: string, sizes: DirectorySizes, filter: Filter | null | undefined): number {
+  const named = (ids: unknown[] | null | undefined, all: number) => (ids && ids.length ? Math.min(ids.length, Math.max(all, 1)) : all + 1);
+  switch (dimension) {
+    case 'CHANNEL':
+      return filter?.channels?.length ? Math.min(filter.channels.length, CHANNELS) : CHANNELS;
+    case 'QUEUE':
+      return named(filter?.queueIds, sizes.queues);
+    case 'TEAM':
+      return named(filter?.teamIds, sizes.teams);
+    default:
+      return named(filter?.agentIds, sizes.agents);
+  }
+}
+
+interface KpiQueryArgs {
+  range: { from: Date; to: Date };
+  granularity?: string | null;
+  groupBy?: string[] | null;
+  filter?: Filter | null;
+  compareWithPrevious?: boolean | null;
+}
+
+/** Rows of a `kpis` report, or null when its service refuses the range before any SQL. */
+export function kpiRows(query: KpiQueryArgs, sizes: DirectorySizes): number | null {
+  const periods = periodCount(query.range.from, query.range.to, query.granularity);
+  if (periods > MAX_ROWS + 1) return null;
+  const groups = [...new Set(query.groupBy ?? [])].reduce((product, dimension) => product * groupsOf(dimension, sizes, query.filter), 1);
+  return Math.min(MAX_ROWS, periods * groups);
+}
+
+interface StaffingArgs {
+  range: { from: Date; to: Date };
+  intervalMinutes?: number | null;
+  source?: string | null;
+  weeksOfHistory?: number | null;
+}
+
+/** Intervals and report statements of a `staffing` query, or null when its service refuses it before any SQL. */
+export function staffingPlan(query: StaffingArgs): { intervals: number; statements: number } | null {
+  const minutes = query.intervalMinutes ?? 30;
+  const weeks = query.weeksOfHistory ?? 4;
+  if (![15, 30, 60].includes(minutes) || !Number.isInteger(weeks) || weeks < 1 || weeks > MAX_WEEKS_OF_HISTORY) return null;
+  const ms = query.range.to.getTime() - query.range.from.getTime();
+  const intervals = ms > 0 ? Math.ceil(ms / (minutes * MINUTE)) + 1 : 1;
+  if (intervals > MAX_ROWS + 1) return null;
+  return { intervals, statements: 1 + (query.source === 'FORECAST' ? weeks : 0) };
+}
+
+const pageSize = (first: unknown) => (typeof first === 'number' ? first : DEFAULT_PAGE_SIZE);
+
+/**
+ * The costs of the fields below a root field that depend on the root field's
+ * arguments (a report's rows, a trend's cards, a connection's edges): the library
+ * sums bottom-up, so these list sizes are decided top-down first, per field node.
+ * A node shared through a fragment by several parents takes the largest size.
+ */
+type ChildLists = WeakMap<FieldNode, number>;
+
+function childListSizes(
+  schema: GraphQLSchema,
+  root: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+  sizes: DirectorySizes,
+): ChildLists {
+  const lists: ChildLists = new WeakMap();
+  const set = (node: FieldNode, size: number) => lists.set(node, Math.max(size, lists.get(node) ?? 0));
+  const query = schema.getQueryType()?.getFields() ?? {};
+  for (const field of fieldsOf(root, fragments, variables)) {
+    const definition = query[field.name.value];
+    if (!definition) continue;
+    let args: Record<string, any>;
+    try {
+      args = getArgumentValues(definition, field, variables);
+    } catch {
+      continue; // invalid arguments: execution reports them
+    }
+    const children = (name: string) => fieldsOf(field.selectionSet, fragments, variables).filter((f) => f.name.value === name);
+    switch (field.name.value) {
+      case 'kpis': {
+        const rows = kpiRows(args.query, sizes) ?? 0;
+        for (const node of children('rows')) set(node, rows);
+        break;
+      }
+      case 'slaTrend': {
+        const periods = Number.isInteger(args.periods) && args.periods >= 1 && args.periods <= MAX_TREND_PERIODS ? args.periods : 0;
+        for (const node of children('scorecards')) set(node, periods);
+        break;
+      }
+      case 'contacts':
+      case 'surveyResponses': {
+        const first = pageSize(args.first);
+        for (const node of children('edges')) set(node, first >= 0 && first <= MAX_PAGE_SIZE ? first : 0);
+        break;
+      }
+    }
+  }
+  return lists;
+}
+
+/** Average counts of this schema's introspection lists (its own size, not an attacker's choice). */
+interface SchemaCounts {
+  types: number;
+  fields: number;
+  inputFields: number;
+  enumValues: number;
+  args: number;
+  interfaces: number;
+  directives: number;
+}
+
+const countsBySchema = new WeakMap<GraphQLSchema, SchemaCounts>();
+
+function schemaCounts(schema: GraphQLSchema): SchemaCounts {
+  let counts = countsBySchema.get(schema);
+  if (counts) return counts;
+  const types = Object.values(schema.getTypeMap());
+  const tally = { fields: 0, inputFields: 0, enumValues: 0, args: 0, interfaces: 0, fieldCount: 0 };
+  for (const type of types) {
+    const any = type as any;
+    if ('getFields' in any && 'getInterfaces' in any) {
+      const fields = Object.values(any.getFields()) as Array<{ args: unknown[] }>;
+      tally.fields += fields.length;
+      tally.fieldCount += fields.length;
+      for (const f of fields) tally.args += f.args.length;
+      tally.interfaces += any.getInterfaces().length;
+    } else if ('getFields' in any) tally.inputFields += Object.keys(any.getFields()).length;
+    else if ('getValues' in any) tally.enumValues += any.getValues().length;
+  }
+  const average = (n: number) => Math.max(1, Math.ceil(n / types.length));
+  counts = {
+    types: types.length,
+    fields: average(tally.fields),
+    inputFields: average(tally.inputFields),
+    enumValues: average(tally.enumValues),
+    args: Math.max(1, Math.ceil(tally.args / Math.max(1, tally.fieldCount))),
+    interfaces: average(tally.interfaces),
+    directives: schema.getDirectives().length,
+  };
+  countsBySchema.set(schema, counts);
+  return counts;
+}
+
+function domainEstimator(sizes: DirectorySizes, childLists: ChildLists, schema: SchemaCounts) {
+  const targets = Math.max(1, sizes.slaTargets);
+  return ({ type, field, node, args, childComplexity }: ComplexityEstimatorArgs): number => {
+    const list = (length: number) => 1 + length * childComplexity;
+    switch (`${type.name}.${field.name}`) {
+      case 'Query.kpis': {
+        const rows = kpiRows(args.query, sizes);
+        if (rows === null) return REPORT_COST;
+        return (args.query.compareWithPrevious ? 2 : 1) * REPORT_COST + childComplexity; // rows × fields: KpiReport.rows
+      }
+      case 'Query.complaintBreakdown': {
+        const periods = periodCount(args.query.range.from, args.query.range.to, args.query.granularity);
+        return periods > MAX_ROWS + 1 ? REPORT_COST : REPORT_COST + Math.min(MAX_ROWS, periods * COMPLAINT_CATEGORIES) * childComplexity;
+      }
+      case 'Query.staffing': {
+        const plan = staffingPlan(args.query);
+        if (!plan) return REPORT_COST;
+        return plan.statements * (REPORT_COST + plan.intervals * STAFFING_SUMS) + plan.intervals * childComplexity;
+      }
+      case 'Query.slaScorecard': {
+        const cards = 1 + (args.drillDown ? groupsOf(args.drillDown, sizes, null) : 0);
+        return 2 * (REPORT_COST + cards * targets) + cards * childComplexity;
+      }
+      case 'Query.slaTrend': {
+        const periods = Number.isInteger(args.periods) && args.periods >= 1 && args.periods <= MAX_TREND_PERIODS ? args.periods : 0;
+        return (periods + 1) * (REPORT_COST + targets) + childComplexity; // periods × card: SlaTrend.scorecards
+      }
+      case 'Query.contacts':
+      case 'Query.surveyResponses':
+        return REPORT_COST + childComplexity; // first × edge: *.edges
+      case 'KpiReport.rows':
+      case 'SlaTrend.scorecards':
+      case 'ContactConnection.edges':
+      case 'SurveyResponseConnection.edges':
+        return list(childLists.get(node) ?? 0);
+      case 'Query.agents':
+        return list(sizes.agents);
+      case 'Query.teams':
+        return list(sizes.teams);
+      case 'Query.queues':
+        return list(sizes.queues);
+      case 'Query.hourlyCosts':
+        return list(sizes.agents + sizes.teams);
+      case 'Query.slaPolicies':
+        return list(sizes.slaPolicies);
+      case 'SlaPolicy.versions':
+        return list(sizes.slaVersions);
+      case 'SlaPolicy.targets':
+      case 'SlaScorecard.targets':
+      case 'SlaTrend.targets':
+        return list(targets);
+      case 'SlaPolicy.serviceHours':
+        return list(7);
+      case 'Mutation.recordContacts':
+        return REPORT_COST + RECORD_COST * lengthOf(args.contacts) + childComplexity;
+      case 'Mutation.recordAgentActivity':
+        return REPORT_COST + RECORD_COST * lengthOf(args.activity) + childComplexity;
+      case 'Mutation.createSurveyInvitations':
+        return REPORT_COST + RECORD_COST * lengthOf(args.contactExternalIds) + lengthOf(args.contactExternalIds) * childComplexity;
+      case '__Schema.types':
+        return list(schema.types);
+      case '__Schema.directives':
+        return list(schema.directives);
+      case '__Type.fields':
+        return list(schema.fields);
+      case '__Type.inputFields':
+        return list(schema.inputFields);
+      case '__Type.enumValues':
+        return list(schema.enumValues);
+      case '__Type.interfaces':
+      case '__Type.possibleTypes':
+        return list(schema.interfaces);
+      case '__Field.args':
+      case '__Directive.args':
+        return list(schema.args);
+    }
+    if (type.name === 'Mutation') return REPORT_COST + childComplexity; // one write statement
+    const returned = getNullableType(field.type);
+    if (isListType(returned) && isCompositeType(getNamedType(returned))) return list(DEFAULT_LIST);
+    return 1 + childComplexity; // a value, or one object
+  };
+}
+
+const lengthOf = (value: unknown) => (Array.isArray(value) ? value.length : 1);
+
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  return fragments;
+}
+
+/** The fields of a selection set through fragments, without those @skip or @include leave out. */
+function fieldsOf(
+  set: SelectionSetNode | undefined,
+  fragments: Map<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+  seen = new Set<string>(),
+): FieldNode[] {
+  if (!set) return [];
+  const out: FieldNode[] = [];
+  for (const selection of set.selections) {
+    if (!included(selection.directives ?? [], variables)) continue;
+    if (selection.kind === Kind.FIELD) out.push(selection);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) out.push(...fieldsOf(selection.selectionSet, fragments, variables, seen));
+    else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      out.push(...fieldsOf(fragments.get(selection.name.value)?.selectionSet, fragments, variables, seen));
+    }
+  }
+  return out;
+}
+
+function included(directives: readonly { name: { value: string }; arguments?: readonly any[] }[], variables: Record<string, unknown>): boolean {
+  for (const directive of directives) {
+    if (directive.name.value !== 'skip' && directive.name.value !== 'include') continue;
+    const argument = directive.arguments?.find((a) => a.name.value === 'if')?.value;
+    const value = argument?.kind === Kind.VARIABLE ? variables[argument.name.value] : argument?.kind === Kind.BOOLEAN ? argument.value : undefined;
+    if (directive.name.value === 'skip' && value === true) return false;
+    if (directive.name.value === 'include' && value === false) return false;
+  }
+  return true;
+}
