@@ -65,7 +65,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     }
 
     await maintenance.close(true);
-    orm = await openOrm(maintenance.config.get('clientUrl')!, {}, { statementTimeoutMs: config.limits.statementTimeoutMs });
+    orm = await openOrm(maintenance.config.get('clientUrl')!, {}, { statementTimeoutMs: config.limits.statementTimeoutMs, logger });
     const server = await startHttpServer({ orm, schema: await buildAppSchema(), logger, port: config.port, limits: config.limits });
     return {
       url: server.url,

@@ -7,6 +7,7 @@ import { Agent, Queue, Team } from '../org/directory.entities';
 import { Organization } from '../org/organization.entity';
 import { Contact } from '../contacts/contact.entity';
 import { leadingTag, statementTag } from './db-errors';
+import type { Logger } from './logger';
 import { guardConnection } from './db-guard';
 
 export type { MikroORM };
@@ -22,6 +23,8 @@ export const ENTITIES = [Organization, ApiKey, Team, Queue, Agent, Contact];
 export interface SessionLimits {
   /** PostgreSQL statement_timeout of every session (0 or unset: none; maintenance work runs without). */
   statementTimeoutMs?: number;
+  /** Where knex's own warnings go (a lost connection's "Connection Error"), instead of console lines amid the JSON logs. */
+  logger?: Logger;
 }
 
 /** A new connection that gets no answer within this is a database that is down (503 fast, not a 60 s hang). */
@@ -49,6 +52,7 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
       silent: true, // applied migrations are logged as one structured line instead
     },
     driverOptions: {
+      ...(limits.logger ? { log: knexLog(limits.logger) } : {}),
       connection: {
         connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
         // A startup parameter of each session, so it costs no statement; PostgreSQL cancels
@@ -88,4 +92,11 @@ export async function openOrm(databaseUrl: string, overrides: Partial<Options> =
 export async function migrate(orm: MikroORM): Promise<string[]> {
   const applied = await orm.getMigrator().up();
   return applied.map((m) => m.name);
+}
+
+/** knex's logger on ours: its warnings repeat failures that are answered and logged (without SQL) elsewhere. */
+function knexLog(logger: Logger) {
+  const child = logger.child({ component: 'knex' });
+  const line = (level: 'debug' | 'warn') => (message: unknown) => child[level](typeof message === 'string' ? message.slice(0, 200) : 'knex message');
+  return { warn: line('debug'), error: line('warn'), deprecate: line('debug'), debug: line('debug') };
 }

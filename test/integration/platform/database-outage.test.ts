@@ -32,7 +32,7 @@ describe('database outage', () => {
     dir = await mkdtemp(path.resolve('.test-data/outage-'));
     pg = await startEmbeddedPostgres(dir, logger);
     port = Number(new URL(pg.url).port);
-    orm = await openOrm(pg.url, {}, { statementTimeoutMs: 5_000 });
+    orm = await openOrm(pg.url, {}, { statementTimeoutMs: 5_000, logger });
     await migrate(orm);
     const org = await ensureDefaultOrganization(orm.em.fork());
     await ensureBootstrapKey(orm.em.fork(), org.id, KEY);
