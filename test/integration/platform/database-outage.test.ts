@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import pgClient from 'pg';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../../src/platform/embedded-postgres';
@@ -95,5 +96,34 @@ describe('database outage', () => {
     expect(record.body.data.recordContacts.created).toBe(1);
     await new Promise((r) => setTimeout(r, 1_100));
     expect(await health()).toBe(200);
+  });
+  it('answers 503 DATABASE_UNAVAILABLE to a batch whose connection the stopping database ends, and the batch is not written', async () => {
+    const [{ id: organizationId }] = await orm.em.fork().getConnection().execute<Array<{ id: number }>>(`select id from organization limit 1`);
+    const contacts = Array.from({ length: 20 }, (_, i) => ({ externalId: `mid-${i}`, channel: 'VOICE', queue: 'q', offeredAt: '2026-03-03T09:00:00Z', endedAt: '2026-03-03T09:05:00Z' }));
+    // The batch waits for the organization's write lock, held here, when the database stops under it.
+    const holder = new pgClient.Client({ connectionString: pg!.url });
+    await holder.connect();
+    holder.on('error', () => {}); // its connection ends with the database
+    await holder.query('begin');
+    await holder.query('select pg_advisory_xact_lock(7100, $1)', [organizationId]);
+    const pending = ask(RECORD, { c: contacts });
+    for (let waited = 0; ; waited += 50) {
+      const { rows } = await holder.query(`select count(*)::int as n from pg_stat_activity where wait_event = 'advisory'`);
+      if (rows[0].n > 0) break;
+      if (waited > 5_000) throw new Error('the batch never waited for the lock');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await pg!.stop();
+    pg = null;
+    const answer = await pending;
+    expect(answer.status).toBe(503);
+    expect(answer.body.errors[0].extensions.code).toBe('DATABASE_UNAVAILABLE');
+
+    pg = await startEmbeddedPostgres(dir, logger, { port });
+    const check = new pgClient.Client({ connectionString: pg.url });
+    await check.connect();
+    const { rows } = await check.query(`select count(*)::int as n from contact where external_id like 'mid-%'`);
+    await check.end();
+    expect(rows[0].n).toBe(0);
   });
 });
