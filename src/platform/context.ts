@@ -9,6 +9,8 @@ export interface Context extends AuthContext {
   em: EntityManager;
   requestId: string;
   logger: Logger;
+  /** The caller's address (client-address.ts), for per-address rate limits. */
+  clientAddress: string;
   loaders: DirectoryLoaders;
   principal(): Promise<Principal | null>;
 }

@@ -25,6 +25,7 @@ import { documentLimits } from './limits/preflight';
 import { formatInputRefusal, refuseUnstorableInputs } from './input-refusals';
 import { jitGateway } from './jit-executor';
 import type { Logger } from './logger';
+import { createRateLimits } from './rate-limits';
 import { createDirectoryLoaders } from '../org/directory.loaders';
 import { mountSurveyWidget } from '../surveys/widget/routes';
 import { startTallySweeper } from '../surveys/survey-tallies';
@@ -60,6 +61,8 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   const httpServer = http.createServer(httpServerOptions(), app); // slow clients cannot hold sockets for minutes
   // /healthz and statement cancels use connections of their own, never the request pool (db-health.ts).
   const databaseLine = openDatabaseLine(orm.config.get('clientUrl')!, logger);
+  // 429s per API key, per client address for survey submissions and failed authentication.
+  const rateLimits = createRateLimits({ databaseUrl: orm.config.getClientUrl(), limits, logger });
 
   const apollo = new ApolloServer<Context>({
     // Operations run compiled by graphql-jit (see jit-executor.ts), or by graphql-js.
@@ -88,6 +91,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       databaseFailureStatus(), // DATABASE_UNAVAILABLE/SERVER_BUSY: 503 + Retry-After; WRITE_CONFLICT: 409
       // Depth with fragments expanded and the estimated cost (MAX_QUERY_COST): QUERY_TOO_COMPLEX before anything runs.
       costLimitPlugin({ maxQueryCost: limits.maxQueryCost }, new DirectorySizeCache(() => orm.em.fork())),
+      rateLimits.surveySubmissions(),
     ],
     // A second guard behind the pre-parse scan (limits/preflight.ts), for documents that reach Apollo otherwise.
     parseOptions: { maxTokens: DOCUMENT_LIMITS.tokens },
@@ -109,9 +113,16 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   graphql.set('etag', false);
   app.use('/graphql', graphql);
   graphql.use(allowCrossOrigin);
+  graphql.use(rateLimits.admitRequest);
   graphql.use(
     // The key before the body: its limit depends on it (25 MB with a valid key, 100 KB without).
-    resolvePrincipal(orm, options.auth),
+    resolvePrincipal(orm, {
+      // An unknown or revoked key counts against its client address (AUTH_FAILURES_PER_MINUTE).
+      onFailedAuthentication: async (req, res) => {
+        await rateLimits.recordFailedAuthentication(rateLimits.clientAddressOf(req));
+        await options.auth?.onFailedAuthentication?.(req, res);
+      },
+    }),
     jsonBodyByPrincipal(),
     // After the body is read: a client leaving now cancels its statements and never commits.
     cancelOnDisconnect(databaseLine.cancel, logger),
@@ -123,11 +134,13 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
         let resolved: Promise<Principal | null> | undefined =
           early === undefined ? undefined : Promise.resolve(early);
         const principal = () => (resolved ??= findPrincipal(em.fork(), bearerSecret(req.headers.authorization)));
+        const clientAddress = rateLimits.clientAddressOf(req);
         return {
           em,
           requestId: res(req).locals.requestId as string,
           logger: res(req).locals.logger as Logger,
           principal,
+          clientAddress,
           loaders: createDirectoryLoaders(em, async () => (await principal())?.organizationId ?? null),
         } satisfies Context;
       },
@@ -152,6 +165,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       await apollo.stop(); // the drain plugin closes the HTTP server gracefully
       await tallies.stop();
       await databaseLine.close();
+      await rateLimits.close();
     },
   };
 }
