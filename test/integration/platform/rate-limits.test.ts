@@ -27,7 +27,7 @@ async function post(url: string, query: string, { key, from }: { key?: string; f
     },
     body: JSON.stringify({ query }),
   });
-  return { status: response.status, headers: response.headers, body: await response.json() };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Answer['body'] };
 }
 
 async function times(n: number, send: () => Promise<Answer>): Promise<Answer[]> {
@@ -122,12 +122,18 @@ describe('rate limits', () => {
       expect((await post(server.url, '{ __typename }', { from })).status).toBe(200);
     });
 
-    it('does not count a valid key, nor a request that never needed its key', async () => {
+    it('does not count a valid key', async () => {
       const { keys } = await server.createOrganization('auth-ok');
       const from = '203.0.113.12';
-      await times(3, () => post(server.url, NEEDS_KEY, { key: keys.ADMIN, from }));
-      await times(3, () => post(server.url, '{ __typename }', { key: 'cp_unknown-but-unused', from }));
+      await times(4, () => post(server.url, NEEDS_KEY, { key: keys.ADMIN, from }));
       expect((await post(server.url, NEEDS_KEY, { key: keys.ANALYST, from })).status).toBe(200);
+    });
+
+    it('counts an unknown key even where the request needed none (the key is checked before the body is read)', async () => {
+      const { keys } = await server.createOrganization('auth-unused');
+      const from = '203.0.113.13';
+      await times(3, () => post(server.url, '{ __typename }', { key: 'cp_unknown-but-unused', from }));
+      expectRateLimited(await post(server.url, NEEDS_KEY, { key: keys.ANALYST, from }), 'AUTH_FAILURES_PER_MINUTE', 3);
     });
   });
 
