@@ -1,3 +1,5 @@
+// First: refuses an unsupported Node.js before any dependency loads.
+import './platform/node-check';
 import 'reflect-metadata';
 import { constants } from 'node:os';
 import { ConfigError, readConfig } from './platform/config';
