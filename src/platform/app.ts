@@ -66,7 +66,15 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
 
     await maintenance.close(true);
     orm = await openOrm(maintenance.config.get('clientUrl')!, {}, { statementTimeoutMs: config.limits.statementTimeoutMs, logger });
-    const server = await startHttpServer({ orm, schema: await buildAppSchema(), logger, port: config.port, limits: config.limits });
+    const server = await startHttpServer({
+      orm,
+      schema: await buildAppSchema(),
+      logger,
+      port: config.port,
+      limits: config.limits,
+      // Only the embedded database's own key (a local demo), never a configured BOOTSTRAP_API_KEY.
+      explorerDemoKey: embedded && !config.bootstrapApiKey ? apiKey : undefined,
+    });
     return {
       url: server.url,
       port: server.port,

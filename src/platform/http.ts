@@ -1,7 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -27,6 +26,7 @@ import { jitGateway } from './jit-executor';
 import type { Logger } from './logger';
 import { createRateLimits } from './rate-limits';
 import { createDirectoryLoaders } from '../org/directory.loaders';
+import { explorerAssets, mountExplorer } from '../explorer/routes';
 import { mountSurveyWidget } from '../surveys/widget/routes';
 import { startTallySweeper } from '../surveys/survey-tallies';
 
@@ -51,6 +51,8 @@ export interface HttpOptions {
   limits?: Partial<OperationalLimits>;
   /** Hooks of the authentication made before the body is read (failed keys: rate limits). */
   auth?: EarlyAuthOptions;
+  /** The embedded database's local ADMIN key, prefilled in the explorer for browsers on this machine. */
+  explorerDemoKey?: string;
 }
 
 export async function startHttpServer(options: HttpOptions): Promise<HttpServer> {
@@ -80,7 +82,8 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       maskInternalError(formatDatabaseFailure(formatInputRefusal(formatted, error), error, limits.statementTimeoutMs, logger), error, logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      // Apollo's landing page loads Sandbox from a CDN: the explorer (src/explorer/) is served instead.
+      ApolloServerPluginLandingPageDisabled(),
       // Apollo's default cache-control plugin hooks every resolved field (on a 6,000-row
       // report, more time than graphql-js's execution itself) to compute a header that,
       // with no cache hints in the schema, always says no-store: send that directly.
@@ -96,7 +99,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     // A second guard behind the pre-parse scan (limits/preflight.ts), for documents that reach Apollo otherwise.
     parseOptions: { maxTokens: DOCUMENT_LIMITS.tokens },
   });
-  await apollo.start();
+  const [explorer] = await Promise.all([explorerAssets(logger), apollo.start()]);
 
   app.use(requestLogger(logger));
   app.get('/healthz', async (_req, res) => {
@@ -105,6 +108,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     else res.status(503).setHeader('retry-after', String(RETRY_AFTER_SECONDS)).json({ status: 'unavailable', reason: health.reason });
   });
   mountSurveyWidget(app);
+  mountExplorer(app, { assets: explorer, demoKey: options.explorerDemoKey }); // before /graphql: browsers' GETs
   options.mount?.(app);
   // GraphQL answers are never cached (no-store), so Express's ETag, a hash of each body,
   // only cost time there (about 10 ms for a 6,000-row report); the widget's assets keep theirs.

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium';
 import { useTestServer, type GraphQLResponse } from '../support/server';
 
 /**
@@ -20,7 +20,6 @@ import { useTestServer, type GraphQLResponse } from '../support/server';
  * (the README's screenshot); otherwise nothing in the repository is touched.
  */
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
 const SCREENSHOT = fileURLToPath(new URL('../../docs/survey-page.png', import.meta.url));
 
@@ -71,30 +70,6 @@ function ok(result: GraphQLResponse): any {
 /** Whether the element has the keyboard focus (runs in the page; the tests' tsconfig has no DOM lib). */
 const isFocused = (locator: Locator) => locator.evaluate((el) => el === el.ownerDocument.activeElement);
 
-/** Fails (with how to fix it) when the browser is not there: a skipped browser test proves nothing. */
-async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}. This test drives the survey page in Debian's chromium: ` +
-        `install it with \`apt-get install -y chromium\` (as root; .ci/run does this when it is missing), ` +
-        `or set CHROMIUM_PATH to a Chromium or Chrome binary.`,
-    );
-  }
-  try {
-    return await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
-    });
-  } catch (error) {
-    throw new Error(
-      `Chromium at ${CHROMIUM_PATH} did not start (${(error as Error).message.split('\n')[0]}). ` +
-        `Reinstall it with \`apt-get install -y chromium\` or set CHROMIUM_PATH.`,
-      { cause: error },
-    );
-  }
-}
-
 describe('the hosted survey page in headless Chromium', () => {
   const server = useTestServer();
   let browser: Browser;
@@ -111,7 +86,7 @@ describe('the hosted survey page in headless Chromium', () => {
   };
 
   beforeAll(async () => {
-    browser = await launchChromium();
+    browser = await launchChromium('the survey page');
     origin = new URL(server.url).origin;
     context = await browser.newContext({ viewport: { width: 480, height: 900 }, locale: 'en-GB', colorScheme: 'light' });
     page = await context.newPage();

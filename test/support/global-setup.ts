@@ -23,6 +23,10 @@ export default async function setup(project: TestProject) {
   await migrate(orm);
   await orm.close(true);
   console.log(`tests use PostgreSQL from ${server.source}`);
+  // Every test server serves the API explorer: build its bundle once, now, if it is missing or stale.
+  const { ensureExplorerAssets } = await import('../../src/explorer/bundle-cache');
+  const explorer = await ensureExplorerAssets();
+  if (explorer.built) console.log(`explorer bundle built in ${explorer.manifest.buildMs} ms`);
   project.provide('pgAdminUrl', server.adminUrl);
   project.provide('pgTemplate', template);
 

@@ -31,7 +31,7 @@ export interface TestServer {
 }
 
 /** What a test may set on its server; rate limits are off unless a test sets them. */
-export type TestServerOptions = Pick<HttpOptions, 'jit'> & { limits?: HttpOptions['limits'] };
+export type TestServerOptions = Pick<HttpOptions, 'jit' | 'explorerDemoKey'> & { limits?: HttpOptions['limits'] };
 
 const TEST_LIMITS: HttpOptions['limits'] = { rateLimitPerMinute: 0, authFailuresPerMinute: 0, surveyRateLimitPerMinute: 0 };
 
@@ -56,6 +56,7 @@ export function useTestServer(options: TestServerOptions = {}): TestServer {
       host: '127.0.0.1',
       jit: options.jit,
       limits: { ...TEST_LIMITS, ...options.limits },
+      explorerDemoKey: options.explorerDemoKey,
     });
     server.url = `http://127.0.0.1:${http.port}/graphql`;
     server.db = db;
