@@ -81,14 +81,15 @@ export function totalBytes(manifest: ExplorerManifest): number {
 export async function inputsHash(paths: ExplorerPaths): Promise<string | null> {
   if (!existsSync(paths.clientDir)) return null;
   const hash = createHash('sha256').update(`format ${BUILD_FORMAT}\n`);
-  const files = [
-    ...(await readdir(paths.clientDir)).sort().map((name) => path.join(paths.clientDir, name)),
-    path.join(here, `bundle${path.extname(fileURLToPath(import.meta.url))}`),
-    path.join(paths.root, 'package-lock.json'),
+  // Named by what they are, not where: the same inputs hash the same in any checkout.
+  const files: Array<[label: string, file: string]> = [
+    ...(await readdir(paths.clientDir)).sort().map((name): [string, string] => [`client/${name}`, path.join(paths.clientDir, name)]),
+    ['bundle', path.join(here, `bundle${path.extname(fileURLToPath(import.meta.url))}`)],
+    ['package-lock.json', path.join(paths.root, 'package-lock.json')],
   ];
-  for (const file of files) {
+  for (const [label, file] of files) {
     if (!existsSync(file)) continue; // bundle.ts is inside dist/main.js when built
-    hash.update(`${path.relative(paths.root, file)}\n`).update(await readFile(file)).update('\n');
+    hash.update(`${label}\n`).update(await readFile(file)).update('\n');
   }
   return hash.digest('hex').slice(0, 16);
 }

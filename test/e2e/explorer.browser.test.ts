@@ -134,6 +134,9 @@ describe('the API explorer in headless Chromium, offline', () => {
     expect(shown).toContain('"offered": 3');
     expect(shown).toContain('"answered": 2');
 
+    // The start of the one-line query in view, for the screenshot.
+    await page.keyboard.press('Home');
+
     const screenshot = await page.screenshot({ animations: 'disabled', caret: 'hide' });
     expect(screenshot.subarray(1, 4).toString('latin1')).toBe('PNG');
     if (UPDATE_SCREENSHOTS) {
