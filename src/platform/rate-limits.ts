@@ -170,6 +170,7 @@ function refuse(res: Response, rule: Rule, count: Count): void {
   res.setHeader('Retry-After', String(retryAfterSeconds(count)));
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS); // the survey widget reads Retry-After
   res.end(JSON.stringify({ errors: [{ message, extensions: visible }] }));
 }
 
@@ -178,5 +179,7 @@ function setRateLimitHeaders(res: Response, count: Count): void {
   res.setHeader('RateLimit-Limit', String(count.limit));
   res.setHeader('RateLimit-Remaining', String(count.remaining));
   res.setHeader('RateLimit-Reset', String(retryAfterSeconds(count)));
-  res.setHeader('Access-Control-Expose-Headers', 'Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset');
+  res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
 }
+
+const EXPOSED_HEADERS = 'Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset';

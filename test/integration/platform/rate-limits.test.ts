@@ -44,6 +44,7 @@ function expectRateLimited(answer: Answer, limit: string, limitPerMinute: number
   expect(answer.body.errors![0].extensions).toEqual({ code: 'RATE_LIMITED', limit, limitPerMinute, retryAfterSeconds: retryAfter });
   expect(answer.body.errors![0].message).toContain(`at most ${limitPerMinute} `);
   expect(answer.body.errors![0].message).toContain(`(${limit}); retry in ${retryAfter} s`);
+  expect(answer.headers.get('access-control-expose-headers')).toContain('Retry-After'); // browsers may read it
 }
 
 const SUBMIT = (alias = 'a') => `${alias}: submitSurveyResponse(input: { token: "no-such-token", csat: 5 }) { id }`;
