@@ -4,6 +4,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from './logger';
 import { freePort } from './net';
+import { clearEarlierPostmaster } from './postmaster-lock';
 
 export interface RunningPostgres {
   url: string;
@@ -41,6 +42,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger, opt
     logger.info({ clusterDir }, 'initialising embedded PostgreSQL cluster');
     await pg.initialise();
   }
+  await clearEarlierPostmaster(clusterDir, logger);
   await pg.start();
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();

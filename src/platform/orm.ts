@@ -1,7 +1,5 @@
 import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ApiKey } from '../org/api-key.entity';
 import { Agent, Queue, Team } from '../org/directory.entities';
 import { Organization } from '../org/organization.entity';
@@ -9,10 +7,9 @@ import { Contact } from '../contacts/contact.entity';
 import { leadingTag, statementTag } from './db-errors';
 import type { Logger } from './logger';
 import { guardConnection } from './db-guard';
+import { MIGRATIONS_DIR } from './runtime-files';
 
 export type { MikroORM };
-
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** work_mem of the server's own database sessions (see the pool's afterCreate). */
 const SESSION_WORK_MEM = '32MB';
@@ -39,11 +36,12 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
     entities: ENTITIES,
     extensions: [Migrator],
     discovery: { disableDynamicFileAccess: true },
-    // Migrations are TypeScript under migrations/, loaded through the running tsx/vitest.
+    // Migrations are TypeScript under migrations/, loaded through the running tsx/vitest,
+    // or compiled JavaScript under dist/migrations in a build (runtime-files.ts).
     dynamicImportProvider: (id: string) => import(id),
     migrations: {
-      path: path.join(projectRoot, 'migrations'),
-      pathTs: path.join(projectRoot, 'migrations'),
+      path: MIGRATIONS_DIR,
+      pathTs: MIGRATIONS_DIR,
       glob: '!(*.d).{js,ts}',
       transactional: true,
       allOrNothing: true,

@@ -1,5 +1,6 @@
 import type { Express, Response } from 'express';
 import { readFileSync } from 'node:fs';
+import { runtimeFile } from '../../platform/runtime-files';
 
 /**
  * The post-contact survey widget's HTTP surface:
@@ -27,8 +28,8 @@ export const SURVEY_PAGE_CSP = [
 
 /** Registers the widget's routes. Reads the asset files once, now. */
 export function mountSurveyWidget(app: Express): void {
-  const script = readFileSync(new URL('./survey.js', import.meta.url));
-  const styles = readFileSync(new URL('./survey.css', import.meta.url));
+  const script = readFileSync(runtimeFile('surveys/widget/survey.js'));
+  const styles = readFileSync(runtimeFile('surveys/widget/survey.css'));
 
   app.get('/widget/survey.js', (_req, res) => {
     sendAsset(res, 'application/javascript; charset=utf-8', script);
