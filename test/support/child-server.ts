@@ -40,12 +40,17 @@ const INHERITED = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'TZ'];
  * never the test process's DATABASE_URL, NODE_ENV=test or vitest variables.
  */
 export function runCli(args: string[], env: Record<string, string | undefined> = {}): CliProcess {
+  return runCommand(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], env);
+}
+
+/** Any command (`npm start`, `node dist/main.js serve`) run from the repository root the same way as runCli. */
+export function runCommand(file: string, args: string[], env: Record<string, string | undefined> = {}): CliProcess {
   const childEnv: Record<string, string> = {};
   for (const name of INHERITED) if (process.env[name] !== undefined) childEnv[name] = process.env[name]!;
   for (const [name, value] of Object.entries(env)) if (value !== undefined) childEnv[name] = value;
 
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const child = spawn(file, args, {
     cwd: REPO_ROOT,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -163,7 +168,7 @@ export async function stopStrayPostgres(clusterDir: string, timeoutMs = 15_000):
   await waitUntil(() => [...pids].every((pid) => !alive(pid)), timeoutMs);
 }
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     // a zombie (exited, not yet reaped by its new parent) is gone for our purposes
