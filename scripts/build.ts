@@ -79,7 +79,7 @@ function readCompilerOptions(): ts.CompilerOptions {
 async function copyRuntimeFiles(srcDir: string, outdir: string): Promise<number> {
   let copied = 0;
   for (const entry of await readdir(srcDir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || entry.name.endsWith('.ts')) continue;
+    if (!entry.isFile() || /\.tsx?$/.test(entry.name)) continue;
     const from = path.join(entry.parentPath, entry.name);
     await cp(from, path.join(outdir, path.relative(srcDir, from)));
     copied++;
