@@ -75,6 +75,9 @@ export async function buildExplorerBundle(
       chunkNames: 'chunk-[hash]',
       assetNames: '[name]-[hash]',
       plugins: [dropMonacoCss],
+      // GraphiQL's Prettify imports Prettier 3's legacy CommonJS paths for its parsers, whose
+      // named exports are lost in the bundle ("Couldn't resolve parser"): use the ES modules.
+      alias: { 'prettier/parser-graphql': 'prettier/plugins/graphql', 'prettier/parser-babel': 'prettier/plugins/babel' },
     }),
     build({ ...common, entryPoints: WORKER_ENTRIES, format: 'iife', entryNames: '[name]-[hash]', plugins: [dropMonacoCss] }),
   ]);
