@@ -2,15 +2,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from '../platform/logger';
+import { CODE_ROOT, runtimeFile } from '../platform/runtime-files';
 import { buildExplorerBundle, MANIFEST, type ExplorerManifest } from './bundle';
 
 /**
  * The explorer's built files, kept in dist/explorer-assets/<inputs hash>/ and
- * rebuilt only when their inputs change: the client sources, this bundler's
- * own code and package-lock.json (the exact versions of GraphiQL, React,
- * Monaco and esbuild). A build is written into a temporary directory and
+ * rebuilt only when their inputs change: the client sources, the bundler's
+ * format (BUILD_FORMAT) and package-lock.json (the exact versions of GraphiQL,
+ * React, Monaco and esbuild). A build is written into a temporary directory and
  * renamed into place, so servers starting together (tests, two instances)
  * never read a half-written bundle; the first rename wins.
  */
@@ -22,14 +22,18 @@ export interface ExplorerAssets {
   built: boolean;
 }
 
-/** Bump when the build's options change in a way the hashed files do not show. */
-const BUILD_FORMAT = 1;
+/**
+ * Bump when bundle.ts changes what it writes: the hash covers the client files and
+ * package-lock.json, not bundle.ts itself (it is inside dist/main.js when built, so
+ * hashing it would make the built server and `npm run build:explorer` disagree).
+ */
+const BUILD_FORMAT = 2;
 /** Builds kept besides the current one, for servers still running an older version. */
 const KEEP_OLDER = 2;
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-// From source this module is src/explorer/bundle-cache.ts; built, it is inside dist/main.js.
-const PROJECT_ROOT = import.meta.url.endsWith('.ts') ? path.resolve(here, '../..') : path.resolve(here, '..');
+// src/ from source, dist/ when built (runtime-files.ts); the project (package-lock.json,
+// node_modules) is its parent either way.
+const PROJECT_ROOT = path.resolve(CODE_ROOT, '..');
 
 export interface ExplorerPaths {
   root: string;
@@ -39,7 +43,8 @@ export interface ExplorerPaths {
 
 export const DEFAULT_PATHS: ExplorerPaths = {
   root: PROJECT_ROOT,
-  clientDir: path.join(PROJECT_ROOT, 'src/explorer/client'),
+  // The build copies src's non-TypeScript files under dist/: a built server finds them there.
+  clientDir: runtimeFile('explorer/client'),
   assetsRoot: path.join(PROJECT_ROOT, 'dist/explorer-assets'),
 };
 
@@ -84,11 +89,10 @@ export async function inputsHash(paths: ExplorerPaths): Promise<string | null> {
   // Named by what they are, not where: the same inputs hash the same in any checkout.
   const files: Array<[label: string, file: string]> = [
     ...(await readdir(paths.clientDir)).sort().map((name): [string, string] => [`client/${name}`, path.join(paths.clientDir, name)]),
-    ['bundle', path.join(here, `bundle${path.extname(fileURLToPath(import.meta.url))}`)],
     ['package-lock.json', path.join(paths.root, 'package-lock.json')],
   ];
   for (const [label, file] of files) {
-    if (!existsSync(file)) continue; // bundle.ts is inside dist/main.js when built
+    if (!existsSync(file)) continue;
     hash.update(`${label}\n`).update(await readFile(file)).update('\n');
   }
   return hash.digest('hex').slice(0, 16);
