@@ -25,6 +25,8 @@ import { seededTemplate, startServerUnderTest, type ServerUnderTest } from './su
 
 const HEALTHZ_P99_MS = 200;
 const RSS_LIMIT_MB = 1024;
+/** Each attack is watched for at least this long, so a quick refusal still meets ~20 probes (and its after-effects). */
+const MIN_WATCH_MS = 1_000;
 /** A refusal of a small document; the issue asks for under 50 ms for a 10 MB one. */
 const SMALL_REFUSAL_MS = 1_000;
 const LARGE_REFUSAL_MS = 50;
@@ -86,6 +88,7 @@ async function givePolicyVersions(count: number): Promise<void> {
  */
 async function underAttack<T>(name: string, attack: () => Promise<{ result: T; outcome: string; responseMs: number[] }>): Promise<T> {
   const probe = startProbe(server.healthzUrl, server.pid);
+  const started = performance.now();
   let outcome: Awaited<ReturnType<typeof attack>>;
   try {
     outcome = await attack();
@@ -93,6 +96,8 @@ async function underAttack<T>(name: string, attack: () => Promise<{ result: T; o
     await probe.stop();
     throw error;
   }
+  const rest = MIN_WATCH_MS - (performance.now() - started);
+  if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
   const watched = await probe.stop();
   figures.push({
     attack: name,
@@ -123,10 +128,14 @@ function expectTooComplex(response: RawResponse, limit?: string | RegExp): void 
   if (limit) expect(extensions.limit).toMatch(limit);
 }
 
-/** Sends the same request `times` times in a row; each answer is checked by `check`. */
+/**
+ * Sends the same request `times` times in a row, and on until MIN_WATCH_MS
+ * have passed (a sustained attack, not one shot); each answer is checked by `check`.
+ */
 async function repeated(times: number, request: () => Promise<RawResponse>, check: (response: RawResponse) => void) {
   const responses: RawResponse[] = [];
-  for (let i = 0; i < times; i++) {
+  const started = performance.now();
+  for (let i = 0; i < times || performance.now() - started < MIN_WATCH_MS; i++) {
     const response = await request();
     check(response);
     responses.push(response);
@@ -241,25 +250,26 @@ describe('slow clients (started first, checked at the end: they overlap the othe
     });
 
     it('a 10 MB document with a valid key is refused in under 50 ms', async () => {
-      const body = Buffer.from(typenameFloodBody(500_000));
+      const body = Buffer.from(typenameFloodBody(510_000));
       expect(body.length).toBeGreaterThan(10_000_000);
-      await underAttack('10 MB document with a valid key (×5)', async () => {
-        const outcome = await repeated(5, () => send({ url: server.url, body, key: server.adminKey }), (response) => expectTooComplex(response));
-        // the median of five: one slow sample on a shared 2-core machine is not the server's doing
-        expect(minMedianMax(outcome.responseMs).median).toBeLessThan(LARGE_REFUSAL_MS);
-        return outcome;
-      });
+      const responses = await underAttack('10 MB document with a valid key (×5)', () =>
+        repeated(5, () => send({ url: server.url, body, key: server.adminKey }), (response) => expectTooComplex(response)),
+      );
+      // the median of five: one slow sample on a shared 2-core machine is not the server's doing
+      expect(minMedianMax(responses.map((response) => response.ms)).median).toBeLessThan(LARGE_REFUSAL_MS);
     });
 
     it('deep nesting (200 levels of versions; 2,000 nested fragments) is refused before running', async () => {
       await underAttack('deep nesting: versions ×200, fragments ×2,000', async () => {
         const versions = await postQuery(server.url, nestedVersions(200), server.adminKey);
         const fragments = await postQuery(server.url, nestedFragments(2_000), server.adminKey);
-        for (const response of [versions, fragments]) {
-          expectTooComplex(response);
-          expect(response.ms).toBeLessThan(SMALL_REFUSAL_MS);
+        for (const [what, response] of [['200 levels of versions', versions], ['2,000 nested fragments', fragments]] as const) {
+          expect.soft(response.status, `${what}: ${JSON.stringify(response.json)}`).toBe(400);
+          expect.soft(response.json?.errors?.[0]?.extensions?.code, what).toBe('QUERY_TOO_COMPLEX');
+          expect.soft(response.ms, what).toBeLessThan(SMALL_REFUSAL_MS);
         }
-        return { result: null, outcome: `${describe_(versions)}; ${describe_(fragments)}`, responseMs: [versions.ms, fragments.ms] };
+        const said = (response: RawResponse) => `${describe_(response)}${response.status === 400 ? '' : ` "${response.json?.errors?.[0]?.message}"`}`;
+        return { result: null, outcome: `versions: ${said(versions)}; fragments: ${said(fragments)}`, responseMs: [versions.ms, fragments.ms] };
       });
     });
 
@@ -273,12 +283,12 @@ describe('slow clients (started first, checked at the end: they overlap the othe
     });
 
     it('reports whose clients go away stop running in PostgreSQL', async () => {
-      // a month's 52-week forecast takes seconds (many statements): 8 of them queue on the pool
-      const query = `{ ${forecastStaffing('2026-11-16T00:00:00Z', '2026-11-30T00:00:00Z')} }`;
+      // a week's 52-week forecast is within MAX_QUERY_COST and takes about 2 s of many statements
+      const query = `{ ${forecastStaffing('2026-11-23T00:00:00Z', '2026-11-30T00:00:00Z')} }`;
       await underAttack('8 staffing forecasts, clients gone after 300 ms', async () => {
         const started = performance.now();
         const aborted = await Promise.all(Array.from({ length: 8 }, () => postQuery(server.url, query, server.adminKey, undefined, { abortAfterMs: 300 })));
-        expect(aborted.every((response) => response.error === 'aborted by the client')).toBe(true);
+        expect(aborted.map((response) => response.error ?? describe_(response))).toEqual(aborted.map(() => 'aborted by the client'));
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         // from 1.3 s on: no statement of this database still working (the sweeper's and /healthz's are a few ms)
         let busySamples = 0;
@@ -395,6 +405,14 @@ describe('slow clients (started first, checked at the end: they overlap the othe
       });
     });
 
+    it('afterwards the server still answers a normal query, and its log holds no customer reference nor SQL', async () => {
+      const response = await postQuery(server.url, `{ ${monthTotalKpis(MONTH.from, MONTH.to, ZONE)} }`, server.adminKey);
+      expect(response.status).toBe(200);
+      expect(response.json.data.kpis.total.offered).toBeGreaterThan(1_000);
+      expect(server.stdout()).not.toContain(CUSTOMER_PREFIX);
+      expect(server.stdout()).not.toContain('insert into');
+    });
+
     it('rate limits: failed authentications and survey submissions per client address get 429 with Retry-After', async () => {
       await underAttack('25 wrong keys, 35 survey submissions from one address', async () => {
         const wrongKeys: RawResponse[] = [];
@@ -408,17 +426,11 @@ describe('slow clients (started first, checked at the end: they overlap the othe
         expect(authLimited.length).toBeGreaterThanOrEqual(5);
         expect(Number(authLimited[0]?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
         expect(surveyLimited.length).toBeGreaterThanOrEqual(5);
+        // by design (README "Rate limits") the address's keyed requests stay refused until the minute ends: this runs last
+        expect(authLimited[0].json.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 'AUTH_FAILURES_PER_MINUTE' });
         expect(Number(surveyLimited[0]?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
         return { result: null, outcome: `auth: ${authLimited.length}/25 × 429; surveys: ${surveyLimited.length}/35 × 429`, responseMs: [...wrongKeys, ...surveys].map((r) => r.ms) };
       });
-    });
-
-    it('afterwards the server still answers a normal query, and its log holds no customer reference', async () => {
-      const response = await postQuery(server.url, `{ ${monthTotalKpis(MONTH.from, MONTH.to, ZONE)} }`, server.adminKey);
-      expect(response.status).toBe(200);
-      expect(response.json.data.kpis.total.offered).toBeGreaterThan(1_000);
-      expect(server.stdout()).not.toContain(CUSTOMER_PREFIX);
-      expect(server.stdout()).not.toContain('insert into');
     });
   });
 });

@@ -55,7 +55,7 @@ export function figuresTable(rows: readonly AttackFigures[]): string {
     const response = row.responseMs.length > 1 ? `${ms(r.min)} / ${ms(r.median)} / ${ms(r.max)}` : ms(r.median);
     const failures = row.healthzFailures ? `, ${row.healthzFailures} failed` : '';
     lines.push(
-      `| ${row.attack} | ${row.outcome} | ${response} | ${ms(row.healthz.p50)} / ${ms(row.healthz.p99)} / ${ms(row.healthz.max)} (${row.healthz.count}${failures}) | ${Math.round(row.maxRssMb)} |`,
+      `| ${row.attack} | ${row.outcome} | ${response} | ${ms(row.healthz.p50)} / ${ms(row.healthz.p99)} / ${ms(row.healthz.max)} (${row.healthz.count}${failures}) | ${Number.isFinite(row.maxRssMb) ? Math.round(row.maxRssMb) : '–'} |`,
     );
   }
   return lines.join('\n');
