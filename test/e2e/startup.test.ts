@@ -99,6 +99,15 @@ describe('serving from an external database (DATABASE_URL)', () => {
     expect(await graphql(url, '{ queues { key } }', KEY)).toEqual({ status: 200, body: { data: { queues: [] } } });
   });
 
+  it('serves the API explorer at / with no key in the page (not an embedded database)', async () => {
+    const response = await fetch(new URL('/', url), { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('<title>CallPulse API explorer</title>');
+    expect(html).not.toContain('callpulse-demo-key');
+    expect(html).not.toContain(KEY);
+  });
+
   it('refuses the same query without a key', async () => {
     const { body } = await graphql(url, '{ queues { key } }', null);
     expect(body.data).toBeNull();
@@ -230,6 +239,9 @@ describe('serving from an embedded PostgreSQL (no DATABASE_URL)', () => {
 
     expect((await healthz(url)).status).toBe(200);
     expect(await graphql(url, '{ queues { key } }', key)).toEqual({ status: 200, body: { data: { queues: [] } } });
+    // The explorer's key field is filled with the printed key, for a browser on this machine.
+    const page = await (await fetch(new URL('/', url), { headers: { accept: 'text/html' } })).text();
+    expect(page).toContain(`<meta name="callpulse-demo-key" content="${key}">`);
 
     await expectCleanStop(cli);
   }, 120_000);
