@@ -20,7 +20,7 @@ import { bodyErrors, earlyPrincipal, jsonBodyByPrincipal, resolvePrincipal, type
 import { costLimitPlugin } from './limits/cost-plugin';
 import { DirectorySizeCache } from './limits/directory-sizes';
 import { DOCUMENT_LIMITS } from './limits/document-shape';
-import { documentLimits } from './limits/preflight';
+import { documentLimits, documentPrefixLimits } from './limits/preflight';
 import { formatInputRefusal, refuseUnstorableInputs } from './input-refusals';
 import { jitGateway } from './jit-executor';
 import type { Logger } from './logger';
@@ -127,6 +127,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
         await options.auth?.onFailedAuthentication?.(req, res);
       },
     }),
+    keyedOnly(documentPrefixLimits()), // a key holder's 10 MB document is refused from its first 256 KB
     jsonBodyByPrincipal(),
     // After the body is read: a client leaving now cancels its statements and never commits.
     cancelOnDisconnect(databaseLine.cancel, logger),
@@ -172,6 +173,11 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       await rateLimits.close();
     },
   };
+}
+
+/** Anonymous bodies never reach the sizes this is for: their limit (100 KB) answers first. */
+function keyedOnly(handler: express.RequestHandler): express.RequestHandler {
+  return (req, response, next) => (earlyPrincipal(response) ? handler(req, response, next) : next());
 }
 
 function res(req: express.Request): express.Response {

@@ -1,6 +1,7 @@
 import { Lexer, Source, TokenKind, getIntrospectionQuery } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_LIMITS, STOP_FACTOR, documentShape, exceededLimit } from '../../../../src/platform/limits/document-shape';
+import { queryPrefix } from '../../../../src/platform/limits/preflight';
 
 describe(documentShape.name, () => {
   it('counts tokens, depth, aliases, directives and root fields of a document', () => {
@@ -90,3 +91,18 @@ function graphqlTokens(source: string): number {
   while (lexer.advance().kind !== TokenKind.EOF) count++;
   return count;
 }
+
+describe(queryPrefix.name, () => {
+  it('decodes the start of the top-level query string, an escape cut at the end dropped', () => {
+    expect(queryPrefix('{"query":"{ a: b(x: \\"1\\")\\n c }","variables":{}}')).toBe('{ a: b(x: "1")\n c }');
+    expect(queryPrefix('{"variables":{"query":"no"},"operationName":null,"query" : "{ a b')).toBe('{ a b');
+    expect(queryPrefix('{"query":"{ a \\u00e9 \\u00')).toBe('{ a é ');
+    expect(queryPrefix('{"query":"{ a \\')).toBe('{ a ');
+    expect(queryPrefix('{"query":"{ a \\\\')).toBe('{ a \\');
+  });
+
+  it('is null without a top-level query in the prefix', () => {
+    expect(queryPrefix('[{"query":"{ a }"}]')).toBeNull();
+    expect(queryPrefix('{"variables":{"pad":"xxxxxxxx')).toBeNull();
+  });
+});
