@@ -8,7 +8,7 @@ import { waitForStopSignal, watchParent } from './platform/stop-request';
 
 /**
  * CLI entry: `serve` (default), `migrate`, `seed-demo`, `import <kind> FILE`,
- * `print-schema`. Configuration errors stop with one line on stderr and exit 2.
+ * `org create|list`, `print-schema`. Configuration errors stop with one line on stderr and exit 2.
  */
 async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...args] = argv;
@@ -49,8 +49,12 @@ async function main(argv: string[]): Promise<number> {
       const { runDataCommand } = await import('./import/cli');
       return runDataCommand(command, args, config, logger);
     }
+    case 'org': {
+      const { runOrgCommand } = await import('./org/org.cli');
+      return runOrgCommand(args, config, logger);
+    }
     default:
-      process.stderr.write(`unknown command "${command}": use serve, migrate, seed-demo, import or print-schema\n`);
+      process.stderr.write(`unknown command "${command}": use serve, migrate, seed-demo, import, org or print-schema\n`);
       return 2;
   }
 }

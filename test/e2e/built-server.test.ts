@@ -99,6 +99,17 @@ describe('node dist/main.js serve on DATABASE_URL', () => {
     expect(await response.text()).toBe(readFileSync(path.join(REPO_ROOT, 'src/surveys/widget/survey.js'), 'utf8'));
   });
 
+  it('runs the org command built too, and the server accepts the key it prints', async () => {
+    const create = built(['org', 'create', 'Built Org'], { DATABASE_URL: databaseUrl(inject('pgAdminUrl'), dbName) });
+    expect((await create.exitWithin(20_000)).code).toBe(0);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${create.stdout().trim()}` },
+      body: JSON.stringify({ query: '{ organization { name } }' }),
+    });
+    expect(await response.json()).toEqual({ data: { organization: { name: 'Built Org' } } });
+  });
+
   it('stops on SIGTERM with exit code 0 and frees its port', async () => {
     const port = Number(new URL(url).port);
     cli.child.kill('SIGTERM');
