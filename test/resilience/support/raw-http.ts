@@ -33,6 +33,7 @@ export interface RawRequest {
 export function send(request: RawRequest): Promise<RawResponse> {
   const { url, body, key, maxBytes = 20 * 1024 * 1024 } = request;
   const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
+  if (payload && payload.length > 1024 * 1024 && request.abortAfterMs === undefined) return sendLarge(request, payload);
   return new Promise((resolve) => {
     const started = performance.now();
     let settled = false;
@@ -123,4 +124,73 @@ export function slowClient(port: number, head: string, trickle: string, everyMs:
     socket.on('error', () => {});
   });
   return { closed, destroy: () => socket.destroy() };
+}
+
+/**
+ * A large body over a bare socket: the server may answer (413, or 400 after
+ * reading the first 256 KB) and close while the body is still being sent,
+ * and Node's HTTP client then reports only EPIPE; here whatever the server
+ * answered is read and parsed whatever happens to the upload.
+ */
+function sendLarge(request: RawRequest, payload: Buffer): Promise<RawResponse> {
+  const target = new URL(request.url);
+  const headers: Record<string, string> = {
+    host: target.host,
+    'content-type': 'application/json',
+    'content-length': String(payload.length),
+    connection: 'close',
+    ...(request.key ? { authorization: `Bearer ${request.key}` } : {}),
+    ...request.headers,
+  };
+  const head = `POST ${target.pathname}${target.search} HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const chunks: Buffer[] = [];
+    let answeredAt = 0;
+    let error: string | undefined;
+    const socket = net.connect({ host: target.hostname, port: Number(target.port) });
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      const received = Buffer.concat(chunks);
+      const split = received.indexOf('\r\n\r\n');
+      if (split < 0) return;
+      const length = /\r\ncontent-length:\s*(\d+)/i.exec(received.subarray(0, split).toString('latin1'));
+      if (length && received.length - split - 4 >= Number(length[1]) && !answeredAt) {
+        answeredAt = performance.now();
+        socket.destroy(); // the answer is complete: no need to send the rest
+      }
+    });
+    socket.on('error', (e) => (error ??= e.message));
+    socket.on('close', () => {
+      const received = Buffer.concat(chunks);
+      const split = received.indexOf('\r\n\r\n');
+      if (split < 0) return resolve({ status: 0, headers: {}, ms: performance.now() - started, bytes: 0, error: error ?? 'closed without an answer' });
+      const [statusLine, ...headerLines] = received.subarray(0, split).toString('latin1').split('\r\n');
+      const responseHeaders: http.IncomingHttpHeaders = {};
+      for (const line of headerLines) {
+        const colon = line.indexOf(':');
+        responseHeaders[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      const bodyText = received.subarray(split + 4).toString('utf8');
+      let json: any;
+      try {
+        json = JSON.parse(bodyText);
+      } catch {
+        // left undefined
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), headers: responseHeaders, ms: (answeredAt || performance.now()) - started, bytes: received.length - split - 4, json });
+    });
+    socket.on('connect', () => {
+      socket.write(head);
+      let offset = 0;
+      const pump = () => {
+        while (offset < payload.length && !socket.destroyed) {
+          const next = payload.subarray(offset, offset + 64 * 1024);
+          offset += next.length;
+          if (!socket.write(next)) return void socket.once('drain', pump);
+        }
+      };
+      pump();
+    });
+  });
 }
