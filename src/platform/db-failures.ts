@@ -121,3 +121,23 @@ export function databaseFailureHandler(statementTimeoutMs: number, logger: Logge
     });
   };
 }
+
+/**
+ * The last error handler: anything no other handler answered is a JSON 500 with
+ * the request id, never Express's HTML page (which would print the error, and
+ * with it SQL and values, to the client).
+ */
+export function lastErrorHandler(logger: Logger): express.ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error({ err: error, requestId: res.locals.requestId }, 'unexpected error');
+    res.status(status).json({
+      errors: [
+        status === 500
+          ? { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: res.locals.requestId } }
+          : { message: String(error?.message ?? 'Bad request'), extensions: { code: 'BAD_REQUEST' } },
+      ],
+    });
+  };
+}

@@ -48,7 +48,9 @@ export function guardConnection(connection: PgConnection): void {
     if (callbackAt < 0) return query.apply(this, args); // knex always passes a callback; others pass through
     const callback = args[callbackAt] as (error: Error | null, result?: unknown) => void;
     const request = requests.getStore();
-    if (request?.cancelled) {
+    // ROLLBACK (and ROLLBACK TO SAVEPOINT) must pass: refused, the connection would go
+    // back to the pool inside an aborted transaction and fail every later request on it.
+    if (request?.cancelled && !isRollback(args[0])) {
       queueMicrotask(() => callback(new RequestCancelledError()));
       return undefined;
     }
@@ -61,6 +63,11 @@ export function guardConnection(connection: PgConnection): void {
     };
     return query.apply(this, args);
   };
+}
+
+function isRollback(config: unknown): boolean {
+  const text = typeof config === 'string' ? config : (config as { text?: unknown } | null)?.text;
+  return typeof text === 'string' && /^\s*(\/\*.*?\*\/\s*)?rollback\b/is.test(text);
 }
 
 /** Names the failed statement on its error (`statement`), which MikroORM copies onto its DriverException. */

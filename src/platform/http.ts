@@ -12,7 +12,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { bearerSecret, findPrincipal, type Principal } from './auth';
 import { DEFAULT_LIMITS, type OperationalLimits } from './config';
 import type { Context } from './context';
-import { databaseFailureHandler, databaseFailureStatus, formatDatabaseFailure, RETRY_AFTER_SECONDS } from './db-failures';
+import { databaseFailureHandler,
+  lastErrorHandler, databaseFailureStatus, formatDatabaseFailure, RETRY_AFTER_SECONDS } from './db-failures';
 import { cancelOnDisconnect } from './db-guard';
 import { openDatabaseLine } from './db-health';
 import { httpServerOptions } from './http-timeouts';
@@ -155,6 +156,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
 
   // Middleware that met the database (key lookup, counters) answers 503 DATABASE_UNAVAILABLE too.
   app.use(databaseFailureHandler(limits.statementTimeoutMs, logger));
+  app.use(lastErrorHandler(logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

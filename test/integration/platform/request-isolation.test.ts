@@ -23,6 +23,19 @@ async function holdWriteLock(url: string, organizationId: number) {
 }
 
 /** Statements of the test database waiting for an advisory lock (the server's, blocked behind ours). */
+async function abortedTransactions(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
+    );
+    return rows[0].n;
+  } finally {
+    await client.end();
+  }
+}
+
 async function waitingForLock(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -74,6 +87,14 @@ describe('request isolation', () => {
     await lock.release();
     lock = null;
     expect(await contactCount(server.db.url)).toBe(before);
+    // The cancelled transaction was rolled back: no pooled connection is left inside it,
+    // and every keyed request after it (more than the pool holds) is answered.
+    expect(await abortedTransactions(server.db.url)).toBe(0);
+    for (let i = 0; i < 15; i++) {
+      const answer = await server.gql(`{ queues { key } }`);
+      expect(answer.status).toBe(200);
+      expect(answer.errors).toBeUndefined();
+    }
   });
 
 });
