@@ -25,6 +25,8 @@ export interface DocumentShape {
   directives: number;
   rootFields: number;
   duplicateFields: number;
+  /** Brackets of any kind open at once (inline fragments, input objects and lists too): the parser recurses once per level. */
+  nesting: number;
 }
 
 export type DocumentLimits = DocumentShape;
@@ -37,6 +39,7 @@ export const DOCUMENT_LIMITS: DocumentLimits = {
   directives: 50,
   rootFields: 200,
   duplicateFields: 100,
+  nesting: 64,
 };
 
 const WHAT: Record<keyof DocumentShape, string> = {
@@ -47,6 +50,7 @@ const WHAT: Record<keyof DocumentShape, string> = {
   directives: 'directives',
   rootFields: 'fields at the root of one operation',
   duplicateFields: 'repeated fields (one name or fragment spread repeated in a selection set)',
+  nesting: 'levels of nested braces, brackets and parentheses (inline fragments and input values included)',
 };
 
 /**
@@ -72,6 +76,7 @@ export function exceededLimit(shape: DocumentShape & { complete?: boolean }, lim
 // Character codes.
 const TAB = 9, LF = 10, CR = 13, SPACE = 32, QUOTE = 34, HASH = 35;
 const LPAREN = 40, RPAREN = 41, COMMA = 44, MINUS = 45, DOT = 46, COLON = 58, AT = 64;
+const LBRACKET = 91, RBRACKET = 93;
 const BACKSLASH = 92, UNDERSCORE = 95, LBRACE = 123, RBRACE = 125, BOM = 0xfeff;
 
 /** What the previous token means for the name that follows it (selection level only). */
@@ -101,7 +106,7 @@ export const STOP_FACTOR = 4;
  * the scan also stops tracking repeated names, the only costly count.
  */
 export function documentShape(source: string, limits: DocumentLimits = DOCUMENT_LIMITS): DocumentShape & { complete: boolean } {
-  const shape: DocumentShape = { tokens: 0, depth: 0, introspectionDepth: 0, aliases: 0, directives: 0, rootFields: 0, duplicateFields: 0 };
+  const shape: DocumentShape = { tokens: 0, depth: 0, introspectionDepth: 0, aliases: 0, directives: 0, rootFields: 0, duplicateFields: 0, nesting: 0 };
   const stop: DocumentLimits = { ...limits };
   for (const key of Object.keys(stop) as Array<keyof DocumentLimits>) stop[key] = limits[key] * STOP_FACTOR;
   const countsReach = (bound: DocumentLimits) =>
@@ -111,9 +116,11 @@ export function documentShape(source: string, limits: DocumentLimits = DOCUMENT_
     shape.aliases >= bound.aliases ||
     shape.rootFields >= bound.rootFields ||
     shape.duplicateFields >= bound.duplicateFields ||
-    shape.directives >= bound.directives;
+    shape.directives >= bound.directives ||
+    shape.nesting >= bound.nesting;
   let exceeded = false;
 
+  let nesting = 0; // every bracket: 2,000 nested inline fragments once overflowed the parser's stack
   let braceDepth = 0; // selection sets only
   let parenDepth = 0; // arguments and variable definitions: braces there are input objects
   let prev = Prev.OTHER;
@@ -202,6 +209,10 @@ export function documentShape(source: string, limits: DocumentLimits = DOCUMENT_
       }
       continue;
     }
+
+    if (c === LBRACE || c === LPAREN || c === LBRACKET) {
+      if (++nesting > shape.nesting) shape.nesting = nesting;
+    } else if ((c === RBRACE || c === RPAREN || c === RBRACKET) && nesting > 0) nesting--;
 
     switch (c) {
       case LBRACE:

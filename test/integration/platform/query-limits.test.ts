@@ -63,6 +63,13 @@ describe('document limits before parsing', () => {
     expect(((await get.json()) as any).errors[0].extensions.limit).toBe('depth');
   });
 
+  it('refuses 2,000 nested inline fragments (once a 500: the parser ran out of stack) as too deeply nested', async () => {
+    const nested = `{ organization { ${'... on Organization { '.repeat(2_000)}id${' }'.repeat(2_000)} } }`;
+    const answer = await post(JSON.stringify({ query: nested }));
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors![0]!.extensions).toMatchObject({ ...refusal('nesting'), max: 64 });
+  });
+
   it('refuses depth 14 reached through fragments, after parsing', async () => {
     const chain = `query { slaPolicies { ...A } } fragment A on SlaPolicy { versions { ...B } } fragment B on SlaPolicy { versions { ...C } }
       fragment C on SlaPolicy { versions { ...D } } fragment D on SlaPolicy { versions { ...E } } fragment E on SlaPolicy { versions { ...G } }

@@ -106,3 +106,19 @@ describe(queryPrefix.name, () => {
     expect(queryPrefix('{"variables":{"pad":"xxxxxxxx')).toBeNull();
   });
 });
+
+describe('nesting of every kind of bracket', () => {
+  it('counts inline fragments, input objects and lists, which the depth limit leaves out', () => {
+    const fragments = `{ kpis { ${'... on KpiRow { '.repeat(2_000)}offered${' }'.repeat(2_000)} } }`;
+    expect(exceededLimit(documentShape(fragments))?.limit).toBe('nesting');
+    const input = `{ kpis(query: ${'{ a: '.repeat(500)}1${' }'.repeat(500)}) { total { offered } } }`;
+    expect(exceededLimit(documentShape(input))?.limit).toBe('nesting');
+    const lists = `{ kpis(query: ${'['.repeat(500)}1${']'.repeat(500)}) { total { offered } } }`;
+    expect(exceededLimit(documentShape(lists))?.limit).toBe('nesting');
+  });
+
+  it('ignores brackets inside strings and passes an ordinary query', () => {
+    expect(documentShape(`{ a(s: "${'{[('.repeat(1_000)}") { b } }`).nesting).toBe(2);
+    expect(exceededLimit(documentShape('{ kpis(query: { range: { from: "x", to: "y" } }) { rows { offered } } }'))).toBeNull();
+  });
+});
