@@ -15,7 +15,7 @@ export class ActivityService {
   constructor(private readonly em: EntityManager) {}
 
   async record(organizationId: number, inputs: readonly ActivityFields[]): Promise<WriteTotals> {
-    const records = validBatch(inputs, { field: 'activity', noun: 'activity records', max: MAX_ACTIVITY_PER_BATCH }, (all) => {
+    const records = await validBatch(inputs, { field: 'activity', noun: 'activity records', max: MAX_ACTIVITY_PER_BATCH }, (all) => {
       const { records: valid, problems } = validateActivity(all);
       return { valid, problems };
     });

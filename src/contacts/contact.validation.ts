@@ -66,14 +66,13 @@ export function validateContacts(inputs: readonly ContactFields[], field = 'cont
   const problems: FieldProblem[] = [];
   const contacts: ValidContact[] = [];
   const firstIndexOf = new Map<string, number>();
+  const check = new ContactCheck(problems, field);
   inputs.forEach((input, index) => {
-    const report = (name: string, rule: string, message: string) =>
-      problems.push({ index, field: `${field}[${index}].${name}`, rule, message });
-    const contact = validateOne(input, report);
+    const contact = check.validate(input, index);
     if (contact) {
       const first = firstIndexOf.get(contact.externalId);
       if (first !== undefined) {
-        report('externalId', 'DUPLICATE_EXTERNAL_ID', `"${contact.externalId}" appears twice in the batch (first at index ${first})`);
+        check.fail('externalId', 'DUPLICATE_EXTERNAL_ID', `"${contact.externalId}" appears twice in the batch (first at index ${first})`);
       } else {
         firstIndexOf.set(contact.externalId, index);
         contacts.push(contact);
@@ -83,96 +82,112 @@ export function validateContacts(inputs: readonly ContactFields[], field = 'cont
   return { contacts: problems.length ? [] : contacts, problems };
 }
 
-type Report = (field: string, rule: string, message: string) => void;
+const CHANNELS: ReadonlySet<string> = new Set(Object.values(Channel));
+const DIRECTIONS: ReadonlySet<string> = new Set(Object.values(Direction));
 
-function validateOne(input: ContactFields, report: Report): ValidContact | null {
-  let ok = true;
-  const fail: Report = (...args) => {
-    ok = false;
-    report(...args);
-  };
+/**
+ * The rules of one contact. A class rather than closures per contact: a
+ * 10,000-contact batch is checked on the event loop, and five closures per
+ * contact made that several times slower.
+ */
+class ContactCheck {
+  private index = 0;
+  private ok = true;
 
-  const text = (name: keyof typeof TEXT_LIMITS, value: string | null | undefined, required: boolean) => {
+  constructor(
+    private readonly problems: FieldProblem[],
+    private readonly field: string,
+  ) {}
+
+  fail(name: string, rule: string, message: string): void {
+    this.ok = false;
+    this.problems.push({ index: this.index, field: `${this.field}[${this.index}].${name}`, rule, message });
+  }
+
+  validate(input: ContactFields, index: number): ValidContact | null {
+    this.index = index;
+    this.ok = true;
+    const externalId = this.text('externalId', input.externalId, true);
+    const queue = this.text('queue', input.queue, true);
+    const team = this.text('team', input.team, false);
+    const agent = this.text('agent', input.agent, false);
+    const customerRef = this.text('customerRef', input.customerRef, false);
+    const disposition = this.text('disposition', input.disposition, false);
+
+    const channel = input.channel as Channel;
+    if (!CHANNELS.has(channel)) this.fail('channel', 'UNKNOWN_CHANNEL', `must be one of ${[...CHANNELS].join(', ')}`);
+    const direction = (input.direction ?? Direction.INBOUND) as Direction;
+    if (!DIRECTIONS.has(direction)) this.fail('direction', 'UNKNOWN_DIRECTION', `must be one of ${[...DIRECTIONS].join(', ')}`);
+
+    const offeredAt = this.time('offeredAt', input.offeredAt, true);
+    const answeredAt = this.time('answeredAt', input.answeredAt, false);
+    const endedAt = this.time('endedAt', input.endedAt, true);
+    if (offeredAt && endedAt && endedAt < offeredAt) this.fail('endedAt', 'ENDED_BEFORE_OFFERED', 'must not be before offeredAt');
+    if (offeredAt && answeredAt && answeredAt < offeredAt) {
+      this.fail('answeredAt', 'ANSWERED_BEFORE_OFFERED', 'must not be before offeredAt');
+    }
+    if (answeredAt && endedAt && answeredAt > endedAt) this.fail('answeredAt', 'ANSWERED_AFTER_ENDED', 'must not be after endedAt');
+
+    const talkSeconds = this.count('talkSeconds', input.talkSeconds);
+    const holdSeconds = this.count('holdSeconds', input.holdSeconds);
+    const afterContactWorkSeconds = this.count('afterContactWorkSeconds', input.afterContactWorkSeconds);
+    const transfers = this.count('transfers', input.transfers);
+
+    let waitSeconds = 0;
+    if (offeredAt && endedAt) {
+      waitSeconds = ((answeredAt ?? endedAt).getTime() - offeredAt.getTime()) / 1000;
+      if (waitSeconds > MAX_INT) this.fail('endedAt', 'TOO_LATE', 'the contact may not last longer than 68 years');
+    }
+
+    if (!this.ok || !externalId || !queue || !offeredAt || !endedAt) return null;
+    return {
+      externalId,
+      channel,
+      direction,
+      queue,
+      team,
+      agent,
+      customerRef,
+      offeredAt,
+      answeredAt,
+      endedAt,
+      waitSeconds,
+      talkSeconds,
+      holdSeconds,
+      afterContactWorkSeconds,
+      transfers,
+      resolved: input.resolved ?? null,
+      disposition,
+    };
+  }
+
+  private text(name: keyof typeof TEXT_LIMITS, value: string | null | undefined, required: boolean): string | null {
     const trimmed = value?.trim() ?? '';
     if (!trimmed) {
-      if (required) fail(name, 'REQUIRED', 'must not be empty');
+      if (required) this.fail(name, 'REQUIRED', 'must not be empty');
       return null;
     }
-    if (trimmed.length > TEXT_LIMITS[name]) fail(name, 'TOO_LONG', `must be at most ${TEXT_LIMITS[name]} characters`);
+    if (trimmed.length > TEXT_LIMITS[name]) this.fail(name, 'TOO_LONG', `must be at most ${TEXT_LIMITS[name]} characters`);
     return trimmed;
-  };
-  const externalId = text('externalId', input.externalId, true);
-  const queue = text('queue', input.queue, true);
-  const team = text('team', input.team, false);
-  const agent = text('agent', input.agent, false);
-  const customerRef = text('customerRef', input.customerRef, false);
-  const disposition = text('disposition', input.disposition, false);
-
-  const channel = input.channel as Channel;
-  if (!Object.values(Channel).includes(channel)) {
-    fail('channel', 'UNKNOWN_CHANNEL', `must be one of ${Object.values(Channel).join(', ')}`);
-  }
-  const direction = (input.direction ?? Direction.INBOUND) as Direction;
-  if (!Object.values(Direction).includes(direction)) {
-    fail('direction', 'UNKNOWN_DIRECTION', `must be one of ${Object.values(Direction).join(', ')}`);
   }
 
-  const time = (name: string, value: Date | null | undefined, required: boolean) => {
+  private time(name: string, value: Date | null | undefined, required: boolean): Date | null {
     if (value == null) {
-      if (required) fail(name, 'REQUIRED', 'must be a date-time with an offset');
+      if (required) this.fail(name, 'REQUIRED', 'must be a date-time with an offset');
       return null;
     }
     if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-      fail(name, 'INVALID_DATE', 'must be an ISO-8601 date-time with an offset');
+      this.fail(name, 'INVALID_DATE', 'must be an ISO-8601 date-time with an offset');
       return null;
     }
     return toWholeSecond(value);
-  };
-  const offeredAt = time('offeredAt', input.offeredAt, true);
-  const answeredAt = time('answeredAt', input.answeredAt, false);
-  const endedAt = time('endedAt', input.endedAt, true);
-  if (offeredAt && endedAt && endedAt < offeredAt) fail('endedAt', 'ENDED_BEFORE_OFFERED', 'must not be before offeredAt');
-  if (offeredAt && answeredAt && answeredAt < offeredAt) {
-    fail('answeredAt', 'ANSWERED_BEFORE_OFFERED', 'must not be before offeredAt');
   }
-  if (answeredAt && endedAt && answeredAt > endedAt) fail('answeredAt', 'ANSWERED_AFTER_ENDED', 'must not be after endedAt');
 
-  const count = (name: string, value: number | null | undefined) => {
+  private count(name: string, value: number | null | undefined): number {
     const n = value ?? 0;
-    if (!Number.isInteger(n)) fail(name, 'NOT_AN_INTEGER', 'must be a whole number');
-    else if (n < 0) fail(name, 'NEGATIVE', 'must not be negative');
-    else if (n > MAX_INT) fail(name, 'TOO_LARGE', `must be at most ${MAX_INT}`);
+    if (!Number.isInteger(n)) this.fail(name, 'NOT_AN_INTEGER', 'must be a whole number');
+    else if (n < 0) this.fail(name, 'NEGATIVE', 'must not be negative');
+    else if (n > MAX_INT) this.fail(name, 'TOO_LARGE', `must be at most ${MAX_INT}`);
     return n;
-  };
-  const talkSeconds = count('talkSeconds', input.talkSeconds);
-  const holdSeconds = count('holdSeconds', input.holdSeconds);
-  const afterContactWorkSeconds = count('afterContactWorkSeconds', input.afterContactWorkSeconds);
-  const transfers = count('transfers', input.transfers);
-
-  let waitSeconds = 0;
-  if (offeredAt && endedAt) {
-    waitSeconds = ((answeredAt ?? endedAt).getTime() - offeredAt.getTime()) / 1000;
-    if (waitSeconds > MAX_INT) fail('endedAt', 'TOO_LATE', 'the contact may not last longer than 68 years');
   }
-
-  if (!ok || !externalId || !queue || !offeredAt || !endedAt) return null;
-  return {
-    externalId,
-    channel,
-    direction,
-    queue,
-    team,
-    agent,
-    customerRef,
-    offeredAt,
-    answeredAt,
-    endedAt,
-    waitSeconds,
-    talkSeconds,
-    holdSeconds,
-    afterContactWorkSeconds,
-    transfers,
-    resolved: input.resolved ?? null,
-    disposition,
-  };
 }

@@ -22,7 +22,7 @@ export class ContactsService {
   constructor(private readonly em: EntityManager) {}
 
   async record(organizationId: number, inputs: readonly ContactFields[]): Promise<WriteTotals> {
-    const contacts = validBatch(inputs, { field: 'contacts', noun: 'contacts', max: MAX_CONTACTS_PER_BATCH }, (all) => {
+    const contacts = await validBatch(inputs, { field: 'contacts', noun: 'contacts', max: MAX_CONTACTS_PER_BATCH }, (all) => {
       const { contacts: valid, problems } = validateContacts(all);
       return { valid, problems };
     });

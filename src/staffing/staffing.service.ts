@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { Granularity, countPeriods, isValidTimeZone, periodBoundaries } from '../analytics/calendar';
@@ -86,7 +87,12 @@ export class StaffingService {
         ? pooledAverageHandleTime(pastWeeks.flatMap((week) => [...week.values()]))
         : (actual.total.metrics.averageHandleTime ?? null);
 
-    return boundaries.slice(0, -1).map((periodStart, i) => {
+    const intervals: StaffingIntervalResult[] = [];
+    for (let i = 0; i < boundaries.length - 1; i++) {
+      // A week's forecast over 52 weeks of history is ~35,000 local-time shifts:
+      // the event loop gets a turn between slices, so other clients are not held.
+      if (i > 0 && i % INTERVALS_PER_TURN === 0) await nextTurn();
+      const periodStart = boundaries[i]!;
       const periodEnd = boundaries[i + 1]!;
       const row = actualByStart.get(periodStart.getTime());
       const volume: IntervalVolume =
@@ -95,10 +101,14 @@ export class StaffingService {
           : { offered: row?.offered ?? 0, averageHandleTime: row?.averageHandleTime ?? null };
       const staffed = staffedApplies ? (row?.averageAgentsStaffed ?? 0) : null;
       const seconds = (periodEnd.getTime() - periodStart.getTime()) / 1000;
-      return { periodStart, periodEnd, ...staffInterval(volume, seconds, q.parameters, staffed, fallbackAht) };
-    });
+      intervals.push({ periodStart, periodEnd, ...staffInterval(volume, seconds, q.parameters, staffed, fallbackAht) });
+    }
+    return intervals;
   }
 }
+
+/** Intervals planned between two turns of the event loop. */
+const INTERVALS_PER_TURN = 96;
 
 interface IntervalRow extends PastVolume {
   averageAgentsStaffed: number | null;

@@ -61,8 +61,18 @@ export function documentPrefixLimits(
       const exceeded = query === null ? null : exceededLimit({ ...documentShape(query, limits), complete: false }, limits);
       if (exceeded) {
         res.locals.logger?.info({ limit: exceeded.limit, max: exceeded.max, actual: exceeded.actual }, 'query refused: document limit, from the body\'s start');
-        res.setHeader('connection', 'close'); // the rest of the body is not wanted
-        res.status(400).json(queryTooComplexBody(exceeded));
+        // The client is still sending: answering and closing under it resets the
+        // connection, and the answer is lost (EPIPE on its side). The rest — at most
+        // the key holder's 25 MB, within requestTimeout — is read and dropped first.
+        let answered = false;
+        const answer = () => {
+          if (answered || res.headersSent) return;
+          answered = true;
+          res.status(400).json(queryTooComplexBody(exceeded));
+        };
+        req.once('end', answer);
+        req.once('close', answer);
+        req.resume();
         return;
       }
       if (ended) {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import pgClient from 'pg';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,7 @@ describe('database outage', () => {
 
   beforeAll(async () => {
     // Not under a mode-700 temp dir: initdb runs as the `postgres` OS user when we are root.
+    await mkdir(path.resolve('.test-data'), { recursive: true }); // absent on a fresh clone when no other test made it
     dir = await mkdtemp(path.resolve('.test-data/outage-'));
     pg = await startEmbeddedPostgres(dir, logger);
     port = Number(new URL(pg.url).port);

@@ -159,6 +159,14 @@ describe('without a statement timeout', () => {
     lock = null;
     await new Promise((r) => setTimeout(r, 300));
     expect(await contactCount(server.db.url)).toBe(before);
+    // Its transaction was rolled back (a refused ROLLBACK once left the pooled connection
+    // idle in an aborted transaction, failing every later request that drew it).
+    expect(await abortedTransactions(server.db.url)).toBe(0);
+    for (let i = 0; i < 15; i++) {
+      const answer = await server.gql(`{ queues { key } }`);
+      expect(answer.status).toBe(200);
+      expect(answer.errors).toBeUndefined();
+    }
   });
 
 

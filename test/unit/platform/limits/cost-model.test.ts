@@ -94,6 +94,15 @@ describe(estimateCost.name, () => {
     expect(cost(`{ ${fields.join(' ')} }`, {}, NO_DIRECTORY)).toBe(150 * (REPORT_COST + 2));
   });
 
+  it('prices a batch by its length, from a variable or a literal, without coercing its items', () => {
+    const record = 'mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created } }';
+    // Items the estimate never reads: execution coerces (and refuses) them once, later.
+    expect(cost(record, { c: Array.from({ length: 3_000 }, () => ({})) })).toBe(REPORT_COST + 5 * 3_000 + 1);
+    expect(cost(record, { c: [] })).toBe(REPORT_COST + 1);
+    const activity = `mutation { recordAgentActivity(activity: [{ agent: "a", intervalStart: "${DAY.from}", loggedInSeconds: 900, availableSeconds: 300, handlingSeconds: 500, notReadySeconds: 100 }]) { created } }`;
+    expect(cost(activity)).toBe(REPORT_COST + 5 * 1 + 1);
+  });
+
   it('is 0 when the variables are invalid: nothing runs then', () => {
     expect(cost(`query($r: TimeRange!) { kpis(query: { range: $r }) { total { offered } } }`, {})).toBe(0);
   });
