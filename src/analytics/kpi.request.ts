@@ -43,6 +43,12 @@ export interface KpiRequest {
   sums: SumName[];
   /** When set, only contacts offered inside these spans count (an SLA policy's service hours). */
   windows?: readonly TimeSpan[];
+  /**
+   * More service-level thresholds (whole seconds, distinct, none equal to T): each
+   * row also counts its contacts answered within each, in the same statement
+   * (KpiRow.serviceLevel(thresholdSeconds:) and answeredWithinThreshold(thresholdSeconds:)).
+   */
+  withinThresholds?: readonly number[];
 }
 
 /** One group's sums, as the database returns them. */
@@ -55,4 +61,6 @@ export interface SumRow {
   agentId: number | null;
   isTotal: boolean;
   sums: Partial<Record<SumName, number>>;
+  /** Answered within each of the request's withinThresholds, in order; absent on rows without contacts (all 0). */
+  within?: number[];
 }

@@ -1,11 +1,12 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Authorized, Ctx, Info, Query, Resolver } from 'type-graphql';
+import { getArgumentValues, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Float, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { toAgentView, toQueueView, toTeamView } from '../org/directory.mappers';
 import { Permission, requirePrincipal } from '../platform/auth';
 import type { Context } from '../platform/context';
-import { selectedFields } from '../platform/selection';
-import { KpiService, type KpiRowResult } from './kpi.service';
-import { KpiQuery, KpiReportView, KpiRowView } from './kpi.types';
+import { selectedFieldNodes, selectedFields } from '../platform/selection';
+import { KpiService, MAX_THRESHOLD_SECONDS, type KpiReportResult, type KpiRowResult } from './kpi.service';
+import { KpiQuery, KpiReportView, KpiRowView, THRESHOLD_METRICS, metricFieldOptions, type ReportThresholds } from './kpi.types';
+import { metric } from './metric-catalog';
 import { parseContactFilter } from './query.inputs';
 
 @Resolver()
@@ -14,9 +15,8 @@ export class KpiResolver {
   @Query(() => KpiReportView, { description: 'KPIs for a range, grouped by dimensions and periods; see KpiRow for the formulas.' })
   async kpis(@Ctx() ctx: Context, @Arg('query', () => KpiQuery) query: KpiQuery, @Info() info: GraphQLResolveInfo) {
     const principal = await requirePrincipal(ctx);
-    const fields = new Set(
-      [['rows'], ['total'], ['rows', 'previous'], ['total', 'previous']].flatMap((path) => [...selectedFields(info, path)]),
-    );
+    const rowPaths = [['rows'], ['total'], ['rows', 'previous'], ['total', 'previous']];
+    const fields = new Set(rowPaths.flatMap((path) => [...selectedFields(info, path)]));
     const report = await new KpiService(ctx.em, ctx.loaders).report({
       organizationId: principal.organizationId,
       from: query.range.from,
@@ -29,9 +29,53 @@ export class KpiResolver {
       shortAbandonSeconds: query.shortAbandonSeconds,
       compareWithPrevious: query.compareWithPrevious ?? false,
       fields,
+      withinThresholds: askedThresholds(info, rowPaths),
     });
-    const toRowView = rowViews(Object.keys(report.total.metrics));
+    const toRowView = rowViews(Object.keys(report.total.metrics), report.thresholds);
     return { rows: report.rows.map(toRowView), total: toRowView(report.total) };
+  }
+}
+
+/**
+ * The thresholds the selection names in serviceLevel(thresholdSeconds:) and
+ * answeredWithinThreshold(thresholdSeconds:), literal or variable: all are counted by
+ * the report's one statement, and each aliased field then reads its own.
+ */
+function askedThresholds(info: GraphQLResolveInfo, paths: string[][]): number[] {
+  const row = info.schema.getType('KpiRow') as GraphQLObjectType;
+  const thresholds = new Set<number>();
+  for (const node of paths.flatMap((path) => selectedFieldNodes(info, path))) {
+    if (!(THRESHOLD_METRICS as readonly string[]).includes(node.name.value)) continue;
+    const t = getArgumentValues(row.getFields()[node.name.value]!, node, info.variableValues).thresholdSeconds;
+    if (typeof t === 'number') thresholds.add(t);
+  }
+  return [...thresholds];
+}
+
+/** A row's answered-within count at threshold t (the report's T when null). */
+function answeredWithin(row: KpiRowView, t: number | null | undefined): number {
+  if (t == null || t === row.thresholds.serviceLevelSeconds) return row.answeredWithinThreshold as number;
+  const i = row.thresholds.index.get(t);
+  return i === undefined ? 0 : row.within?.[i] ?? 0;
+}
+
+const THRESHOLD_ARGUMENT = {
+  nullable: true,
+  description: `T in whole seconds, 0 to ${MAX_THRESHOLD_SECONDS}; default: the query's serviceLevelThresholdSeconds. Aliases may ask several in one request.`,
+};
+
+/** The KpiRow fields that take a threshold: each alias reads the count of its own threshold, computed with the report. */
+@Resolver(() => KpiRowView)
+export class KpiRowThresholdResolver {
+  @FieldResolver(() => Int, metricFieldOptions(metric('answeredWithinThreshold')!))
+  answeredWithinThreshold(@Root() row: KpiRowView, @Arg('thresholdSeconds', () => Int, THRESHOLD_ARGUMENT) thresholdSeconds?: number | null): number {
+    return answeredWithin(row, thresholdSeconds);
+  }
+
+  @FieldResolver(() => Float, metricFieldOptions(metric('serviceLevel')!))
+  serviceLevel(@Root() row: KpiRowView, @Arg('thresholdSeconds', () => Int, THRESHOLD_ARGUMENT) thresholdSeconds?: number | null): number | null {
+    if (thresholdSeconds == null || thresholdSeconds === row.thresholds.serviceLevelSeconds) return row.serviceLevel as number | null;
+    return row.qualifying === 0 ? null : answeredWithin(row, thresholdSeconds) / row.qualifying;
   }
 }
 
@@ -40,7 +84,8 @@ export class KpiResolver {
  * whole report. Every view is a copy of one template with the report's metrics (those
  * selected; GraphQL reads no other), so all rows share one small fast-mode shape.
  */
-function rowViews(metrics: readonly string[]): (row: KpiRowResult) => KpiRowView {
+function rowViews(metrics: readonly string[], asked: KpiReportResult['thresholds']): (row: KpiRowResult) => KpiRowView {
+  const thresholds: ReportThresholds = { serviceLevelSeconds: asked.serviceLevelSeconds, index: new Map(asked.within.map((t, i) => [t, i])) };
   const template: KpiRowView = {
     periodStart: null,
     periodEnd: null,
@@ -49,6 +94,9 @@ function rowViews(metrics: readonly string[]): (row: KpiRowResult) => KpiRowView
     team: null,
     agent: null,
     previous: null,
+    thresholds,
+    within: null,
+    qualifying: 0,
     ...Object.fromEntries(metrics.map((name) => [name, null])),
   };
   const queue = once(toQueueView);
@@ -62,6 +110,8 @@ function rowViews(metrics: readonly string[]): (row: KpiRowResult) => KpiRowView
     view.queue = row.queue && queue(row.queue);
     view.team = row.team && team(row.team);
     view.agent = row.agent && agent(row.agent);
+    view.within = row.within ?? null;
+    view.qualifying = row.qualifying ?? 0;
     view.previous = row.previous ? toRowView(row.previous) : null;
     return view;
   };

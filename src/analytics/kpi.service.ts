@@ -12,6 +12,8 @@ import { computeMetrics, metricsComputer, sumsFor, type SumName } from './metric
 
 export const MAX_ROWS = 10_000;
 export const MAX_RANGE_DAYS = 5 * 366;
+/** The largest threshold a field argument may name: a day. */
+export const MAX_THRESHOLD_SECONDS = 86_400;
 
 /** What a client asks for, before validation. */
 export interface KpiAsk {
@@ -30,6 +32,8 @@ export interface KpiAsk {
   windows?: readonly TimeSpan[];
   /** Fill each row's `previous`. */
   compareWithPrevious?: boolean;
+  /** Service-level thresholds asked through field arguments, besides the query's T (0..86,400 s). */
+  withinThresholds?: readonly number[];
 }
 
 export interface KpiRowResult {
@@ -40,6 +44,10 @@ export interface KpiRowResult {
   team: TeamRecord | null;
   agent: AgentRecord | null;
   metrics: Record<string, number | null>;
+  /** With withinThresholds: answered within each, in the request's order (absent: all 0). */
+  within?: number[];
+  /** With withinThresholds: answered + abandoned, the service level's denominator. */
+  qualifying?: number;
   /** With compareWithPrevious: the same group in the preceding period. */
   previous?: KpiRowResult;
 }
@@ -47,6 +55,8 @@ export interface KpiRowResult {
 export interface KpiReportResult {
   rows: KpiRowResult[];
   total: KpiRowResult;
+  /** The query's T and the other thresholds of `within`, as validated. */
+  thresholds: { serviceLevelSeconds: number; within: readonly number[] };
 }
 
 export interface ReportOptions {
@@ -98,18 +108,27 @@ export class KpiService {
       load(this.loaders.agent, groups.map((r) => r.agentId)),
     ]);
     const metricsOf = metricsComputer(ask.fields);
-    const shape = (r: SumRow | undefined): KpiRowResult => ({
-      periodStart: request.granularity && r?.period ? boundaries[r.period - 1] : null,
-      periodEnd: request.granularity && r?.period ? boundaries[r.period] : null,
-      channel: r?.channel ?? null,
-      queue: queues.get(r?.queueId ?? null) ?? null,
-      team: teams.get(r?.teamId ?? null) ?? null,
-      agent: agents.get(r?.agentId ?? null) ?? null,
-      metrics: metricsOf(r?.sums ?? {}),
-    });
+    const withThresholds = (request.withinThresholds?.length ?? 0) > 0;
+    const shape = (r: SumRow | undefined): KpiRowResult => {
+      const row: KpiRowResult = {
+        periodStart: request.granularity && r?.period ? boundaries[r.period - 1] : null,
+        periodEnd: request.granularity && r?.period ? boundaries[r.period] : null,
+        channel: r?.channel ?? null,
+        queue: queues.get(r?.queueId ?? null) ?? null,
+        team: teams.get(r?.teamId ?? null) ?? null,
+        agent: agents.get(r?.agentId ?? null) ?? null,
+        metrics: metricsOf(r?.sums ?? {}),
+      };
+      if (withThresholds) {
+        row.within = r?.within;
+        row.qualifying = (r?.sums.answered ?? 0) + (r?.sums.abandoned ?? 0);
+      }
+      return row;
+    };
     const total = shape(sumRows.find((r) => r.isTotal));
     total.periodStart = total.periodEnd = null;
-    const report = { rows: order(groups.map(shape), request.groupBy), total };
+    const thresholds = { serviceLevelSeconds: request.thresholds.serviceLevelSeconds, within: request.withinThresholds ?? [] };
+    const report = { rows: order(groups.map(shape), request.groupBy), total, thresholds };
     if (ask.compareWithPrevious) await this.attachPrevious(ask, request, boundaries, report, options);
     return report;
   }
@@ -162,15 +181,23 @@ export class KpiService {
       for (const row of periods.rows) byGroup.set(groupKey(row, row.periodEnd), row);
       for (const row of report.rows) {
         const start = previousPeriodStart(row.periodStart!, granularity, request.timeZone);
-        row.previous = byGroup.get(groupKey(row, row.periodStart)) ?? { ...row, periodStart: start, periodEnd: row.periodStart, metrics: computeMetrics({}, Object.keys(row.metrics)) };
+        row.previous = byGroup.get(groupKey(row, row.periodStart)) ?? { ...emptyLike(row), periodStart: start, periodEnd: row.periodStart };
       }
     } else {
       for (const row of equalLength.rows) byGroup.set(groupKey(row, null), row);
       for (const row of report.rows) {
-        row.previous = byGroup.get(groupKey(row, null)) ?? { ...row, metrics: computeMetrics({}, Object.keys(row.metrics)) };
+        row.previous = byGroup.get(groupKey(row, null)) ?? emptyLike(row);
       }
     }
   }
+}
+
+/** The row's group with no contacts: its metrics' zeros and nulls. */
+function emptyLike(row: KpiRowResult): KpiRowResult {
+  const empty: KpiRowResult = { ...row, metrics: computeMetrics({}, Object.keys(row.metrics)), previous: undefined };
+  if (row.within) empty.within = undefined;
+  if (row.qualifying !== undefined) empty.qualifying = 0;
+  return empty;
 }
 
 async function load<T extends { id: number }>(loader: { loadMany(ids: number[]): Promise<Array<T | null | Error>> }, ids: Array<number | null>) {
@@ -215,6 +242,11 @@ export function validateKpiAsk(ask: KpiAsk): KpiRequest {
   const T = ask.serviceLevelThresholdSeconds ?? 20;
   const S = ask.shortAbandonSeconds ?? 0;
   if (!Number.isInteger(T) || T < 0) throw problem('serviceLevelThresholdSeconds', 'NEGATIVE', 'must be a whole number ≥ 0');
+  for (const t of ask.withinThresholds ?? []) {
+    if (!Number.isInteger(t) || t < 0 || t > MAX_THRESHOLD_SECONDS) {
+      throw problem('thresholdSeconds', 'OUT_OF_RANGE', `must be a whole number of seconds from 0 to ${MAX_THRESHOLD_SECONDS}, got ${t}`);
+    }
+  }
   if (!Number.isInteger(S) || S < 0) throw problem('shortAbandonSeconds', 'NEGATIVE', 'must be a whole number ≥ 0');
   const granularity = ask.granularity ?? null;
   if (granularity && countPeriods(ask.from, ask.to, granularity, timeZone, MAX_ROWS) > MAX_ROWS) {
@@ -231,6 +263,7 @@ export function validateKpiAsk(ask: KpiAsk): KpiRequest {
     thresholds: { serviceLevelSeconds: T, shortAbandonSeconds: S },
     sums: sumsFor(ask.fields),
     windows: ask.windows,
+    withinThresholds: [...new Set(ask.withinThresholds ?? [])].filter((t) => t !== T).sort((a, b) => a - b),
   };
 }
 

@@ -2,7 +2,7 @@ import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type
 import { Channel } from '../contacts/contact.entity';
 import { Granularity } from './calendar';
 import { Dimension } from './kpi.request';
-import { METRICS } from './metric-catalog';
+import { METRICS, type MetricDefinition } from './metric-catalog';
 import { AgentView, QueueView, TeamView } from '../org/org.types';
 import { ContactFilter, TimeRange } from './query.inputs';
 
@@ -81,17 +81,34 @@ export class KpiRowView {
   })
   previous!: KpiRowView | null;
 
+  /** Not fields: what serviceLevel(thresholdSeconds:) and answeredWithinThreshold(thresholdSeconds:) read (kpi.resolver.ts). */
+  thresholds!: ReportThresholds;
+  within!: number[] | null;
+  qualifying!: number;
+
   [metric: string]: unknown;
 }
 
+/** A report's T and its other thresholds (shared by all its rows), each with its index in a row's `within`. */
+export interface ReportThresholds {
+  serviceLevelSeconds: number;
+  index: ReadonlyMap<number, number>;
+}
+
+/** The metrics with a threshold argument: declared by their field resolvers (kpi.resolver.ts). */
+export const THRESHOLD_METRICS = ['serviceLevel', 'answeredWithinThreshold'] as const;
+
 for (const metric of METRICS) {
+  if ((THRESHOLD_METRICS as readonly string[]).includes(metric.name)) continue;
+  Field(() => (metric.kind === 'count' ? Int : Float), metricFieldOptions(metric))(KpiRowView.prototype, metric.name);
+}
+
+/** A metric field's nullability and description, from the catalog. */
+export function metricFieldOptions(metric: MetricDefinition): { nullable: boolean; description: string } {
   // Additive totals are never null (0 without data); ratios and averages are null without a denominator.
   const additive = metric.kind === 'count' || metric.kind === 'seconds';
   const direction = metric.better ? ` ${metric.better === 'HIGHER' ? 'Higher' : 'Lower'} is better.` : '';
-  Field(() => (metric.kind === 'count' ? Int : Float), {
-    nullable: !additive,
-    description: `${metric.description} Formula: ${metric.formula}.${direction}`,
-  })(KpiRowView.prototype, metric.name);
+  return { nullable: !additive, description: `${metric.description} Formula: ${metric.formula}.${direction}` };
 }
 
 @ObjectType('KpiReport', {

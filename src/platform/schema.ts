@@ -2,7 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { ActivityResolver } from '../activity/activity.resolver';
 import { StaffingResolver } from '../staffing/staffing.resolver';
-import { KpiResolver } from '../analytics/kpi.resolver';
+import { KpiResolver, KpiRowThresholdResolver } from '../analytics/kpi.resolver';
 import { ContactsResolver } from '../contacts/contacts.resolver';
 import { ContactFieldsResolver, ContactsQueryResolver } from '../contacts/contacts-query.resolver';
 import { ApiKeysResolver } from '../org/api-keys.resolver';
@@ -23,6 +23,7 @@ export const RESOLVERS = [
   ContactsQueryResolver,
   ContactFieldsResolver,
   KpiResolver,
+  KpiRowThresholdResolver,
   SurveysResolver,
   SurveyResponseFieldsResolver,
   SlaResolver,

@@ -33,7 +33,9 @@ import type { DirectorySizes } from './directory-sizes';
  * - `kpis`: statements (2 with compareWithPrevious) × REPORT_COST + rows × (fields selected
  *   per row, `previous` included) + the total row's fields, where rows = periods of the range
  *   at its granularity × groups (per groupBy dimension: the organization's queues, teams or
- *   agents, or the filter's own ids, plus one "none" group; 4 channels), at most MAX_ROWS;
+ *   agents, or the filter's own ids, plus one "none" group; 4 channels), at most MAX_ROWS; an aliased
+ *   serviceLevel(thresholdSeconds:) or answeredWithinThreshold(thresholdSeconds:) is one field per row
+ *   like any metric (each threshold is one more sum of the same statement);
  * - `staffing`: (1 + weeksOfHistory for FORECAST) reports of intervals × 4 sums, + intervals × fields;
  * - `slaScorecard`: 2 periods × (REPORT_COST + cards × targets), + cards × fields, cards = 1 + drill-down groups;
  *   `slaTrend`: (periods + 1) × (REPORT_COST + targets), + periods × the card's fields;

@@ -58,6 +58,12 @@ describe(estimateCost.name, () => {
     expect(cost(query, { r: { from: MONTH.from.toISOString(), to: MONTH.to.toISOString() } })).toBe(REPORT_COST + 1 + 32 * 201 * 4 + 2);
   });
 
+  it('prices each aliased threshold as one value per row: ten thresholds are one statement, not ten', () => {
+    const aliases = Array.from({ length: 10 }, (_, i) => `sl${i}: serviceLevel(thresholdSeconds: ${i * 10})`).join(' ');
+    const query = `query($r: TimeRange!) { kpis(query: { range: $r, groupBy: [AGENT], granularity: DAY }) { rows { ${aliases} } } }`;
+    expect(cost(query, { r: { from: MONTH.from.toISOString(), to: MONTH.to.toISOString() } })).toBe(REPORT_COST + 1 + 32 * 201 * 10);
+  });
+
   it('doubles the statements with compareWithPrevious, and counts previous as fields of each row', () => {
     const base = `query($r: TimeRange!) { kpis(query: { range: $r, granularity: DAY, compareWithPrevious: true }) { rows { offered previous { offered } } } }`;
     expect(cost(base, { r: DAY })).toBe(2 * REPORT_COST + 1 + 2 * 3);

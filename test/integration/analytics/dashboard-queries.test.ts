@@ -1,0 +1,168 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import { useTestServer } from '../../support/server';
+import { random } from '../../support/random';
+import { withStatements } from '../../support/statements';
+
+/**
+ * Issue 17's dashboard queries against an independent computation: contacts with
+ * known waits around Berlin's fall-back day (2026-10-25, 25 hours), reported in
+ * Berlin, Kathmandu (+05:45) and UTC, every figure recomputed here from the
+ * contacts with luxon's calendar and DOMAIN.md's counting rules.
+ */
+
+const SECOND = 1000;
+const START = Date.parse('2026-10-22T00:00:00Z');
+const END = Date.parse('2026-10-29T00:00:00Z');
+const AGENT_TEAM: Record<string, string> = { ann: 'north', bob: 'north', cyd: 'south', dee: 'south', eve: 'east' };
+const AGENTS = Object.keys(AGENT_TEAM);
+const QUEUES = ['billing', 'sales', 'support'];
+/** Waits on and around the thresholds asked below, and some anywhere. */
+const EDGE_WAITS = [0, 1, 7, 19, 20, 21, 33, 59, 60, 61, 119, 120, 121, 299, 300];
+
+interface Fact {
+  externalId: string;
+  direction: 'INBOUND' | 'OUTBOUND';
+  queue: string;
+  agent: string | null;
+  offeredAt: number;
+  waitSeconds: number;
+  answered: boolean;
+  handleSeconds: number;
+}
+
+function generate(count: number, seed: number): Fact[] {
+  const next = random(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
+  return Array.from({ length: count }, (_, i) => {
+    const answered = next() < 0.75;
+    return {
+      externalId: `dq-${i}`,
+      direction: next() < 0.9 ? 'INBOUND' : 'OUTBOUND',
+      queue: pick(QUEUES),
+      agent: answered ? pick(AGENTS) : null,
+      offeredAt: START + Math.floor((next() * (END - START)) / SECOND) * SECOND,
+      waitSeconds: next() < 0.6 ? pick(EDGE_WAITS) : int(0, 400),
+      answered,
+      handleSeconds: int(30, 900),
+    };
+  });
+}
+
+function toInput(f: Fact) {
+  const waited = f.offeredAt + f.waitSeconds * SECOND;
+  return {
+    externalId: f.externalId,
+    channel: 'VOICE',
+    direction: f.direction,
+    queue: f.queue,
+    team: f.agent ? AGENT_TEAM[f.agent] : null,
+    agent: f.agent,
+    offeredAt: new Date(f.offeredAt).toISOString(),
+    answeredAt: f.answered ? new Date(waited).toISOString() : null,
+    endedAt: new Date(waited + (f.answered ? f.handleSeconds : 0) * SECOND).toISOString(),
+    talkSeconds: f.answered ? f.handleSeconds : 0,
+  };
+}
+
+// ---------------------------------------------------------------- the reference
+
+/** The local day of `ms` in `zone` as the instant it starts (luxon, not the engine's calendar). */
+const dayStart = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).startOf('day').toUTC().toISO({ suppressMilliseconds: true })!;
+
+interface RefGroup {
+  facts: Fact[];
+}
+
+/** Contacts offered in [from, to), grouped by local day (or not) and agent (or not). */
+function groupsOf(facts: readonly Fact[], from: number, to: number, zone: string | null, byAgent: boolean): Map<string, Fact[]> {
+  const groups = new Map<string, Fact[]>();
+  for (const f of facts) {
+    if (f.offeredAt < from || f.offeredAt >= to) continue;
+    const key = `${zone ? dayStart(f.offeredAt, zone) : ''}|${byAgent ? f.agent ?? '' : ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  return groups;
+}
+
+const inbound = (fs: readonly Fact[]) => fs.filter((f) => f.direction === 'INBOUND');
+const answeredWithin = (fs: readonly Fact[], t: number) => inbound(fs).filter((f) => f.answered && f.waitSeconds <= t).length;
+/** answered + abandoned with S = 0: every inbound contact. */
+const qualifying = (fs: readonly Fact[]) => inbound(fs).length;
+const serviceLevel = (fs: readonly Fact[], t: number) => (qualifying(fs) === 0 ? null : answeredWithin(fs, t) / qualifying(fs));
+
+// ---------------------------------------------------------------- the tests
+
+const RECORD = `mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created } }`;
+const THRESHOLDS = [0, 7, 20, 33, 59, 60, 61, 120, 299, 86_400];
+
+describe('kpis: dashboard queries', () => {
+  const server = useTestServer();
+  const facts = generate(900, 17);
+
+  beforeAll(async () => {
+    const res = await server.gql(RECORD, { c: facts.map(toInput) });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.recordContacts.created).toBe(facts.length);
+  });
+
+  describe('thresholds as field arguments', () => {
+    const aliases = THRESHOLDS.map((t) => `sl${t}: serviceLevel(thresholdSeconds: ${t}) aw${t}: answeredWithinThreshold(thresholdSeconds: ${t})`).join(' ');
+    const rowFields = `periodStart agent { key } serviceLevel answeredWithinThreshold ${aliases}`;
+    const query = `query($q: KpiQuery!) { kpis(query: $q) {
+      rows { ${rowFields} previous { ${rowFields} } } total { ${rowFields} previous { ${rowFields} } } } }`;
+
+    /** Every alias of a row (or its previous) against the reference over its contacts. */
+    const expectRow = (row: any, fs: readonly Fact[], T: number) => {
+      expect(row.serviceLevel).toBe(serviceLevel(fs, T));
+      expect(row.answeredWithinThreshold).toBe(answeredWithin(fs, T));
+      for (const t of THRESHOLDS) {
+        expect([t, row[`sl${t}`]]).toEqual([t, serviceLevel(fs, t)]);
+        expect([t, row[`aw${t}`]]).toEqual([t, answeredWithin(fs, t)]);
+      }
+    };
+
+    for (const zone of ['Europe/Berlin', 'Asia/Kathmandu', 'UTC']) {
+      it(`counts ten thresholds per agent and local day in ${zone}, rows, previous and total, in one statement`, async () => {
+        // Cut mid-bucket at both ends: the edges are read from raw contacts, the rest from the rollups.
+        const from = Date.parse('2026-10-24T03:07:00Z');
+        const to = Date.parse('2026-10-27T13:52:30Z');
+        const T = 25;
+        const q = {
+          range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
+          timeZone: zone,
+          groupBy: ['AGENT'],
+          granularity: 'DAY',
+          serviceLevelThresholdSeconds: T,
+          compareWithPrevious: true,
+        };
+        const { result: res, statements } = await withStatements(() => server.gql(query, { q }));
+        expect(res.errors).toBeUndefined();
+        // The report and its two previous reports: three KPI statements, however many thresholds.
+        expect(statements.filter((s) => s.includes('reporting_zone')).length).toBe(3);
+
+        const expected = groupsOf(facts, from, to, zone, true);
+        const rows = res.data.kpis.rows as any[];
+        expect(rows.map((r) => `${r.periodStart.replace('.000', '')}|${r.agent?.key ?? ''}`).sort()).toEqual([...expected.keys()].sort());
+        for (const row of rows) {
+          expectRow(row, expected.get(`${row.periodStart.replace('.000', '')}|${row.agent?.key ?? ''}`)!, T);
+          // previous: the same agent over the whole preceding local day.
+          const day = DateTime.fromISO(row.periodStart, { zone });
+          const before = facts.filter((f) => f.agent === (row.agent?.key ?? null));
+          expectRow(row.previous, [...(groupsOf(before, day.minus({ days: 1 }).toMillis(), day.toMillis(), null, false).values())].flat(), T);
+        }
+        expectRow(res.data.kpis.total, [...groupsOf(facts, from, to, null, false).values()].flat(), T);
+        expectRow(res.data.kpis.total.previous, [...groupsOf(facts, 2 * from - to, from, null, false).values()].flat(), T);
+      });
+    }
+
+    it('refuses a threshold outside 0..86,400 seconds, naming the argument', async () => {
+      const q = { range: { from: '2026-10-22T00:00:00Z', to: '2026-10-23T00:00:00Z' } };
+      const res = await server.gql(`query($q: KpiQuery!, $t: Int) { kpis(query: $q) { total { serviceLevel(thresholdSeconds: $t) } } }`, { q, t: 86_401 });
+      expect(res.data).toBeNull();
+      expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+      expect(res.errors![0]!.message).toMatch(/^thresholdSeconds: must be a whole number of seconds from 0 to 86400, got 86401/);
+    });
+  });
+});
