@@ -30,6 +30,11 @@ export class KpiResolver {
       compareWithPrevious: query.compareWithPrevious ?? false,
       fields,
       withinThresholds: askedThresholds(info, rowPaths),
+      ranking: {
+        orderBy: (query.orderBy ?? []).map((o) => ({ metric: o.metric, direction: o.direction ?? 'ASC' })),
+        having: query.having ?? [],
+        limit: query.limit ?? null,
+      },
     });
     const toRowView = rowViews(Object.keys(report.total.metrics), report.thresholds);
     return { rows: report.rows.map(toRowView), total: toRowView(report.total) };

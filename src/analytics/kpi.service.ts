@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Channel } from '../contacts/contact.entity';
 import type { AgentRecord, DirectoryLoaders, QueueRecord, TeamRecord } from '../org/directory.loaders';
-import { badUserInput } from '../platform/errors';
+import { badUserInput, describeProblems } from '../platform/errors';
+import { isRanked, rank, rankingMetrics, rankingProblems, type Ranking } from './kpi-ranking';
 import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, previousPeriodStart, type Granularity } from './calendar';
 import { activityScope, mergeActivity, type ActivityScope } from './activity-rows';
 import { compileActivityQuery, compileKpiQuery, countedRanges, decodeSumRows } from './kpi.compiler';
@@ -34,6 +35,8 @@ export interface KpiAsk {
   compareWithPrevious?: boolean;
   /** Service-level thresholds asked through field arguments, besides the query's T (0..86,400 s). */
   withinThresholds?: readonly number[];
+  /** having, orderBy and limit over the rows (never the total). */
+  ranking?: Ranking | null;
 }
 
 export interface KpiRowResult {
@@ -108,6 +111,7 @@ export class KpiService {
       load(this.loaders.agent, groups.map((r) => r.agentId)),
     ]);
     const metricsOf = metricsComputer(ask.fields);
+    const rankedMetricsOf = isRanked(ask.ranking) ? metricsComputer(rankingMetrics(ask.ranking)) : null;
     const withThresholds = (request.withinThresholds?.length ?? 0) > 0;
     const shape = (r: SumRow | undefined): KpiRowResult => {
       const row: KpiRowResult = {
@@ -128,7 +132,10 @@ export class KpiService {
     const total = shape(sumRows.find((r) => r.isTotal));
     total.periodStart = total.periodEnd = null;
     const thresholds = { serviceLevelSeconds: request.thresholds.serviceLevelSeconds, within: request.withinThresholds ?? [] };
-    const report = { rows: order(groups.map(shape), request.groupBy), total, thresholds };
+    const ordered = order(groups, request.groupBy, { queues, teams, agents });
+    // The top N is chosen over the sums, before shaping: only the rows kept are shaped.
+    const kept = isRanked(ask.ranking) ? rank(ordered, ask.ranking, (r) => rankedMetricsOf!(r.sums)) : ordered;
+    const report = { rows: kept.map(shape), total, thresholds };
     if (ask.compareWithPrevious) await this.attachPrevious(ask, request, boundaries, report, options);
     return report;
   }
@@ -169,7 +176,8 @@ export class KpiService {
    */
   private async attachPrevious(ask: KpiAsk, request: KpiRequest, boundaries: Date[], report: KpiReportResult, options: ReportOptions) {
     const length = request.to.getTime() - request.from.getTime();
-    const before = { ...ask, from: new Date(request.from.getTime() - length), to: request.from, compareWithPrevious: false };
+    // The previous figures of the rows kept: no ranking of their own.
+    const before = { ...ask, from: new Date(request.from.getTime() - length), to: request.from, compareWithPrevious: false, ranking: null };
     const equalLength = await this.report({ ...before, granularity: null, groupBy: request.granularity ? [] : request.groupBy }, options);
     report.total.previous = equalLength.total;
 
@@ -206,19 +214,25 @@ async function load<T extends { id: number }>(loader: { loadMany(ids: number[]):
   return new Map<number | null, T>(entities.flatMap((e) => (e && !(e instanceof Error) ? [[e.id, e] as const] : [])));
 }
 
+interface Members {
+  queues: Map<number | null, QueueRecord>;
+  teams: Map<number | null, TeamRecord>;
+  agents: Map<number | null, AgentRecord>;
+}
+
 /** By period, then the grouped dimensions' keys in groupBy order; "none" last. */
-function order(rows: KpiRowResult[], groupBy: Dimension[]): KpiRowResult[] {
-  const keyOf = (r: KpiRowResult, d: Dimension): string | null => {
+function order(rows: SumRow[], groupBy: Dimension[], members: Members): SumRow[] {
+  const keyOf = (r: SumRow, d: Dimension): string | null => {
     switch (d) {
       case Dimension.CHANNEL: return r.channel;
-      case Dimension.QUEUE: return r.queue?.key ?? null;
-      case Dimension.TEAM: return r.team?.key ?? null;
-      case Dimension.AGENT: return r.agent?.key ?? null;
+      case Dimension.QUEUE: return members.queues.get(r.queueId)?.key ?? null;
+      case Dimension.TEAM: return members.teams.get(r.teamId)?.key ?? null;
+      case Dimension.AGENT: return members.agents.get(r.agentId)?.key ?? null;
     }
   };
   // Each dimension's distinct keys are ranked once (a report has a few hundred at most),
   // and the sort compares numbers in typed arrays: no string comparisons, no per-row objects.
-  const periods = Float64Array.from(rows, (r) => r.periodStart?.getTime() ?? 0);
+  const periods = Float64Array.from(rows, (r) => r.period ?? 0);
   const ranks = groupBy.map((d) => {
     const keys = [...new Set(rows.map((r) => keyOf(r, d)))].sort((x, y) => (x === y ? 0 : x === null ? 1 : y === null ? -1 : x < y ? -1 : 1));
     const rank = new Map(keys.map((k, i) => [k, i]));
@@ -248,6 +262,9 @@ export function validateKpiAsk(ask: KpiAsk): KpiRequest {
     }
   }
   if (!Number.isInteger(S) || S < 0) throw problem('shortAbandonSeconds', 'NEGATIVE', 'must be a whole number ≥ 0');
+  const ranking = ask.ranking ?? null;
+  const rankingFaults = ranking ? rankingProblems(ranking) : [];
+  if (rankingFaults.length) throw badUserInput(describeProblems('query', rankingFaults), rankingFaults);
   const granularity = ask.granularity ?? null;
   if (granularity && countPeriods(ask.from, ask.to, granularity, timeZone, MAX_ROWS) > MAX_ROWS) {
     throw problem('granularity', 'TOO_MANY_ROWS', `more than ${MAX_ROWS} periods; ${suggestion(ask.from, ask.to, timeZone, 1)}`);
@@ -261,7 +278,7 @@ export function validateKpiAsk(ask: KpiAsk): KpiRequest {
     groupBy: [...new Set(ask.groupBy ?? [])],
     granularity,
     thresholds: { serviceLevelSeconds: T, shortAbandonSeconds: S },
-    sums: sumsFor(ask.fields),
+    sums: sumsFor([...ask.fields, ...(ranking ? rankingMetrics(ranking) : [])]),
     windows: ask.windows,
     withinThresholds: [...new Set(ask.withinThresholds ?? [])].filter((t) => t !== T).sort((a, b) => a - b),
   };

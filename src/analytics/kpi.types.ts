@@ -1,10 +1,30 @@
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { COMPARATORS, MAX_LIMIT, SORT_DIRECTIONS } from './kpi-ranking';
 import { Channel } from '../contacts/contact.entity';
 import { Granularity } from './calendar';
 import { Dimension } from './kpi.request';
 import { METRICS, type MetricDefinition } from './metric-catalog';
 import { AgentView, QueueView, TeamView } from '../org/org.types';
 import { ContactFilter, TimeRange } from './query.inputs';
+
+const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
+export const ComparatorEnum = enumOf(COMPARATORS);
+export const SortDirectionEnum = enumOf(SORT_DIRECTIONS);
+registerEnumType(ComparatorEnum, { name: 'Comparator', description: 'AT_LEAST: the target is a floor (value ≥ bound); AT_MOST: a ceiling (value ≤ bound).' });
+registerEnumType(SortDirectionEnum, { name: 'SortDirection', description: 'ASC: lowest first; DESC: highest first. Nulls come last either way.' });
+
+@InputType('KpiOrder', { description: 'Sort rows by a metric: any numeric KpiRow field, read with its default arguments (the query\'s T).' })
+export class KpiOrderInput {
+  @Field(() => String, { description: 'A numeric KpiRow field, e.g. "csatScore".' }) metric!: string;
+  @Field(() => SortDirectionEnum, { nullable: true, description: 'Default ASC; nulls last.' }) direction?: keyof typeof SortDirectionEnum | null;
+}
+
+@InputType('KpiCondition', { description: 'Keep the rows whose metric meets the bound (a null metric never does).' })
+export class KpiConditionInput {
+  @Field(() => String, { description: 'A numeric KpiRow field, e.g. "handled".' }) metric!: string;
+  @Field(() => ComparatorEnum) comparator!: keyof typeof ComparatorEnum;
+  @Field(() => Float) value!: number;
+}
 
 registerEnumType(Dimension, { name: 'Dimension', description: 'What a KPI report can be grouped by.' });
 registerEnumType(Granularity, {
@@ -42,6 +62,18 @@ export class KpiQuery {
       'granularity (and for total), over the preceding range of equal length. Default false.',
   })
   compareWithPrevious?: boolean | null;
+
+  @Field(() => [KpiOrderInput], {
+    nullable: true,
+    description: 'Rows sorted by these metrics (first one first), then in the default order. `total` is not affected.',
+  })
+  orderBy?: KpiOrderInput[] | null;
+
+  @Field(() => [KpiConditionInput], { nullable: true, description: 'Keep only the rows meeting every condition. `total` is not affected.' })
+  having?: KpiConditionInput[] | null;
+
+  @Field(() => Int, { nullable: true, description: `At most this many rows, after having and orderBy (1..${MAX_LIMIT}). \`total\` is not affected.` })
+  limit?: number | null;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { METRICS, metric, type Better, type MetricDefinition, type MetricKind } from '../analytics/metric-catalog';
 import type { FieldProblem } from '../platform/errors';
+import { COMPARATORS, type Comparator } from '../analytics/kpi-ranking';
 
 /**
  * SLA policy evaluation, pure: the status of one KPI against its target, its
@@ -10,9 +11,8 @@ import type { FieldProblem } from '../platform/errors';
  * boundary's good side, as the rules below say.
  */
 
-export const COMPARATORS = ['AT_LEAST', 'AT_MOST'] as const;
-/** AT_LEAST: the target is a floor (service level ≥ 0.8). AT_MOST: a ceiling (ASA ≤ 30 s). */
-export type Comparator = (typeof COMPARATORS)[number];
+// One Comparator for SLA targets and KPI `having` conditions, declared with the KPI engine.
+export { COMPARATORS, type Comparator };
 
 export const SLA_STATUSES = ['MET', 'AT_RISK', 'BREACHED', 'NO_DATA'] as const;
 export type SlaStatus = (typeof SLA_STATUSES)[number];

@@ -2,17 +2,16 @@ import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '
 import { ContactFilter } from '../analytics/query.inputs';
 import { Channel } from '../contacts/contact.entity';
 import { AgentView, TeamView } from '../org/org.types';
-import { CHANGES, COMPARATORS, SLA_STATUSES } from './evaluation';
+import { ComparatorEnum } from '../analytics/kpi.types';
+import { CHANGES, SLA_STATUSES } from './evaluation';
 import { SlaPeriod } from './sla-policy';
 import type { SlaPolicyVersion } from './sla.store';
 
 const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
-export const ComparatorEnum = enumOf(COMPARATORS);
 export const TargetStatusEnum = enumOf(SLA_STATUSES);
 export const ChangeEnum = enumOf(CHANGES);
 
 registerEnumType(SlaPeriod, { name: 'SlaPeriod', description: 'The reporting period of an SLA policy.' });
-registerEnumType(ComparatorEnum, { name: 'Comparator', description: 'AT_LEAST: the target is a floor; AT_MOST: a ceiling.' });
 registerEnumType(TargetStatusEnum, {
   name: 'TargetStatus',
   description: 'MET; AT_RISK between the warning level and the target; BREACHED; NO_DATA when the KPI has no denominator.',

@@ -35,7 +35,8 @@ import type { DirectorySizes } from './directory-sizes';
  *   at its granularity × groups (per groupBy dimension: the organization's queues, teams or
  *   agents, or the filter's own ids, plus one "none" group; 4 channels), at most MAX_ROWS; an aliased
  *   serviceLevel(thresholdSeconds:) or answeredWithinThreshold(thresholdSeconds:) is one field per row
- *   like any metric (each threshold is one more sum of the same statement);
+ *   like any metric (each threshold is one more sum of the same statement); with `limit`, rows are at
+ *   most limit, plus one value per row of the report and orderBy or having metric (the ranking);
  * - `staffing`: (1 + weeksOfHistory for FORECAST) reports of intervals × 4 sums, + intervals × fields;
  * - `slaScorecard`: 2 periods × (REPORT_COST + cards × targets), + cards × fields, cards = 1 + drill-down groups;
  *   `slaTrend`: (periods + 1) × (REPORT_COST + targets), + periods × the card's fields;
@@ -163,7 +164,16 @@ interface KpiQueryArgs {
   groupBy?: string[] | null;
   filter?: Filter | null;
   compareWithPrevious?: boolean | null;
+  orderBy?: unknown[] | null;
+  having?: unknown[] | null;
+  limit?: number | null;
 }
+
+/** Rows a `kpis` answer shapes: at most `limit` of the report's rows. */
+const answeredRows = (query: KpiQueryArgs, rows: number) => (typeof query.limit === 'number' && query.limit >= 1 ? Math.min(query.limit, rows) : rows);
+
+/** Values the ranking computes before the top N is kept: each orderBy and having metric of every row. */
+const rankingCost = (query: KpiQueryArgs, rows: number) => rows * ((query.orderBy?.length ?? 0) + (query.having?.length ?? 0));
 
 /** Rows of a `kpis` report, or null when its service refuses the range before any SQL. */
 export function kpiRows(query: KpiQueryArgs, sizes: DirectorySizes): number | null {
@@ -224,7 +234,7 @@ function childListSizes(
     switch (field.name.value) {
       case 'kpis': {
         const rows = kpiRows(args.query, sizes) ?? 0;
-        for (const node of children('rows')) set(node, rows);
+        for (const node of children('rows')) set(node, answeredRows(args.query, rows));
         break;
       }
       case 'slaTrend': {
@@ -299,7 +309,8 @@ function domainEstimator(sizes: DirectorySizes, childLists: ChildLists, schema: 
       case 'Query.kpis': {
         const rows = kpiRows(args.query, sizes);
         if (rows === null) return REPORT_COST;
-        return (args.query.compareWithPrevious ? 2 : 1) * REPORT_COST + childComplexity; // rows × fields: KpiReport.rows
+        // rows × fields: KpiReport.rows (limit rows at most)
+        return (args.query.compareWithPrevious ? 2 : 1) * REPORT_COST + rankingCost(args.query, rows) + childComplexity;
       }
       case 'Query.complaintBreakdown': {
         const periods = periodCount(args.query.range.from, args.query.range.to, args.query.granularity);

@@ -165,4 +165,68 @@ describe('kpis: dashboard queries', () => {
       expect(res.errors![0]!.message).toMatch(/^thresholdSeconds: must be a whole number of seconds from 0 to 86400, got 86401/);
     });
   });
+  describe('orderBy, having and limit', () => {
+    const query = `query($q: KpiQuery!) { kpis(query: $q) { rows { periodStart agent { key } handled offered serviceLevel previous { handled } } total { offered handled serviceLevel } } }`;
+    const from = Date.parse('2026-10-23T00:00:00Z');
+    const to = Date.parse('2026-10-28T00:00:00Z');
+    const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+    const handled = (fs: readonly Fact[]) => fs.filter((f) => f.answered).length;
+
+    it('keeps the agents with the lowest service level among those who handled at least N, the total untouched', async () => {
+      const groups = [...groupsOf(facts, from, to, null, true)].map(([key, fs]) => ({ agent: key.split('|')[1] || null, fs }));
+      const N = [...groups.map((g) => handled(g.fs))].sort((a, b) => a - b)[2]!; // leaves out the two lowest
+      const expected = groups
+        .filter((g) => handled(g.fs) >= N && serviceLevel(g.fs, 20) !== null)
+        .sort((a, b) => serviceLevel(a.fs, 20)! - serviceLevel(b.fs, 20)! || (a.agent! < b.agent! ? -1 : 1))
+        .slice(0, 3);
+      expect(expected).toHaveLength(3);
+      const res = await server.gql(query, {
+        q: { range, timeZone: 'Europe/Berlin', groupBy: ['AGENT'], orderBy: [{ metric: 'serviceLevel' }], having: [{ metric: 'handled', comparator: 'AT_LEAST', value: N }], limit: 3 },
+      });
+      expect(res.errors).toBeUndefined();
+      expect(res.data.kpis.rows.map((r: any) => [r.agent?.key ?? null, r.handled, r.serviceLevel])).toEqual(
+        expected.map((g) => [g.agent, handled(g.fs), serviceLevel(g.fs, 20)]),
+      );
+      const all = [...groupsOf(facts, from, to, null, false).values()].flat();
+      expect(res.data.kpis.total).toEqual({ offered: inbound(all).length, handled: handled(all), serviceLevel: serviceLevel(all, 20) });
+    });
+
+    it('sorts (agent, local day) rows by a metric, nulls last, ties in period and key order, with previous for the rows kept', async () => {
+      const zone = 'Asia/Kathmandu';
+      const groups = [...groupsOf(facts, from, to, zone, true)].map(([key, fs]) => ({ day: key.split('|')[0]!, agent: key.split('|')[1] || null, fs }));
+      const defaultOrder = (a: (typeof groups)[0], b: (typeof groups)[0]) =>
+        a.day < b.day ? -1 : a.day > b.day ? 1 : a.agent === b.agent ? 0 : a.agent === null ? 1 : b.agent === null ? -1 : a.agent < b.agent ? -1 : 1;
+      const expected = [...groups].sort((a, b) => handled(b.fs) - handled(a.fs) || defaultOrder(a, b)).slice(0, 7);
+      const res = await server.gql(query, {
+        q: { range, timeZone: zone, groupBy: ['AGENT'], granularity: 'DAY', orderBy: [{ metric: 'handled', direction: 'DESC' }], limit: 7, compareWithPrevious: true },
+      });
+      expect(res.errors).toBeUndefined();
+      const rows = res.data.kpis.rows as any[];
+      expect(rows.map((r) => [r.periodStart.replace('.000', ''), r.agent?.key ?? null, r.handled])).toEqual(expected.map((g) => [g.day, g.agent, handled(g.fs)]));
+      for (const row of rows) {
+        const day = DateTime.fromISO(row.periodStart, { zone });
+        const before = facts.filter((f) => f.agent === (row.agent?.key ?? null) && f.offeredAt >= day.minus({ days: 1 }).toMillis() && f.offeredAt < day.toMillis());
+        expect(row.previous.handled).toBe(handled(before));
+      }
+      // Ascending by service level: rows without inbound contacts (null) come last.
+      const asc = await server.gql(query, { q: { range, timeZone: zone, groupBy: ['AGENT'], granularity: 'DAY', orderBy: [{ metric: 'serviceLevel', direction: 'ASC' }] } });
+      const levels = (asc.data.kpis.rows as any[]).map((r) => r.serviceLevel);
+      const nulls = levels.filter((l) => l === null).length;
+      expect(levels.slice(levels.length - nulls).every((l) => l === null)).toBe(true);
+      expect(levels.slice(0, levels.length - nulls)).toEqual([...levels.slice(0, levels.length - nulls)].sort((a, b) => a - b));
+      expect(levels).toHaveLength(groups.length);
+    });
+
+    it('refuses a metric that is not a numeric KpiRow field, naming it, and a limit outside 1..10,000', async () => {
+      const res = await server.gql(query, { q: { range, groupBy: ['AGENT'], orderBy: [{ metric: 'handled' }, { metric: 'agentName' }], having: [{ metric: 'nps', comparator: 'AT_MOST', value: 1 }] } });
+      expect(res.data).toBeNull();
+      expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+      expect(res.errors![0]!.message).toBe(
+        'query: orderBy[1].metric: "agentName" is not a numeric KpiRow field without required arguments; having[0].metric: "nps" is not a numeric KpiRow field without required arguments',
+      );
+      expect(res.errors![0]!.extensions!.problems.map((p: any) => p.field)).toEqual(['orderBy[1].metric', 'having[0].metric']);
+      const limit = await server.gql(query, { q: { range, limit: 0 } });
+      expect(limit.errors![0]!.extensions!.problems).toEqual([expect.objectContaining({ field: 'limit', rule: 'OUT_OF_RANGE' })]);
+    });
+  });
 });

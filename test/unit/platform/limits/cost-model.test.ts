@@ -64,6 +64,12 @@ describe(estimateCost.name, () => {
     expect(cost(query, { r: { from: MONTH.from.toISOString(), to: MONTH.to.toISOString() } })).toBe(REPORT_COST + 1 + 32 * 201 * 10);
   });
 
+  it('prices a top N as limit rows × fields, plus each ranking metric of every row of the report', () => {
+    const query = `query($r: TimeRange!) { kpis(query: { range: $r, groupBy: [AGENT], orderBy: [{ metric: "csatScore" }], having: [{ metric: "handled", comparator: AT_LEAST, value: 50 }], limit: 10 }) { rows { csatScore agent { key } } } }`;
+    // 201 agent rows ranked on 2 metrics; 10 rows × (csatScore 1 + agent 1 + key 1) shaped.
+    expect(cost(query, { r: { from: MONTH.from.toISOString(), to: MONTH.to.toISOString() } })).toBe(REPORT_COST + 201 * 2 + 1 + 10 * 3);
+  });
+
   it('doubles the statements with compareWithPrevious, and counts previous as fields of each row', () => {
     const base = `query($r: TimeRange!) { kpis(query: { range: $r, granularity: DAY, compareWithPrevious: true }) { rows { offered previous { offered } } } }`;
     expect(cost(base, { r: DAY })).toBe(2 * REPORT_COST + 1 + 2 * 3);
