@@ -114,3 +114,23 @@ export function countPeriods(from: Date, to: Date, granularity: Granularity, zon
     return cap + 1;
   }
 }
+
+const LABEL_FORMAT: Record<Granularity, string> = {
+  [Granularity.FIFTEEN_MINUTES]: "yyyy-MM-dd'T'HH:mm",
+  [Granularity.THIRTY_MINUTES]: "yyyy-MM-dd'T'HH:mm",
+  [Granularity.HOUR]: "yyyy-MM-dd'T'HH",
+  [Granularity.DAY]: 'yyyy-MM-dd',
+  [Granularity.WEEK]: "kkkk-'W'WW", // the ISO week-year: 2027-01-04 is in 2027-W01, 2026-12-28 in 2026-W53
+  [Granularity.MONTH]: 'yyyy-MM',
+  [Granularity.QUARTER]: "yyyy-'Q'q",
+  [Granularity.YEAR]: 'yyyy',
+};
+
+/**
+ * The period starting at `start` as the people in `zone` name it: "2026-10-27",
+ * "2026-W44", "2026-Q4", "2026-10-27T09:15". The two hours of a fall-back night
+ * carry the same label (they are the same hour on the wall clock).
+ */
+export function periodLabel(start: Date, granularity: Granularity, zone: string): string {
+  return DateTime.fromMillis(start.getTime(), { zone }).toFormat(LABEL_FORMAT[granularity]);
+}

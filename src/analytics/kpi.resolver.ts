@@ -94,6 +94,8 @@ function rowViews(metrics: readonly string[], asked: KpiReportResult['thresholds
   const template: KpiRowView = {
     periodStart: null,
     periodEnd: null,
+    periodLabel: null,
+    partial: false,
     channel: null,
     queue: null,
     team: null,
@@ -111,6 +113,8 @@ function rowViews(metrics: readonly string[], asked: KpiReportResult['thresholds
     const view: KpiRowView = Object.assign({ ...template }, row.metrics);
     view.periodStart = row.periodStart;
     view.periodEnd = row.periodEnd;
+    view.periodLabel = row.periodLabel;
+    view.partial = row.partial;
     view.channel = row.channel;
     view.queue = row.queue && queue(row.queue);
     view.team = row.team && team(row.team);

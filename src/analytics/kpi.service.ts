@@ -3,7 +3,7 @@ import type { Channel } from '../contacts/contact.entity';
 import type { AgentRecord, DirectoryLoaders, QueueRecord, TeamRecord } from '../org/directory.loaders';
 import { badUserInput, describeProblems } from '../platform/errors';
 import { isRanked, rank, rankingMetrics, rankingProblems, type Ranking } from './kpi-ranking';
-import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, previousPeriodStart, type Granularity } from './calendar';
+import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, periodLabel, previousPeriodStart, type Granularity } from './calendar';
 import { activityScope, mergeActivity, type ActivityScope } from './activity-rows';
 import { compileActivityQuery, compileKpiQuery, countedRanges, decodeSumRows } from './kpi.compiler';
 import { Dimension, type ContactScope, type KpiRequest, type SumRow } from './kpi.request';
@@ -42,6 +42,10 @@ export interface KpiAsk {
 export interface KpiRowResult {
   periodStart: Date | null;
   periodEnd: Date | null;
+  /** The period as named in the query's zone ("2026-W44"); null without granularity. */
+  periodLabel: string | null;
+  /** The row's calendar period is not wholly inside the range. */
+  partial: boolean;
   channel: Channel | null;
   queue: QueueRecord | null;
   team: TeamRecord | null;
@@ -113,10 +117,14 @@ export class KpiService {
     const metricsOf = metricsComputer(ask.fields);
     const rankedMetricsOf = isRanked(ask.ranking) ? metricsComputer(rankingMetrics(ask.ranking)) : null;
     const withThresholds = (request.withinThresholds?.length ?? 0) > 0;
+    const labelOf = periodLabels(request, boundaries);
     const shape = (r: SumRow | undefined): KpiRowResult => {
+      const period = request.granularity && r?.period ? r.period : null;
       const row: KpiRowResult = {
-        periodStart: request.granularity && r?.period ? boundaries[r.period - 1] : null,
-        periodEnd: request.granularity && r?.period ? boundaries[r.period] : null,
+        periodStart: period ? boundaries[period - 1]! : null,
+        periodEnd: period ? boundaries[period]! : null,
+        periodLabel: period ? labelOf(period) : null,
+        partial: period ? boundaries[period - 1]! < request.from || boundaries[period]! > request.to : false,
         channel: r?.channel ?? null,
         queue: queues.get(r?.queueId ?? null) ?? null,
         team: teams.get(r?.teamId ?? null) ?? null,
@@ -130,7 +138,6 @@ export class KpiService {
       return row;
     };
     const total = shape(sumRows.find((r) => r.isTotal));
-    total.periodStart = total.periodEnd = null;
     const thresholds = { serviceLevelSeconds: request.thresholds.serviceLevelSeconds, within: request.withinThresholds ?? [] };
     const ordered = order(groups, request.groupBy, { queues, teams, agents });
     // The top N is chosen over the sums, before shaping: only the rows kept are shaped.
@@ -189,7 +196,13 @@ export class KpiService {
       for (const row of periods.rows) byGroup.set(groupKey(row, row.periodEnd), row);
       for (const row of report.rows) {
         const start = previousPeriodStart(row.periodStart!, granularity, request.timeZone);
-        row.previous = byGroup.get(groupKey(row, row.periodStart)) ?? { ...emptyLike(row), periodStart: start, periodEnd: row.periodStart };
+        row.previous = byGroup.get(groupKey(row, row.periodStart)) ?? {
+          ...emptyLike(row),
+          periodStart: start,
+          periodEnd: row.periodStart,
+          periodLabel: periodLabel(start, granularity, request.timeZone),
+          partial: false,
+        };
       }
     } else {
       for (const row of equalLength.rows) byGroup.set(groupKey(row, null), row);
@@ -198,6 +211,16 @@ export class KpiService {
       }
     }
   }
+}
+
+/** Each period's label (by its 1-based index), computed once per period. */
+function periodLabels(request: KpiRequest, boundaries: readonly Date[]): (period: number) => string {
+  const labels = new Map<number, string>();
+  return (period) => {
+    let label = labels.get(period);
+    if (label === undefined) labels.set(period, (label = periodLabel(boundaries[period - 1]!, request.granularity!, request.timeZone)));
+    return label;
+  };
 }
 
 /** The row's group with no contacts: its metrics' zeros and nulls. */

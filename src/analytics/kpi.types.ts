@@ -94,6 +94,17 @@ export class KpiRowView {
   @Field(() => Date, { nullable: true, description: 'End (exclusive) of the whole calendar period; null without granularity.' })
   periodEnd!: Date | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The period as named in the query\'s zone: YEAR "2026", QUARTER "2026-Q4", MONTH "2026-10", WEEK "2026-W44" (ISO week-year), ' +
+      'DAY "2026-10-27", HOUR "2026-10-27T09", FIFTEEN_MINUTES and THIRTY_MINUTES "2026-10-27T09:15"; null without granularity.',
+  })
+  periodLabel!: string | null;
+
+  @Field(() => Boolean, { description: "The row's calendar period is not wholly inside the range (false on total and without granularity)." })
+  partial!: boolean;
+
   @Field(() => Channel, { nullable: true, description: 'Set when grouped by CHANNEL.' })
   channel!: Channel | null;
 

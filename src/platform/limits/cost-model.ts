@@ -37,6 +37,7 @@ import type { DirectorySizes } from './directory-sizes';
  *   serviceLevel(thresholdSeconds:) or answeredWithinThreshold(thresholdSeconds:) is one field per row
  *   like any metric (each threshold is one more sum of the same statement); with `limit`, rows are at
  *   most limit, plus one value per row of the report and orderBy or having metric (the ranking);
+ *   periodLabel and partial are one value per row like any field (a label is formatted once per period);
  * - `staffing`: (1 + weeksOfHistory for FORECAST) reports of intervals × 4 sums, + intervals × fields;
  * - `slaScorecard`: 2 periods × (REPORT_COST + cards × targets), + cards × fields, cards = 1 + drill-down groups;
  *   `slaTrend`: (periods + 1) × (REPORT_COST + targets), + periods × the card's fields;

@@ -229,4 +229,42 @@ describe('kpis: dashboard queries', () => {
       expect(limit.errors![0]!.extensions!.problems).toEqual([expect.objectContaining({ field: 'limit', rule: 'OUT_OF_RANGE' })]);
     });
   });
+  describe('periodLabel and partial', () => {
+    const query = `query($q: KpiQuery!) { kpis(query: $q) { rows { periodStart periodEnd periodLabel partial offered previous { periodLabel partial } } total { periodLabel partial } } }`;
+    const cases: Array<[string, string, string, string, string]> = [
+      // zone, granularity, luxon format of the label, range from, range to
+      ['Europe/Berlin', 'HOUR', "yyyy-MM-dd'T'HH", '2026-10-24T22:30:00Z', '2026-10-25T04:00:00Z'], // the 25-hour day: 02:00 twice
+      ['Europe/Berlin', 'DAY', 'yyyy-MM-dd', '2026-10-23T10:00:00Z', '2026-10-27T23:00:00Z'],
+      ['Asia/Kathmandu', 'FIFTEEN_MINUTES', "yyyy-MM-dd'T'HH:mm", '2026-10-26T18:10:00Z', '2026-10-26T20:00:00Z'],
+      ['Asia/Kathmandu', 'DAY', 'yyyy-MM-dd', '2026-10-22T18:15:00Z', '2026-10-26T18:15:00Z'], // whole Kathmandu days
+      ['Europe/Berlin', 'WEEK', "kkkk-'W'WW", '2026-10-22T00:00:00Z', '2026-10-29T00:00:00Z'],
+      ['Asia/Kathmandu', 'MONTH', 'yyyy-MM', '2026-10-22T00:00:00Z', '2026-10-29T00:00:00Z'],
+    ];
+    for (const [zone, granularity, format, from, to] of cases) {
+      it(`labels ${granularity} rows in ${zone} and flags the periods the range cuts`, async () => {
+        const res = await server.gql(query, { q: { range: { from, to }, timeZone: zone, granularity, compareWithPrevious: true } });
+        expect(res.errors).toBeUndefined();
+        const rows = res.data.kpis.rows as any[];
+        const offered = facts.filter((f) => f.offeredAt >= Date.parse(from) && f.offeredAt < Date.parse(to) && f.direction === 'INBOUND').length;
+        expect(rows.reduce((n, r) => n + r.offered, 0)).toBe(offered);
+        for (const row of rows) {
+          const start = DateTime.fromISO(row.periodStart, { zone });
+          expect(row.periodLabel).toBe(start.toFormat(format));
+          expect(row.partial).toBe(Date.parse(row.periodStart) < Date.parse(from) || Date.parse(row.periodEnd) > Date.parse(to));
+          expect(row.previous.partial).toBe(false);
+        }
+        expect(res.data.kpis.total).toEqual({ periodLabel: null, partial: false });
+      });
+    }
+
+    it('gives the two 02:00 hours of Berlin\'s fall-back night the same label, and whole days none partial', async () => {
+      const hours = await server.gql(query, { q: { range: { from: '2026-10-25T00:00:00Z', to: '2026-10-25T02:00:00Z' }, timeZone: 'Europe/Berlin', granularity: 'HOUR' } });
+      expect(hours.data.kpis.rows.map((r: any) => [r.periodStart, r.periodLabel, r.partial])).toEqual([
+        ['2026-10-25T00:00:00.000Z', '2026-10-25T02', false],
+        ['2026-10-25T01:00:00.000Z', '2026-10-25T02', false],
+      ].filter(([start]) => facts.some((f) => f.offeredAt >= Date.parse(start as string) && f.offeredAt < Date.parse(start as string) + 3_600_000)));
+      const days = await server.gql(query, { q: { range: { from: '2026-10-24T22:00:00Z', to: '2026-10-25T23:00:00Z' }, timeZone: 'Europe/Berlin', granularity: 'DAY' } });
+      expect(days.data.kpis.rows.map((r: any) => [r.periodLabel, r.partial, Date.parse(r.periodEnd) - Date.parse(r.periodStart)])).toEqual([['2026-10-25', false, 25 * 3_600_000]]);
+    });
+  });
 });

@@ -5,6 +5,7 @@ import {
   isValidTimeZone,
   nextPeriodStart,
   periodBoundaries,
+  periodLabel,
   periodStart,
   previousPeriodStart,
 } from '../../../src/analytics/calendar';
@@ -101,5 +102,34 @@ describe(isValidTimeZone.name, () => {
     expect(isValidTimeZone('America/New_York')).toBe(true);
     expect(isValidTimeZone('UTC')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);
+  });
+});
+
+describe(periodLabel.name, () => {
+  const label = (iso: string, g: G, zone: string) => periodLabel(periodStart(new Date(iso), g, zone), g, zone);
+
+  it('names each granularity as the query zone sees it', () => {
+    const t = '2026-10-27T08:20:00Z'; // 09:20 in Berlin (CET), 14:05 in Kathmandu (+05:45)
+    expect(label(t, G.YEAR, 'Europe/Berlin')).toBe('2026');
+    expect(label(t, G.QUARTER, 'Europe/Berlin')).toBe('2026-Q4');
+    expect(label(t, G.MONTH, 'Europe/Berlin')).toBe('2026-10');
+    expect(label(t, G.WEEK, 'Europe/Berlin')).toBe('2026-W44');
+    expect(label(t, G.DAY, 'Europe/Berlin')).toBe('2026-10-27');
+    expect(label(t, G.HOUR, 'Europe/Berlin')).toBe('2026-10-27T09');
+    expect(label(t, G.FIFTEEN_MINUTES, 'Europe/Berlin')).toBe('2026-10-27T09:15');
+    expect(label(t, G.THIRTY_MINUTES, 'Asia/Kathmandu')).toBe('2026-10-27T14:00');
+    expect(label(t, G.FIFTEEN_MINUTES, 'Asia/Kathmandu')).toBe('2026-10-27T14:00');
+    expect(label('2026-12-31T18:30:00Z', G.DAY, 'Asia/Kathmandu')).toBe('2027-01-01');
+  });
+
+  it('labels weeks with the ISO week-year', () => {
+    expect(label('2027-01-04T12:00:00Z', G.WEEK, 'UTC')).toBe('2027-W01');
+    expect(label('2027-01-02T12:00:00Z', G.WEEK, 'UTC')).toBe('2026-W53');
+    expect(label('2025-12-29T12:00:00Z', G.WEEK, 'UTC')).toBe('2026-W01');
+  });
+
+  it('gives both hours of a fall-back night the wall clock\'s label', () => {
+    expect(label('2026-10-25T00:30:00Z', G.HOUR, 'Europe/Berlin')).toBe('2026-10-25T02');
+    expect(label('2026-10-25T01:30:00Z', G.HOUR, 'Europe/Berlin')).toBe('2026-10-25T02');
   });
 });
