@@ -7,7 +7,7 @@ import { selectedFieldNodes, selectedFields } from '../platform/selection';
 import { KpiService, MAX_THRESHOLD_SECONDS, type KpiReportResult, type KpiRowResult } from './kpi.service';
 import { KpiQuery, KpiReportView, KpiRowView, THRESHOLD_METRICS, metricFieldOptions, type ReportThresholds } from './kpi.types';
 import { metric } from './metric-catalog';
-import { parseContactFilter } from './query.inputs';
+import { parseContactFilter, rangeOrDates } from './query.inputs';
 
 @Resolver()
 export class KpiResolver {
@@ -17,10 +17,11 @@ export class KpiResolver {
     const principal = await requirePrincipal(ctx);
     const rowPaths = [['rows'], ['total'], ['rows', 'previous'], ['total', 'previous']];
     const fields = new Set(rowPaths.flatMap((path) => [...selectedFields(info, path)]));
+    const { from, to } = rangeOrDates(query);
     const report = await new KpiService(ctx.em, ctx.loaders).report({
       organizationId: principal.organizationId,
-      from: query.range.from,
-      to: query.range.to,
+      from,
+      to,
       timeZone: query.timeZone,
       filter: parseContactFilter(query.filter, 'query.filter'),
       groupBy: query.groupBy,

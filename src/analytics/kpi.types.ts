@@ -5,7 +5,7 @@ import { Granularity } from './calendar';
 import { Dimension } from './kpi.request';
 import { METRICS, type MetricDefinition } from './metric-catalog';
 import { AgentView, QueueView, TeamView } from '../org/org.types';
-import { ContactFilter, TimeRange } from './query.inputs';
+import { ContactFilter, DateRange, TimeRange } from './query.inputs';
 
 const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 export const ComparatorEnum = enumOf(COMPARATORS);
@@ -34,8 +34,11 @@ registerEnumType(Granularity, {
 
 @InputType({ description: 'A KPI drill-down: range, zone, filter, grouping, periods and thresholds.' })
 export class KpiQuery {
-  @Field(() => TimeRange, { description: 'Contacts offered in [from, to).' })
-  range!: TimeRange;
+  @Field(() => TimeRange, { nullable: true, description: 'Contacts offered in [from, to). Exactly one of range and dates.' })
+  range?: TimeRange | null;
+
+  @Field(() => DateRange, { nullable: true, description: 'Instead of range: local dates in timeZone, both included.' })
+  dates?: DateRange | null;
 
   @Field(() => String, { nullable: true, description: 'IANA name; default "UTC". Periods are cut in it.' })
   timeZone?: string | null;

@@ -1,4 +1,7 @@
+import { DateTime } from 'luxon';
 import { Field, ID, InputType } from 'type-graphql';
+import { LocalDateScalar } from '../platform/local-date.scalar';
+import { isValidTimeZone } from './calendar';
 import { Channel } from '../contacts/contact.entity';
 // Registers the Channel enum with type-graphql (it is declared next to ContactInput).
 import '../contacts/contact.inputs';
@@ -20,6 +23,16 @@ import type { ContactScope } from './kpi.request';
 export class TimeRange {
   @Field(() => Date, { description: 'Start, included.' }) from!: Date;
   @Field(() => Date, { description: 'End, excluded.' }) to!: Date;
+}
+
+@InputType('DateRange', {
+  description:
+    'Local calendar dates in the query\'s time zone, both included: from the start of `from` to the end of `to` ' +
+    '(a DST day is 23 or 25 hours). The alternative to a TimeRange.',
+})
+export class DateRange {
+  @Field(() => LocalDateScalar, { description: 'First day, included.' }) from!: string;
+  @Field(() => LocalDateScalar, { description: 'Last day, included.' }) to!: string;
 }
 
 @InputType('ContactFilter', {
@@ -74,4 +87,28 @@ export function checkTimeRange(range: TimeRange, options: { field?: string; maxD
     ]);
   }
   return { from: range.from, to: range.to };
+}
+
+/**
+ * The window of a read that takes either `range` (instants) or `dates` (local days of
+ * `timeZone`, both included), as [from, to). Exactly one must be given; errors are
+ * BAD_USER_INPUT naming `<prefix>range`, `<prefix>dates` or `<prefix>timeZone`.
+ */
+export function rangeOrDates(
+  args: { range?: TimeRange | null; dates?: DateRange | null; timeZone?: string | null },
+  prefix = '',
+): TimeRange {
+  const problem = (field: string, rule: string, message: string) =>
+    badUserInput(`${prefix}${field}: ${message}`, [{ field: `${prefix}${field}`, rule, message }]);
+  if (args.range && args.dates) throw problem('range', 'RANGE_AND_DATES', 'give either range or dates, not both');
+  if (args.range) return args.range;
+  if (!args.dates) throw problem('range', 'NO_RANGE', 'give either range (instants) or dates (local days)');
+  const zone = args.timeZone ?? 'UTC';
+  if (!isValidTimeZone(zone)) throw problem('timeZone', 'UNKNOWN_TIME_ZONE', `"${zone}" is not an IANA time zone name`);
+  const { from, to } = args.dates;
+  if (to < from) throw problem('dates', 'EMPTY_RANGE', `to (${to}) must not be before from (${from})`);
+  return {
+    from: DateTime.fromISO(from, { zone }).startOf('day').toJSDate(),
+    to: DateTime.fromISO(to, { zone }).plus({ days: 1 }).startOf('day').toJSDate(),
+  };
 }

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { ContactFilter, TimeRange } from '../analytics/query.inputs';
+import { ContactFilter, DateRange, TimeRange, rangeOrDates } from '../analytics/query.inputs';
 import { toAgentView, toQueueView, toTeamView } from '../org/directory.mappers';
 import { AgentView, QueueView, TeamView } from '../org/org.types';
 import { Permission, requirePrincipal } from '../platform/auth';
@@ -18,7 +18,12 @@ export class ContactsQueryResolver {
   })
   async contacts(
     @Ctx() ctx: Context,
-    @Arg('range', () => TimeRange) range: TimeRange,
+    @Arg('range', () => TimeRange, { nullable: true, description: 'Contacts offered in [from, to). Exactly one of range and dates.' })
+    range: TimeRange | null,
+    @Arg('dates', () => DateRange, { nullable: true, description: 'Instead of range: local dates in timeZone, both included.' })
+    dates: DateRange | null,
+    @Arg('timeZone', () => String, { nullable: true, description: 'IANA name the dates are days of; default "UTC".' })
+    timeZone: string | null,
     @Arg('filter', () => ContactFilter, { nullable: true }) filter?: ContactFilter | null,
     @Arg('answered', () => Boolean, { nullable: true, description: 'true: answered contacts only; false: unanswered only.' })
     answered?: boolean | null,
@@ -31,7 +36,7 @@ export class ContactsQueryResolver {
   ): Promise<ContactConnection> {
     const principal = await requirePrincipal(ctx);
     const page = await new ContactsQueryService(ctx.em).page(principal.organizationId, {
-      range, filter, answered, minWaitSeconds, first, after,
+      range: rangeOrDates({ range, dates, timeZone }), filter, answered, minWaitSeconds, first, after,
     });
     const edges = page.rows.map(({ row, cursor }) => ({ node: toContactView(row), cursor }));
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
-import { parseContactFilter } from '../analytics/query.inputs';
+import { parseContactFilter, rangeOrDates } from '../analytics/query.inputs';
 import { Permission, requirePrincipal } from '../platform/auth';
 import type { Context } from '../platform/context';
 import { StaffingService } from './staffing.service';
@@ -13,11 +13,12 @@ export class StaffingResolver {
   })
   async staffing(@Ctx() ctx: Context, @Arg('query', () => StaffingQuery) query: StaffingQuery): Promise<StaffingIntervalView[]> {
     const principal = await requirePrincipal(ctx);
+    const { from, to } = rangeOrDates(query);
     return new StaffingService(ctx.em, ctx.loaders).plan({
       ...query,
       organizationId: principal.organizationId,
-      from: query.range.from,
-      to: query.range.to,
+      from,
+      to,
       filter: parseContactFilter(query.filter, 'query.filter'),
     });
   }

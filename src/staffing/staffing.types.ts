@@ -1,5 +1,5 @@
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ContactFilter, TimeRange } from '../analytics/query.inputs';
+import { ContactFilter, DateRange, TimeRange } from '../analytics/query.inputs';
 import { StaffingSource } from './staffing.service';
 
 registerEnumType(StaffingSource, {
@@ -13,7 +13,9 @@ registerEnumType(StaffingSource, {
 
 @InputType({ description: 'Erlang C staffing per interval of a range.' })
 export class StaffingQuery {
-  @Field(() => TimeRange, { description: 'Intervals that intersect [from, to), cut in timeZone.' }) range!: TimeRange;
+  @Field(() => TimeRange, { nullable: true, description: 'Intervals that intersect [from, to), cut in timeZone. Exactly one of range and dates.' })
+  range?: TimeRange | null;
+  @Field(() => DateRange, { nullable: true, description: 'Instead of range: local dates in timeZone, both included.' }) dates?: DateRange | null;
   @Field(() => String, { nullable: true, description: 'IANA name; default "UTC".' }) timeZone?: string | null;
   @Field(() => ContactFilter, {
     nullable: true,

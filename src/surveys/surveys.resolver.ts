@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, Float, Int, Mutation, Query, Resol
 import { Channel } from '../contacts/contact.entity';
 import { readAutoInvite } from './auto-invite';
 import { KpiQuery } from '../analytics/kpi.types';
-import { ContactFilter, TimeRange, parseContactFilter } from '../analytics/query.inputs';
+import { ContactFilter, DateRange, TimeRange, parseContactFilter, rangeOrDates } from '../analytics/query.inputs';
 import { ContactView, toContactView } from '../contacts/contact.types';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ContactRow } from '../contacts/contacts.query.service';
 import { Permission, requirePrincipal } from '../platform/auth';
@@ -87,7 +87,12 @@ export class SurveysResolver {
   })
   async surveyResponses(
     @Ctx() ctx: Context,
-    @Arg('range', () => TimeRange) range: TimeRange,
+    @Arg('range', () => TimeRange, { nullable: true, description: 'Contacts offered in [from, to). Exactly one of range and dates.' })
+    range: TimeRange | null,
+    @Arg('dates', () => DateRange, { nullable: true, description: 'Instead of range: local dates in timeZone, both included.' })
+    dates: DateRange | null,
+    @Arg('timeZone', () => String, { nullable: true, description: 'IANA name the dates are days of; default "UTC".' })
+    timeZone: string | null,
     @Arg('filter', () => ContactFilter, { nullable: true }) filter?: ContactFilter | null,
     @Arg('maxCsat', () => Int, { nullable: true, description: 'Only responses with CSAT at most this.' }) maxCsat?: number | null,
     @Arg('complaint', () => Boolean, { nullable: true, description: 'true: complaints only; false: no complaints.' })
@@ -96,7 +101,9 @@ export class SurveysResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<SurveyResponseConnection> {
     const principal = await requirePrincipal(ctx);
-    const page = await new SurveyAnswersQuery(ctx.em).page(principal.organizationId, { range, filter, maxCsat, complaint, first, after });
+    const page = await new SurveyAnswersQuery(ctx.em).page(principal.organizationId, {
+      range: rangeOrDates({ range, dates, timeZone }), filter, maxCsat, complaint, first, after,
+    });
     const edges = page.rows.map(({ response, contact, cursor }) => ({ node: toResponseView(response, contact), cursor }));
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
   }
@@ -109,10 +116,11 @@ export class SurveysResolver {
   })
   async complaintBreakdown(@Ctx() ctx: Context, @Arg('query', () => KpiQuery) query: KpiQuery) {
     const principal = await requirePrincipal(ctx);
+    const { from, to } = rangeOrDates(query);
     return new SurveyAnswersQuery(ctx.em).complaintBreakdown({
       organizationId: principal.organizationId,
-      from: query.range.from,
-      to: query.range.to,
+      from,
+      to,
       timeZone: query.timeZone,
       filter: parseContactFilter(query.filter, 'query.filter'),
       granularity: query.granularity,

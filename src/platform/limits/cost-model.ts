@@ -46,7 +46,8 @@ import type { DirectorySizes } from './directory-sizes';
  * - writes: RECORD_COST per record of a batch, on top of one statement;
  * - introspection lists: this schema's average counts (types, fields per type, args per field).
  *
- * A field its service refuses before any SQL (a range of more than MAX_ROWS periods,
+ * `dates` (local days) count as their UTC days widened by 14 hours at each end (any zone's offset).
+ * A field its service refuses before any SQL (no range or dates, a range of more than MAX_ROWS periods,
  * weeksOfHistory outside 1..52, a page over 500, …) costs one statement: the service's
  * own error then says what to change.
  */
@@ -129,6 +130,26 @@ function withoutBatches(
   return { variables: stripped, batchLengths };
 }
 
+interface Window {
+  range?: { from: Date; to: Date } | null;
+  dates?: { from: string; to: string } | null;
+}
+
+/** The most any zone's offset moves a local date from UTC's (Kiribati +14:00, Baker Island −12:00). */
+const MAX_OFFSET_MS = 14 * 60 * MINUTE;
+
+/**
+ * The instants a query's range covers, or a bound of them for `dates` (local days in a
+ * zone: 14 hours either side of the UTC days); null without either (the service refuses it).
+ */
+export function windowOf(query: Window): { from: Date; to: Date } | null {
+  if (query.range) return query.range;
+  if (!query.dates) return null;
+  const from = Date.parse(`${query.dates.from}T00:00:00Z`) - MAX_OFFSET_MS;
+  const to = Date.parse(`${query.dates.to}T00:00:00Z`) + 1_440 * MINUTE + MAX_OFFSET_MS;
+  return Number.isFinite(from) && Number.isFinite(to) ? { from: new Date(from), to: new Date(to) } : null;
+}
+
 /** Periods of a range at a granularity, an upper bound (both ends may be partial periods). */
 export function periodCount(from: Date, to: Date, granularity: string | null | undefined): number {
   if (!granularity) return 1;
@@ -159,8 +180,7 @@ export function groupsOf(dimension: string, sizes: DirectorySizes, filter: Filte
   }
 }
 
-interface KpiQueryArgs {
-  range: { from: Date; to: Date };
+interface KpiQueryArgs extends Window {
   granularity?: string | null;
   groupBy?: string[] | null;
   filter?: Filter | null;
@@ -178,14 +198,15 @@ const rankingCost = (query: KpiQueryArgs, rows: number) => rows * ((query.orderB
 
 /** Rows of a `kpis` report, or null when its service refuses the range before any SQL. */
 export function kpiRows(query: KpiQueryArgs, sizes: DirectorySizes): number | null {
-  const periods = periodCount(query.range.from, query.range.to, query.granularity);
+  const window = windowOf(query);
+  if (!window) return null;
+  const periods = periodCount(window.from, window.to, query.granularity);
   if (periods > MAX_ROWS + 1) return null;
   const groups = [...new Set(query.groupBy ?? [])].reduce((product, dimension) => product * groupsOf(dimension, sizes, query.filter), 1);
   return Math.min(MAX_ROWS, periods * groups);
 }
 
-interface StaffingArgs {
-  range: { from: Date; to: Date };
+interface StaffingArgs extends Window {
   intervalMinutes?: number | null;
   source?: string | null;
   weeksOfHistory?: number | null;
@@ -196,7 +217,9 @@ export function staffingPlan(query: StaffingArgs): { intervals: number; statemen
   const minutes = query.intervalMinutes ?? 30;
   const weeks = query.weeksOfHistory ?? 4;
   if (![15, 30, 60].includes(minutes) || !Number.isInteger(weeks) || weeks < 1 || weeks > MAX_WEEKS_OF_HISTORY) return null;
-  const ms = query.range.to.getTime() - query.range.from.getTime();
+  const window = windowOf(query);
+  if (!window) return null;
+  const ms = window.to.getTime() - window.from.getTime();
   const intervals = ms > 0 ? Math.ceil(ms / (minutes * MINUTE)) + 1 : 1;
   if (intervals > MAX_ROWS + 1) return null;
   return { intervals, statements: 1 + (query.source === 'FORECAST' ? weeks : 0) };
@@ -314,7 +337,8 @@ function domainEstimator(sizes: DirectorySizes, childLists: ChildLists, schema: 
         return (args.query.compareWithPrevious ? 2 : 1) * REPORT_COST + rankingCost(args.query, rows) + childComplexity;
       }
       case 'Query.complaintBreakdown': {
-        const periods = periodCount(args.query.range.from, args.query.range.to, args.query.granularity);
+        const window = windowOf(args.query);
+        const periods = window ? periodCount(window.from, window.to, args.query.granularity) : Infinity;
         return periods > MAX_ROWS + 1 ? REPORT_COST : REPORT_COST + Math.min(MAX_ROWS, periods * COMPLAINT_CATEGORIES) * childComplexity;
       }
       case 'Query.staffing': {

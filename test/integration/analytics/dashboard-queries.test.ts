@@ -267,4 +267,69 @@ describe('kpis: dashboard queries', () => {
       expect(days.data.kpis.rows.map((r: any) => [r.periodLabel, r.partial, Date.parse(r.periodEnd) - Date.parse(r.periodStart)])).toEqual([['2026-10-25', false, 25 * 3_600_000]]);
     });
   });
+  describe('dates: local days instead of a range', () => {
+    const kpis = `query($q: KpiQuery!) { kpis(query: $q) { rows { periodStart periodEnd periodLabel partial offered } total { offered } } }`;
+    /** Inbound contacts offered on the local days from..to of zone, both included, by luxon. */
+    const offeredOn = (from: string, to: string, zone: string) => {
+      const [lo, hi] = [DateTime.fromISO(from, { zone }).toMillis(), DateTime.fromISO(to, { zone }).plus({ days: 1 }).toMillis()];
+      return inbound(facts.filter((f) => f.offeredAt >= lo && f.offeredAt < hi)).length;
+    };
+
+    it('reads Berlin\'s 25-hour day, and Kathmandu days, whole and none partial', async () => {
+      const berlin = await server.gql(kpis, { q: { dates: { from: '2026-10-25', to: '2026-10-25' }, timeZone: 'Europe/Berlin', granularity: 'HOUR' } });
+      expect(berlin.errors).toBeUndefined();
+      expect(berlin.data.kpis.total.offered).toBe(offeredOn('2026-10-25', '2026-10-25', 'Europe/Berlin'));
+      expect(new Set(berlin.data.kpis.rows.map((r: any) => r.periodLabel)).size).toBeLessThanOrEqual(24);
+      expect(berlin.data.kpis.rows.every((r: any) => !r.partial)).toBe(true);
+      const kathmandu = await server.gql(kpis, { q: { dates: { from: '2026-10-23', to: '2026-10-26' }, timeZone: 'Asia/Kathmandu', granularity: 'DAY' } });
+      expect(kathmandu.data.kpis.rows.map((r: any) => [r.periodStart, r.periodLabel, r.partial])).toEqual([
+        ['2026-10-22T18:15:00.000Z', '2026-10-23', false],
+        ['2026-10-23T18:15:00.000Z', '2026-10-24', false],
+        ['2026-10-24T18:15:00.000Z', '2026-10-25', false],
+        ['2026-10-25T18:15:00.000Z', '2026-10-26', false],
+      ]);
+      expect(kathmandu.data.kpis.total.offered).toBe(offeredOn('2026-10-23', '2026-10-26', 'Asia/Kathmandu'));
+    });
+
+    it('takes dates on contacts, surveyResponses, complaintBreakdown and staffing, as the same instants as a range', async () => {
+      const zone = 'Europe/Berlin';
+      const range = { from: '2026-10-24T22:00:00Z', to: '2026-10-26T23:00:00Z' }; // Berlin's 25th and 26th
+      const dates = { from: '2026-10-25', to: '2026-10-26' };
+      const contacts = `query($r: TimeRange, $d: DateRange, $z: String) { contacts(range: $r, dates: $d, timeZone: $z, first: 500) { edges { node { externalId } } } }`;
+      const byDates = await server.gql(contacts, { d: dates, z: zone });
+      expect(byDates.errors).toBeUndefined();
+      expect(byDates.data).toEqual((await server.gql(contacts, { r: range })).data);
+      const fromTo = [Date.parse(range.from), Date.parse(range.to)];
+      expect(byDates.data.contacts.edges).toHaveLength(facts.filter((f) => f.offeredAt >= fromTo[0]! && f.offeredAt < fromTo[1]!).length);
+
+      const surveys = `query($r: TimeRange, $d: DateRange, $z: String) { surveyResponses(range: $r, dates: $d, timeZone: $z) { edges { cursor } } }`;
+      expect((await server.gql(surveys, { d: dates, z: zone })).errors).toBeUndefined();
+      const complaints = `query($q: KpiQuery!) { complaintBreakdown(query: $q) { periodStart count } }`;
+      expect((await server.gql(complaints, { q: { dates, timeZone: zone, granularity: 'DAY' } })).errors).toBeUndefined();
+      const staffing = `query($q: StaffingQuery!) { staffing(query: $q) { periodStart offered } }`;
+      const staffed = await server.gql(staffing, { q: { dates, timeZone: zone, intervalMinutes: 60 } });
+      expect(staffed.errors).toBeUndefined();
+      expect(staffed.data).toEqual((await server.gql(staffing, { q: { range, timeZone: zone, intervalMinutes: 60 } })).data);
+      expect(staffed.data.staffing).toHaveLength(49); // 25 + 24 hours
+      expect(staffed.data.staffing.reduce((n: number, i: any) => n + i.offered, 0)).toBe(offeredOn('2026-10-25', '2026-10-26', zone));
+    });
+
+    it('refuses both range and dates, neither, and reversed dates, naming the argument', async () => {
+      const range = { from: '2026-10-22T00:00:00Z', to: '2026-10-23T00:00:00Z' };
+      const problems = async (q: Record<string, unknown>) => {
+        const res = await server.gql(kpis, { q });
+        expect(res.data).toBeNull();
+        expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+        return res.errors![0]!.extensions!.problems.map((p: any) => [p.field, p.rule]);
+      };
+      expect(await problems({ range, dates: { from: '2026-10-22', to: '2026-10-22' } })).toEqual([['range', 'RANGE_AND_DATES']]);
+      expect(await problems({})).toEqual([['range', 'NO_RANGE']]);
+      expect(await problems({ dates: { from: '2026-10-23', to: '2026-10-22' } })).toEqual([['dates', 'EMPTY_RANGE']]);
+      const contacts = await server.gql(`{ contacts { edges { cursor } } }`);
+      expect(contacts.errors![0]!.extensions!.problems).toEqual([expect.objectContaining({ field: 'range', rule: 'NO_RANGE' })]);
+      const badDate = await server.gql(kpis, { q: { dates: { from: '2026-02-30', to: '2026-03-01' } } });
+      expect(badDate.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+      expect(badDate.errors![0]!.message).toMatch(/Date must be a calendar date "YYYY-MM-DD", got "2026-02-30"/);
+    });
+  });
 });

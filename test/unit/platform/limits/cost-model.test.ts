@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPORT_COST, estimateCost, groupsOf, kpiRows, periodCount, staffingPlan } from '../../../../src/platform/limits/cost-model';
+import { REPORT_COST, estimateCost, groupsOf, kpiRows, periodCount, staffingPlan, windowOf } from '../../../../src/platform/limits/cost-model';
 import { NO_DIRECTORY, type DirectorySizes } from '../../../../src/platform/limits/directory-sizes';
 import { buildAppSchema } from '../../../../src/platform/schema';
 import type { GraphQLSchema } from 'graphql';
@@ -38,6 +38,18 @@ describe(kpiRows.name, () => {
 
   it('is null for a range of more than 10,000 periods: the service refuses it before any SQL', () => {
     expect(kpiRows({ range: { from: new Date('2024-01-01'), to: new Date('2026-01-01') }, granularity: 'FIFTEEN_MINUTES' }, CENTER)).toBeNull();
+  });
+});
+
+describe(windowOf.name, () => {
+  it('bounds local dates by their UTC days widened by 14 hours each side, and takes a range as it is', () => {
+    expect(windowOf({ dates: { from: '2026-03-01', to: '2026-03-31' } })).toEqual({
+      from: new Date('2026-02-28T10:00:00Z'),
+      to: new Date('2026-04-01T14:00:00Z'),
+    });
+    expect(windowOf({ range: MONTH })).toBe(MONTH);
+    expect(windowOf({})).toBeNull();
+    expect(kpiRows({ dates: { from: '2026-03-01', to: '2026-03-31' }, granularity: 'DAY', groupBy: ['AGENT'] }, CENTER)).toBe(34 * 201);
   });
 });
 
