@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { checkTimeRange, parseContactFilter, type ContactFilter, type TimeRange } from '../analytics/query.inputs';
 import { scopeWhere } from '../analytics/scope.sql';
-import { raw, sql } from '../analytics/sql';
+import type { ContactScope } from '../analytics/kpi.request';
+import { raw, sql, type Sql } from '../analytics/sql';
 import { badUserInput } from '../platform/errors';
 import type { Channel, Direction } from './contact.entity';
 
@@ -102,6 +103,40 @@ export const CONTACT_COLUMNS = [
   'transfers', 'resolved', 'disposition', 'first_contact_resolved',
 ];
 
+/** The contacts a drill-through or an export selects (every argument but the page's). */
+export type ContactSelectionArgs = Omit<ContactsArgs, 'first' | 'after'>;
+
+/** Checked arguments: the range, the parsed filter and the two conditions. */
+export interface ContactSelection {
+  from: Date;
+  to: Date;
+  filter: ContactScope;
+  answered: boolean | null;
+  minWaitSeconds: number | null;
+}
+
+/** Checks the selection arguments; BAD_USER_INPUT names the field and rule. */
+export function parseContactSelection(args: ContactSelectionArgs): ContactSelection {
+  const { from, to } = checkTimeRange(args.range, { field: 'range', maxDays: MAX_RANGE_DAYS });
+  const filter = parseContactFilter(args.filter, 'filter');
+  const minWaitSeconds = args.minWaitSeconds ?? null;
+  if (minWaitSeconds !== null && minWaitSeconds < 0) {
+    throw badUserInput(`minWaitSeconds: must not be negative, got ${minWaitSeconds}`, [
+      { field: 'minWaitSeconds', rule: 'NEGATIVE', message: 'must not be negative' },
+    ]);
+  }
+  return { from, to, filter, answered: args.answered ?? null, minWaitSeconds };
+}
+
+/** The `where` conditions of a selection on table `contact`, always within one organization. */
+export function contactSelectionWhere(organizationId: number, selection: ContactSelection): Sql {
+  const { from, to, answered, minWaitSeconds } = selection;
+  return sql`contact.organization_id = ${organizationId}
+        and contact.offered_at >= ${from.toISOString()}::timestamptz and contact.offered_at < ${to.toISOString()}::timestamptz${scopeWhere(selection.filter, 'contact.')}${
+          answered === null ? raw('') : raw(answered ? ' and contact.answered_at is not null' : ' and contact.answered_at is null')
+        }${minWaitSeconds === null ? raw('') : sql` and contact.wait_seconds >= ${minWaitSeconds}`}`;
+}
+
 /**
  * The contact drill-through: contacts offered in [from, to), newest first
  * (offeredAt desc, id desc), one page at a time with keyset pagination, in one
@@ -111,23 +146,13 @@ export class ContactsQueryService {
   constructor(private readonly em: EntityManager) {}
 
   async page(organizationId: number, args: ContactsArgs): Promise<ContactPage> {
-    const { from, to } = checkTimeRange(args.range, { field: 'range', maxDays: MAX_RANGE_DAYS });
-    const filter = parseContactFilter(args.filter, 'filter');
+    const selection = parseContactSelection(args);
     const first = pageSize(args.first);
-    const minWait = args.minWaitSeconds ?? null;
-    if (minWait !== null && minWait < 0) {
-      throw badUserInput(`minWaitSeconds: must not be negative, got ${minWait}`, [
-        { field: 'minWaitSeconds', rule: 'NEGATIVE', message: 'must not be negative' },
-      ]);
-    }
     const after = afterCursor(args.after);
 
     const query = sql`select ${raw(CONTACT_COLUMNS.join(', '))}
       from contact
-      where organization_id = ${organizationId}
-        and offered_at >= ${from.toISOString()}::timestamptz and offered_at < ${to.toISOString()}::timestamptz${scopeWhere(filter)}${
-          args.answered == null ? raw('') : raw(args.answered ? ' and answered_at is not null' : ' and answered_at is null')
-        }${minWait === null ? raw('') : sql` and wait_seconds >= ${minWait}`}${
+      where ${contactSelectionWhere(organizationId, selection)}${
           after === null ? raw('') : sql` and (offered_at, id) < (${after.offeredAt.toISOString()}::timestamptz, ${after.id}::bigint)`
         }
       order by offered_at desc, id desc

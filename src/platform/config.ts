@@ -34,6 +34,8 @@ export interface OperationalLimits {
   surveyRateLimitPerMinute: number;
   /** TRUST_PROXY: take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy: boolean;
+  /** MAX_CONCURRENT_EXPORTS: downloads (/export/…) running at once on this server; each holds a pooled connection. */
+  maxConcurrentExports: number;
 }
 
 export const DEFAULT_LIMITS: OperationalLimits = {
@@ -43,6 +45,7 @@ export const DEFAULT_LIMITS: OperationalLimits = {
   authFailuresPerMinute: 20,
   surveyRateLimitPerMinute: 30,
   trustProxy: false,
+  maxConcurrentExports: 3,
 };
 
 /** A configuration mistake: the message is the one line printed before exiting. */
@@ -72,6 +75,7 @@ export function readConfig(env: Env = process.env): Config {
         1e9,
       ),
       trustProxy: readBoolean('TRUST_PROXY', env.TRUST_PROXY) ?? DEFAULT_LIMITS.trustProxy,
+      maxConcurrentExports: readWholeNumber('MAX_CONCURRENT_EXPORTS', env.MAX_CONCURRENT_EXPORTS, DEFAULT_LIMITS.maxConcurrentExports, 1, 9),
     },
   };
 }

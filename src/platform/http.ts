@@ -30,6 +30,7 @@ import { createDirectoryLoaders } from '../org/directory.loaders';
 import { explorerAssets, mountExplorer } from '../explorer/routes';
 import { mountSurveyWidget } from '../surveys/widget/routes';
 import { startTallySweeper } from '../surveys/survey-tallies';
+import { mountExports } from '../exports/exports.routes';
 
 export interface HttpServer {
   url: string;
@@ -102,6 +103,31 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   });
   const [explorer] = await Promise.all([explorerAssets(logger), apollo.start()]);
 
+  /** A request's GraphQL context; the exports run their operations with the same. */
+  const contextOf = (req: express.Request): Context => {
+    const em = orm.em.fork();
+    const early = earlyPrincipal(res(req));
+    let resolved: Promise<Principal | null> | undefined =
+      early === undefined ? undefined : Promise.resolve(early);
+    const principal = () => (resolved ??= findPrincipal(em.fork(), bearerSecret(req.headers.authorization)));
+    const clientAddress = rateLimits.clientAddressOf(req);
+    return {
+      em,
+      requestId: res(req).locals.requestId as string,
+      logger: res(req).locals.logger as Logger,
+      principal,
+      clientAddress,
+      loaders: createDirectoryLoaders(em, async () => (await principal())?.organizationId ?? null),
+    };
+  };
+  // An unknown or revoked key counts against its client address (AUTH_FAILURES_PER_MINUTE).
+  const authenticate = resolvePrincipal(orm, {
+    onFailedAuthentication: async (req, res) => {
+      await rateLimits.recordFailedAuthentication(rateLimits.clientAddressOf(req));
+      await options.auth?.onFailedAuthentication?.(req, res);
+    },
+  });
+
   app.use(requestLogger(logger));
   app.get('/healthz', async (_req, res) => {
     const health = await databaseLine.check();
@@ -121,38 +147,25 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   graphql.use(rateLimits.admitRequest);
   graphql.use(
     // The key before the body: its limit depends on it (25 MB with a valid key, 100 KB without).
-    resolvePrincipal(orm, {
-      // An unknown or revoked key counts against its client address (AUTH_FAILURES_PER_MINUTE).
-      onFailedAuthentication: async (req, res) => {
-        await rateLimits.recordFailedAuthentication(rateLimits.clientAddressOf(req));
-        await options.auth?.onFailedAuthentication?.(req, res);
-      },
-    }),
+    authenticate,
     keyedOnly(documentPrefixLimits()), // a key holder's 10 MB document is refused from its first 256 KB
     jsonBodyByPrincipal(),
     // After the body is read: a client leaving now cancels its statements and never commits.
     cancelOnDisconnect(databaseLine.cancel, logger),
     documentLimits(), // tokens, depth, aliases, directives… counted before graphql-js parses anything
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const em = orm.em.fork();
-        const early = earlyPrincipal(res(req));
-        let resolved: Promise<Principal | null> | undefined =
-          early === undefined ? undefined : Promise.resolve(early);
-        const principal = () => (resolved ??= findPrincipal(em.fork(), bearerSecret(req.headers.authorization)));
-        const clientAddress = rateLimits.clientAddressOf(req);
-        return {
-          em,
-          requestId: res(req).locals.requestId as string,
-          logger: res(req).locals.logger as Logger,
-          principal,
-          clientAddress,
-          loaders: createDirectoryLoaders(em, async () => (await principal())?.organizationId ?? null),
-        } satisfies Context;
-      },
+      context: async ({ req }) => contextOf(req),
     }),
   );
   graphql.use(bodyErrors); // 413 PAYLOAD_TOO_LARGE, 400 for a body that is not JSON
+
+  // Downloads (API.md "Exports"): the same key, roles, rate limit and disconnect guard as /graphql.
+  const downloads = express();
+  downloads.disable('x-powered-by');
+  downloads.set('etag', false);
+  app.use('/export', downloads);
+  downloads.use(allowCrossOrigin, rateLimits.admitRequest, authenticate, cancelOnDisconnect(databaseLine.cancel, logger));
+  mountExports(downloads, { apollo, schema, orm, contextOf, maxConcurrentExports: limits.maxConcurrentExports, logger });
 
   // Middleware that met the database (key lookup, counters) answers 503 DATABASE_UNAVAILABLE too.
   app.use(databaseFailureHandler(limits.statementTimeoutMs, logger));

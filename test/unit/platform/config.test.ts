@@ -130,6 +130,7 @@ describe('readConfig', () => {
         AUTH_FAILURES_PER_MINUTE: ' 5 ',
         SURVEY_RATE_LIMIT_PER_MINUTE: '100',
         TRUST_PROXY: 'yes',
+        MAX_CONCURRENT_EXPORTS: '2',
       }).limits,
     ).toEqual({
       maxQueryCost: 1000,
@@ -138,6 +139,7 @@ describe('readConfig', () => {
       authFailuresPerMinute: 5,
       surveyRateLimitPerMinute: 100,
       trustProxy: true,
+      maxConcurrentExports: 2,
     });
   });
 
@@ -147,6 +149,8 @@ describe('readConfig', () => {
     ['STATEMENT_TIMEOUT_MS', '-1'],
     ['RATE_LIMIT_PER_MINUTE', 'many'],
     ['TRUST_PROXY', 'maybe'],
+    ['MAX_CONCURRENT_EXPORTS', '0'],
+    ['MAX_CONCURRENT_EXPORTS', '10'],
   ])('refuses %s=%s naming the variable', (name, raw) => {
     expect(() => readConfig({ [name]: raw })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: raw })).toThrow(name);
