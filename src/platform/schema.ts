@@ -8,6 +8,7 @@ import { ContactFieldsResolver, ContactsQueryResolver } from '../contacts/contac
 import { ApiKeysResolver } from '../org/api-keys.resolver';
 import { OrganizationResolver } from '../org/organization.resolver';
 import { SlaResolver } from '../sla/sla.resolver';
+import { SqlAccessResolver } from '../sql-access/sql-access.resolver';
 import { SurveyResponseFieldsResolver, SurveysResolver } from '../surveys/surveys.resolver';
 import { AgentResolver, DirectoryResolver } from '../org/directory.resolver';
 import { authChecker } from './auth';
@@ -29,6 +30,7 @@ export const RESOLVERS = [
   SlaResolver,
   ActivityResolver,
   StaffingResolver,
+  SqlAccessResolver,
 ] as const;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {

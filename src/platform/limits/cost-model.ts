@@ -384,6 +384,9 @@ function domainEstimator(sizes: DirectorySizes, childLists: ChildLists, schema: 
         return REPORT_COST + RECORD_COST * batch('contacts') + childComplexity;
       case 'Mutation.recordAgentActivity':
         return REPORT_COST + RECORD_COST * batch('activity') + childComplexity;
+      case 'Mutation.createSqlAccess': // a role, its grants and a row, in one transaction
+      case 'Mutation.revokeSqlAccess':
+        return REPORT_COST + childComplexity;
       case 'Mutation.createSurveyInvitations':
         return REPORT_COST + RECORD_COST * lengthOf(args.contactExternalIds) + lengthOf(args.contactExternalIds) * childComplexity;
       case '__Schema.types':
