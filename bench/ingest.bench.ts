@@ -1,30 +1,76 @@
 import 'reflect-metadata';
 /**
- * Ingest rate: contacts/s through `recordContacts` and agent activity records/s
- * through `recordAgentActivity`, over HTTP, in batches of 1,000, into a fresh
- * database. Uses the demo generator's realistic contacts and the activity of its shifts.
+ * Ingest rate over HTTP: new contacts/s and corrected contacts/s through
+ * `recordContacts`, agent activity records/s through `recordAgentActivity`, beside
+ * PostgreSQL's own COPY of the same contact rows (same columns and indexes, no
+ * upkeep) in the same run. Uses the demo generator's realistic contacts and the
+ * activity of its shifts.
  *
- *   npm run bench:ingest            # BENCH_DAYS=20 by default (~30k contacts)
+ *   npm run bench:ingest            # BENCH_DAYS=60 (~89k contacts), BENCH_BATCH=10000
+ *   BENCH_PREFILL=2000000 npm run bench:ingest   # into a database already holding 2 M contacts (a year of 2025)
  *   BENCH_REPORTING_ZONE=Europe/Berlin npm run bench:ingest   # an organization keeping local days too
  *   BENCH_DATABASE_URL=postgres://… npm run bench:ingest   # admin URL of the server to use
  */
+import os from 'node:os';
 import { demoActivity, demoDates, generateDemoContacts } from '../src/demo/demo-generator';
+import { rebuildOrganizationFacts } from '../src/warehouse/rebuild';
 import { OrganizationService } from '../src/org/organization.service';
-import { formatSummary, machine, runBench, startBenchServer, summarize, withBenchDatabase, type Summary } from './support';
+import type { ContactFields } from '../src/contacts/contact.validation';
+import { upkeepClock } from '../src/warehouse/deltas';
+import { generateCenterYear } from './generate';
+import { copyIn, formatSummary, machine, runBench, startBenchServer, summarize, withBenchDatabase, withClient, type Summary } from './support';
 
-const BATCH = 1000;
-const days = Number(process.env.BENCH_DAYS ?? 20);
+const BATCH = Number(process.env.BENCH_BATCH ?? 10_000);
+const days = Number(process.env.BENCH_DAYS ?? 60);
+const prefill = Number(process.env.BENCH_PREFILL ?? 0);
 const reportingZone = process.env.BENCH_REPORTING_ZONE ?? 'UTC';
 const RECORD = 'mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created updated unchanged } }';
 const RECORD_ACTIVITY = 'mutation($a: [AgentActivityInput!]!) { recordAgentActivity(activity: $a) { created updated unchanged } }';
 
+type Posted = Omit<ContactFields, 'offeredAt' | 'answeredAt' | 'endedAt'> & { offeredAt: string; answeredAt?: string | null; endedAt: string };
+
+/**
+ * A correction of every contact that moves it: 20 minutes later (another quarter
+ * hour, sometimes another day), every third to the next contact's queue and agent,
+ * every fifth answered one resolved the other way.
+ */
+function corrected(contacts: readonly Posted[]): Posted[] {
+  const later = (t: string | null | undefined) => (t ? new Date(Date.parse(t) + 20 * 60_000).toISOString() : t);
+  return contacts.map((c, i) => {
+    const next = contacts[(i + 1) % contacts.length]!;
+    return {
+      ...c,
+      offeredAt: later(c.offeredAt)!,
+      answeredAt: later(c.answeredAt),
+      endedAt: later(c.endedAt)!,
+      ...(i % 3 === 0 && { queue: next.queue, agent: c.answeredAt ? next.agent : c.agent }),
+      ...(i % 5 === 0 && c.answeredAt && { resolved: !c.resolved }),
+    };
+  });
+}
+
 runBench(() =>
-  withBenchDatabase('bench', async ({ orm, organizationId }) => {
+  withBenchDatabase('bench', async ({ url, orm, organizationId }) => {
+    let prefillNote = 'an empty database';
+    if (prefill > 0) {
+      const started = performance.now();
+      await withClient(url, (c) => generateCenterYear(c, organizationId, prefill, '2025-01-01T00:00:00Z'));
+      const generated = performance.now() - started;
+      await rebuildOrganizationFacts(orm.em.fork(), organizationId);
+      const rebuilt = performance.now() - started - generated;
+      await withClient(url, (c) => c.query('vacuum analyze'));
+      prefillNote = `a database holding ${prefill.toLocaleString('en')} contacts (generated in ${(generated / 1000).toFixed(1)} s, FCR + rollups rebuilt in ${(rebuilt / 1000).toFixed(1)} s)`;
+    }
     await new OrganizationService(orm.em.fork()).setReportingTimeZone(organizationId, reportingZone);
     const { server, post } = await startBenchServer(orm);
     const options = { endDate: '2026-03-31', days, seed: 7 };
     const byDay = [...generateDemoContacts(options)];
-    const contacts = byDay.flat();
+    const contacts: Posted[] = byDay.flat().map((c) => ({
+      ...c,
+      offeredAt: c.offeredAt.toISOString(),
+      answeredAt: c.answeredAt?.toISOString() ?? null,
+      endedAt: c.endedAt.toISOString(),
+    }));
     const dates = demoDates(options);
     const activity = byDay
       .flatMap((day, i) => demoActivity(options, dates[i]!, day))
@@ -32,30 +78,64 @@ runBench(() =>
 
     const timeAll = async (items: readonly unknown[], send: (batch: unknown[]) => Promise<unknown>) => {
       const ms: number[] = [];
+      const clock = { ...upkeepClock };
       const started = performance.now();
       for (let i = 0; i < items.length; i += BATCH) {
         const t = performance.now();
         await send(items.slice(i, i + BATCH));
         ms.push(performance.now() - t);
       }
-      return { perBatch: summarize(ms), rate: items.length / ((performance.now() - started) / 1000) };
+      const total = performance.now() - started;
+      const share = (key: keyof typeof upkeepClock) => `${Math.round((100 * (upkeepClock[key] - clock[key])) / total)} %`;
+      return { perBatch: summarize(ms), rate: items.length / (total / 1000), upkeep: `rollups ${share('rollupsMs')}, FCR ${share('fcrMs')}` };
     };
     const sendContacts = (c: unknown[]) => post(RECORD, { c });
     const sendActivity = (a: unknown[]) => post(RECORD_ACTIVITY, { a });
+    const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+    const loads: string[] = [load()];
     const fresh = await timeAll(contacts, sendContacts); // every contact created
     const resend = await timeAll(contacts, sendContacts); // every contact unchanged
+    const corrections = await timeAll(corrected(contacts), sendContacts); // every contact updated and moved
+    loads.push(load());
+    const copy = await copyTheSameRows(url, organizationId, contacts.length);
     const freshActivity = await timeAll(activity, sendActivity);
     const resendActivity = await timeAll(activity, sendActivity);
+    loads.push(load());
     await server.close();
 
-    const line = (name: string, r: { perBatch: Summary; rate: number }, unit: string) =>
-      `| ${name} | ${formatSummary(r.perBatch)} | ${Math.round(r.rate).toLocaleString('en')} ${unit}/s |`;
+    const line = (name: string, r: { perBatch: Summary; rate: number; upkeep: string }, unit: string) =>
+      `| ${name} | ${formatSummary(r.perBatch)} | ${Math.round(r.rate).toLocaleString('en')} ${unit}/s | ${r.upkeep} |`;
     console.log(machine());
-    console.log(`data: ${contacts.length.toLocaleString('en')} demo contacts and ${activity.length.toLocaleString('en')} activity records (${days} days), in batches of ${BATCH}; reporting zone ${reportingZone}`);
-    console.log('| run | per batch (min / median / max) | rate |\n|---|---|---|');
+    console.log(`data: ${contacts.length.toLocaleString('en')} demo contacts and ${activity.length.toLocaleString('en')} activity records (${days} days), in batches of ${BATCH.toLocaleString('en')}, into ${prefillNote}; reporting zone ${reportingZone}; load average (1/5/15 min) ${loads.join(' → ')}`);
+    console.log('| run | per batch (min / median / max) | rate | share of the time in upkeep |\n|---|---|---|---|');
     console.log(line('new contacts', fresh, 'contacts'));
     console.log(line('same contacts re-sent', resend, 'contacts'));
+    console.log(line('every contact corrected (moved 20 min, a third to another queue and agent)', corrections, 'contacts'));
+    console.log(`| PostgreSQL COPY of the same ${contacts.length.toLocaleString('en')} rows into a copy of the contact table (same indexes, no upkeep) | ${Math.round(copy.ms)} ms | ${Math.round(copy.rate).toLocaleString('en')} contacts/s | none |`);
     console.log(line('new activity records', freshActivity, 'records'));
     console.log(line('same activity records re-sent', resendActivity, 'records'));
   }),
 );
+
+/**
+ * The benchmark's contacts as stored (ids resolved), sent back with COPY FROM STDIN
+ * into an empty table like `contact` (its indexes, none of its upkeep): what
+ * PostgreSQL alone takes to write these rows on this machine.
+ */
+async function copyTheSameRows(url: string, organizationId: number, count: number): Promise<{ ms: number; rate: number }> {
+  return withClient(url, async (c) => {
+    const columns = `organization_id, external_id, channel, direction, queue_id, team_id, agent_id, customer_ref, offered_at,
+      answered_at, ended_at, wait_seconds, talk_seconds, hold_seconds, after_contact_work_seconds, transfers, resolved, disposition`;
+    const { rows } = await c.query<{ line: string }>(
+      `select concat_ws(E'\\t', ${columns.split(',').map((name) => `coalesce(${name.trim()}::text, '\\N')`).join(', ')}) as line
+       from contact where organization_id = $1 and external_id not like 'bench-%' order by id limit $2`,
+      [organizationId, count],
+    );
+    await c.query('create table contact_copy (like contact including defaults including constraints including indexes)');
+    const data = rows.map((r) => r.line).join('\n') + '\n';
+    const started = performance.now();
+    await copyIn(c, `copy contact_copy (${columns}) from stdin`, data);
+    const ms = performance.now() - started;
+    return { ms, rate: rows.length / (ms / 1000) };
+  });
+}

@@ -1,6 +1,7 @@
 import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { lockOrganizationWrites } from '../contacts/contact-facts.maintenance';
+import { lockOrganizationWrites } from '../warehouse/write-lock';
+import { analyzeIfStale, withoutJit } from '../warehouse/deltas';
 import { DirectoryWriter } from '../org/directory.writer';
 import { validBatch, type WriteTotals } from '../platform/batches';
 import { refreshActivityRollups, resolveHourlyCosts } from './activity-facts.maintenance';
@@ -25,8 +26,9 @@ export class ActivityService {
   /** Upserts already-validated records (the CSV import validates on its own). */
   async write(organizationId: number, records: readonly ValidActivity[]): Promise<WriteTotals> {
     if (records.length === 0) return { received: 0, created: 0, updated: 0, unchanged: 0 };
-    return writeTransaction(this.em, async (em) => {
+    const result = await writeTransaction(this.em, async (em) => {
       await lockOrganizationWrites(em, organizationId);
+      await withoutJit(em);
       const directory = new DirectoryWriter(em, organizationId);
       const teams = await directory.ensureTeams(records.flatMap((r) => (r.team ? [r.team] : [])));
       const agents = await directory.ensureAgents(
@@ -58,6 +60,9 @@ export class ActivityService {
       const created = written.filter((r) => r.inserted).length;
       return { received: records.length, created, updated: written.length - created, unchanged: records.length - written.length };
     });
+    // The next batch's upkeep plans with current statistics (autovacuum lags behind a bulk load).
+    if (result.created + result.updated > 0) await analyzeIfStale(this.em, ['agent_activity']);
+    return result;
   }
 }
 

@@ -1,6 +1,6 @@
 import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { lockOrganizationWrites } from '../contacts/contact-facts.maintenance';
+import { lockOrganizationWrites } from '../warehouse/write-lock';
 import { DirectoryWriter } from '../org/directory.writer';
 import { badUserInput, describeProblems, type FieldProblem } from '../platform/errors';
 import { refreshActivityRollups, resolveHourlyCosts } from './activity-facts.maintenance';

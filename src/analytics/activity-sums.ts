@@ -1,5 +1,6 @@
 import type { SumName } from './metric-catalog';
 import type { Grain } from './source-plan';
+import { ACTIVITY_DIMENSION_COLUMNS } from '../warehouse/dimensions';
 
 /**
  * How the activity sums of the catalog are computed from agent activity: the
@@ -19,8 +20,9 @@ export interface ActivityGrain extends Grain {
   local?: boolean;
 }
 
-export const ACTIVITY_DIMENSIONS = ['team_id', 'agent_id'] as const;
-export type ActivityDimension = (typeof ACTIVITY_DIMENSIONS)[number];
+/** The catalog's dimensions that activity carries. */
+export const ACTIVITY_DIMENSIONS: readonly ActivityDimension[] = ACTIVITY_DIMENSION_COLUMNS;
+export type ActivityDimension = (typeof ACTIVITY_DIMENSION_COLUMNS)[number];
 
 const HOUR: ActivityGrain = { table: 'agent_activity_hour', ms: 3_600_000, interval: '1 hour', dimensions: ACTIVITY_DIMENSIONS };
 const DAY: ActivityGrain = { table: 'agent_activity_day', ms: 86_400_000, interval: '24 hours', dimensions: ACTIVITY_DIMENSIONS, finer: HOUR };

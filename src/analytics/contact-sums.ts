@@ -1,6 +1,7 @@
 import type { SumName } from './metric-catalog';
 import type { Grain } from './source-plan';
 import { raw, sql, type Sql } from './sql';
+import { DIMENSIONS, type DimensionColumn } from '../warehouse/dimensions';
 
 /**
  * How each additive sum of the catalog is computed from contact rows (alias `c`),
@@ -19,9 +20,9 @@ export interface Thresholds {
 /** Finest rollup buckets: 15 minutes, aligned on UTC (every zone's offset is a multiple of 15 minutes today). */
 export const BUCKET_MS = 15 * 60_000;
 
-/** The dimension columns of contacts that the rollups group by (a whitelist). */
-export const ROLLUP_DIMENSIONS = ['channel', 'direction', 'queue_id', 'team_id', 'agent_id'] as const;
-export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
+/** The dimension columns of contacts that the rollups group by (a whitelist): every one of the warehouse's catalog. */
+export const ROLLUP_DIMENSIONS: readonly DimensionColumn[] = DIMENSIONS.map((d) => d.column);
+export type RollupDimension = DimensionColumn;
 
 export interface RollupGrain extends Grain {
   table: string;

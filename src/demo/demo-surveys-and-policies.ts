@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rebuildOrganizationFacts } from '../contacts/contact-facts.maintenance';
+import { rebuildOrganizationFacts } from '../warehouse/rebuild';
 import { SlaPeriod, type SlaDefinitionInput } from '../sla/sla-policy';
 import { SlaStore } from '../sla/sla.store';
 import { hashToken, newSalt, surveyToken, surveyTokenSecret } from '../surveys/survey-tokens';

@@ -16,7 +16,7 @@ export class BatchWriter<V = ValidContact> {
     private readonly organizationId: number,
     private readonly batchSize: number,
     private readonly onBatch: (totals: WriteTotals) => void = () => {},
-    private readonly kind: Pick<RecordKind<unknown, V>, 'write' | 'tables'> = CONTACTS as never,
+    private readonly kind: Pick<RecordKind<unknown, V>, 'write'> = CONTACTS as never,
   ) {}
 
   async add(record: V): Promise<void> {
@@ -30,9 +30,6 @@ export class BatchWriter<V = ValidContact> {
     this.pending = [];
     // A fresh fork per batch keeps the identity map from growing over a large file.
     const result = await this.kind.write(this.em.fork(), this.organizationId, batch);
-    // A bulk load outgrows the planner's statistics batch after batch; refresh them so
-    // the upkeep of the next batch keeps using its indexes.
-    await this.em.fork().execute(`analyze ${this.kind.tables.join(', ')}`);
     this.totals.received += result.received;
     this.totals.created += result.created;
     this.totals.updated += result.updated;

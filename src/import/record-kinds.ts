@@ -1,8 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ActivityService } from '../activity/activity.service';
 import { activityKey, validateActivity, type ActivityFields, type ValidActivity } from '../activity/activity.validation';
-import { ROLLUP_GRAINS } from '../analytics/contact-sums';
-import { ACTIVITY_GRAINS } from '../analytics/activity-sums';
 import { ContactsService } from '../contacts/contacts.service';
 import { validateContacts, type ContactFields, type ValidContact } from '../contacts/contact.validation';
 import type { FieldProblem } from '../platform/errors';
@@ -22,8 +20,6 @@ export interface RecordKind<F, V> {
   key(record: V): string;
   duplicate(record: V): CellProblem;
   write(em: EntityManager, organizationId: number, batch: readonly V[]): Promise<WriteTotals>;
-  /** Tables whose planner statistics a bulk load outgrows, refreshed between batches. */
-  tables: readonly string[];
 }
 
 /** One row's validation result, in the file's column names. */
@@ -41,7 +37,6 @@ export const CONTACTS: RecordKind<ContactFields, ValidContact> = {
   key: (c) => c.externalId,
   duplicate: (c) => ({ field: 'external_id', rule: 'DUPLICATE_EXTERNAL_ID', message: `"${c.externalId}" appears more than once in the file` }),
   write: (em, organizationId, batch) => new ContactsService(em).write(organizationId, batch),
-  tables: ['contact', ...ROLLUP_GRAINS.map((g) => g.table), 'contact_wait_rollup'],
 };
 
 export const ACTIVITY: RecordKind<ActivityFields, ValidActivity> = {
@@ -57,5 +52,4 @@ export const ACTIVITY: RecordKind<ActivityFields, ValidActivity> = {
     message: `agent "${a.agent}" has interval ${a.intervalStart.toISOString()} more than once in the file`,
   }),
   write: (em, organizationId, batch) => new ActivityService(em).write(organizationId, batch),
-  tables: ['agent_activity', ...ACTIVITY_GRAINS.map((g) => g.table)],
 };

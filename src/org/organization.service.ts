@@ -3,7 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { rebuildLocalDayActivity } from '../activity/activity-facts.maintenance';
 import { isValidTimeZone } from '../analytics/calendar';
 import { rememberReportingZone } from '../analytics/kpi.service';
-import { lockOrganizationWrites, rebuildLocalDayRollups } from '../contacts/contact-facts.maintenance';
+import { rebuildLocalDays } from '../warehouse/rebuild';
+import { lockOrganizationWrites } from '../warehouse/write-lock';
 import { badUserInput } from '../platform/errors';
 import { Organization } from './organization.entity';
 
@@ -33,7 +34,7 @@ export class OrganizationService {
         [timeZone, organizationId, timeZone],
       );
       if (!changed) return;
-      await rebuildLocalDayRollups(tx, organizationId);
+      await rebuildLocalDays(tx, organizationId);
       await rebuildLocalDayActivity(tx, organizationId);
     });
     rememberReportingZone(organizationId, timeZone);

@@ -35,13 +35,13 @@ export function sampled(externalId: string, rate: number): boolean {
 
 /**
  * Invites the customers of newly created, answered contacts on the configured
- * channels, sampled, inside the ingesting transaction. Returns the invited
- * contacts' offeredAt (their rollup buckets are refreshed with the batch's).
+ * channels, sampled, under the organization's write lock. Their tallies'
+ * deltas are staged: the caller applies them (applyDeltas) before commit.
  */
-export async function autoInvite(em: EntityManager, organizationId: number, created: readonly CreatedContact[]): Promise<string[]> {
-  if (created.length === 0) return [];
+export async function autoInvite(em: EntityManager, organizationId: number, created: readonly CreatedContact[]): Promise<void> {
+  if (created.length === 0) return;
   const { channels, samplingRate } = await readAutoInvite(em, organizationId);
-  if (samplingRate <= 0 || channels.length === 0) return [];
+  if (samplingRate <= 0 || channels.length === 0) return;
   const picked = created.filter((c) => c.answered && channels.includes(c.channel) && sampled(c.external_id, samplingRate));
-  return picked.length ? insertInvitations(em, organizationId, picked.map((c) => String(c.id))) : [];
+  if (picked.length) await insertInvitations(em, organizationId, picked.map((c) => String(c.id)));
 }

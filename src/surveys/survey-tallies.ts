@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { refreshRollups, refreshSurveyTallies, tryLockOrganizationWrites } from '../contacts/contact-facts.maintenance';
+import { refreshSurveyTallies } from '../warehouse/contact-facts';
+import { applyDeltas } from '../warehouse/deltas';
+import { CONTACT_FACT } from '../warehouse/facts';
+import { tryLockOrganizationWrites } from '../warehouse/write-lock';
 import type { Logger } from '../platform/logger';
 
 /**
@@ -36,18 +39,25 @@ export async function queueTally(em: EntityManager, organizationId: number, resp
 }
 
 /**
- * Applies and deletes every pending tally of the organization. The caller's
- * transaction must hold the organization's write lock.
+ * Deletes every pending tally of the organization and stages its contacts' new
+ * tallies (the caller applies the deltas before commit). The caller's
+ * transaction must hold the organization's write lock. Returns how many were pending.
  */
-export async function applyPendingTallies(em: EntityManager, organizationId: number): Promise<number> {
+export async function stagePendingTallies(em: EntityManager, organizationId: number): Promise<number> {
   const applied: Array<{ contact_id: string }> = await em.execute(
     `delete from survey_tally_pending where organization_id = ? returning contact_id`,
     [organizationId],
   );
   if (applied.length === 0) return 0;
-  const contactIds = [...new Set(applied.map((r) => String(r.contact_id)))];
-  await refreshRollups(em, organizationId, await refreshSurveyTallies(em, organizationId, contactIds));
+  await refreshSurveyTallies(em, organizationId, [...new Set(applied.map((r) => String(r.contact_id)))]);
   return applied.length;
+}
+
+/** Applies and deletes every pending tally of the organization, rollups included; under the write lock. */
+export async function applyPendingTallies(em: EntityManager, organizationId: number): Promise<number> {
+  const applied = await stagePendingTallies(em, organizationId);
+  if (applied > 0) await applyDeltas(em, organizationId, CONTACT_FACT);
+  return applied;
 }
 
 /**

@@ -1,8 +1,11 @@
 import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
-import { lockOrganizationWrites, refreshRollups, refreshSurveyTallies } from '../contacts/contact-facts.maintenance';
-import { applyPendingTallies, applyTalliesIfFree, queueTally } from './survey-tallies';
+import { lockOrganizationWrites } from '../warehouse/write-lock';
+import { refreshSurveyTallies } from '../warehouse/contact-facts';
+import { applyDeltas } from '../warehouse/deltas';
+import { CONTACT_FACT } from '../warehouse/facts';
+import { applyTalliesIfFree, queueTally, stagePendingTallies } from './survey-tallies';
 import { readSurveyInvitationTtl } from '../platform/config';
 import { badUserInput, describeProblems, type FieldProblem } from '../platform/errors';
 import { hashToken, isTokenShaped, newSalt, surveyToken, surveyTokenSecret } from './survey-tokens';
@@ -95,10 +98,11 @@ export class SurveysService {
       const missing = distinct.filter((e) => !current.has(idOf.get(e)!));
       if (missing.length > 0) {
         const fresh = missing.map((externalId) => idOf.get(externalId)!);
-        await refreshRollups(em, organizationId, await insertInvitations(em, organizationId, fresh, secret));
+        await insertInvitations(em, organizationId, fresh, secret);
         for (const [id, row] of await this.currentInvitations(em, organizationId, fresh)) current.set(id, row);
       }
-      await applyPendingTallies(em, organizationId); // survey answers that arrived while this call held the lock
+      await stagePendingTallies(em, organizationId); // survey answers that arrived while this call held the lock
+      await applyDeltas(em, organizationId, CONTACT_FACT);
       return externalIds.map((externalId) => toInvitation(current.get(idOf.get(externalId)!)!, secret));
     });
   }
@@ -175,10 +179,10 @@ export class SurveysService {
 
 /**
  * Creates one invitation per contact (inside the caller's transaction, under the
- * organization's write lock) and refreshes their survey tallies. Returns the
- * contacts' offeredAt, whose rollup buckets the caller must refresh.
+ * organization's write lock) and refreshes their survey tallies, staging their
+ * deltas: the caller applies them (applyDeltas) before commit.
  */
-export async function insertInvitations(em: EntityManager, organizationId: number, contactIds: readonly string[], secret?: string): Promise<string[]> {
+export async function insertInvitations(em: EntityManager, organizationId: number, contactIds: readonly string[], secret?: string): Promise<void> {
   const key = secret ?? (await surveyTokenSecret(em));
   const fresh = contactIds.map((id) => {
     const salt = newSalt();
@@ -190,7 +194,7 @@ export async function insertInvitations(em: EntityManager, organizationId: numbe
      from jsonb_to_recordset(?::jsonb) as x(contact_id bigint, salt text, token_hash text)`,
     [organizationId, readSurveyInvitationTtl(), JSON.stringify(fresh)],
   );
-  return refreshSurveyTallies(em, organizationId, contactIds);
+  await refreshSurveyTallies(em, organizationId, contactIds);
 }
 
 function toInvitation(row: InvitationRow, secret: string): Invitation {

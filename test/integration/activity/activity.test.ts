@@ -4,7 +4,7 @@ import { KpiService } from '../../../src/analytics/kpi.service';
 import { Dimension } from '../../../src/analytics/kpi.request';
 import { Granularity } from '../../../src/analytics/calendar';
 import { createDirectoryLoaders } from '../../../src/org/directory.loaders';
-import { rebuildOrganizationFacts } from '../../../src/contacts/contact-facts.maintenance';
+import { rebuildOrganizationFacts } from '../../../src/warehouse/rebuild';
 import { random } from '../../support/random';
 import { postGraphQL, useTestServer } from '../../support/server';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROLLUP_GRAINS } from '../../../src/analytics/contact-sums';
-import { rebuildOrganizationFacts } from '../../../src/contacts/contact-facts.maintenance';
+import { rebuildOrganizationFacts } from '../../../src/warehouse/rebuild';
 import { useTestServer } from '../../support/server';
 
 const RECORD = `mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created updated } }`;

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { useTestServer } from '../../support/server';
 
 const RECORD = `mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created } }`;
-const WRITE_LOCK_SPACE = 7100; // contact-facts.maintenance.ts: the organization's write lock
+const WRITE_LOCK_SPACE = 7100; // warehouse/write-lock.ts: the organization's write lock
 
 const contacts = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => ({

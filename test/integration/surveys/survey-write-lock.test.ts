@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { lockOrganizationWrites } from '../../../src/contacts/contact-facts.maintenance';
+import { lockOrganizationWrites } from '../../../src/warehouse/write-lock';
 import { ContactsService } from '../../../src/contacts/contacts.service';
 import { useTestServer } from '../../support/server';
 

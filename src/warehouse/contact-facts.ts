@@ -1,0 +1,222 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Channel } from '../contacts/contact.entity';
+import { CONTACT_FACT, SURVEY_TALLIES } from './facts';
+import { ensureDeltaTable, upkeepClock } from './deltas';
+
+/**
+ * The contact fact's writes, each staging the versions it replaced and wrote for
+ * applyDeltas: the upsert of a batch, the system FCR flags it flips, and the survey
+ * tallies. The caller holds the organization's write lock.
+ */
+
+const STAGED = CONTACT_FACT.staged;
+const DELTA = CONTACT_FACT.deltaTable;
+
+/**
+ * The FCR window, 7 days, as SQL. Written in hours: PostgreSQL adds a '7 days' interval
+ * to a timestamptz in the session's TimeZone (167 or 169 hours across a DST change
+ * there), which would make stored FCR depend on the database server's settings.
+ */
+export const FCR_WINDOW = `interval '168 hours'`;
+
+/** A contact row to store, its directory keys resolved to ids. */
+export interface ContactRow {
+  external_id: string;
+  channel: string;
+  direction: string;
+  queue_id: number;
+  team_id: number | null;
+  agent_id: number | null;
+  customer_ref: string | null;
+  offered_at: string;
+  answered_at: string | null;
+  ended_at: string;
+  wait_seconds: number;
+  talk_seconds: number;
+  hold_seconds: number;
+  after_contact_work_seconds: number;
+  transfers: number;
+  resolved: boolean | null;
+  disposition: string | null;
+}
+
+/** A contact the upsert created or changed. */
+export interface WrittenContact {
+  inserted: boolean;
+  id: string;
+  external_id: string;
+  channel: Channel;
+  answered: boolean;
+}
+
+const COLUMNS = [
+  'channel', 'direction', 'queue_id', 'team_id', 'agent_id', 'customer_ref', 'offered_at', 'answered_at',
+  'ended_at', 'wait_seconds', 'talk_seconds', 'hold_seconds', 'after_contact_work_seconds', 'transfers',
+  'resolved', 'disposition',
+] as const;
+const TYPES: Record<(typeof COLUMNS)[number] | 'external_id', string> = {
+  external_id: 'text', channel: 'text', direction: 'text', queue_id: 'int', team_id: 'int', agent_id: 'int', customer_ref: 'text',
+  offered_at: 'timestamptz', answered_at: 'timestamptz', ended_at: 'timestamptz', wait_seconds: 'int', talk_seconds: 'int',
+  hold_seconds: 'int', after_contact_work_seconds: 'int', transfers: 'int', resolved: 'boolean', disposition: 'text',
+};
+const INPUT = ['external_id', ...COLUMNS] as const;
+
+/**
+ * The upsert, staging in the same statement (one snapshot) the stored version of
+ * every contact it changes (−1) and every version it writes (+1). Rows arrive as
+ * one array per column (unnest: no JSON to parse) and are inserted in external_id
+ * order so concurrent batches lock in the same order. An unchanged re-send matches
+ * the WHERE of DO UPDATE nowhere and returns no row. first_contact_resolved is
+ * cleared on every write and recomputed right after (refreshFirstContactResolution).
+ */
+const UPSERT_CONTACTS = `
+  with x as (
+    select * from unnest(${INPUT.map((c) => `?::${TYPES[c]}[]`).join(', ')}) as x(${INPUT.join(', ')})),
+  stored as (
+    select ${STAGED.map((c) => `c.${c}`).join(', ')} from contact c
+    where c.organization_id = ? and c.external_id = any(?::text[])),
+  written as (
+    insert into contact as c (organization_id, external_id, ${COLUMNS.join(', ')})
+    select ?, ${INPUT.map((c) => `x.${c}`).join(', ')} from x
+    order by x.external_id
+    on conflict (organization_id, external_id) do update set
+      ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now(), first_contact_resolved = null
+    where (${COLUMNS.map((c) => `c.${c}`).join(', ')}) is distinct from (${COLUMNS.map((c) => `excluded.${c}`).join(', ')})
+    returning (xmax = 0) as inserted, c.external_id, ${STAGED.map((c) => `c.${c}`).join(', ')}),
+  staged as (
+    insert into ${DELTA} (sign, ${STAGED.join(', ')})
+    select -1, ${STAGED.map((c) => `s.${c}`).join(', ')} from stored s join written w on w.id = s.id
+    union all
+    select 1, ${STAGED.map((c) => `w.${c}`).join(', ')} from written w)
+  select inserted, id, external_id, channel, answered_at is not null as answered from written`;
+
+/** Upserts contact rows (one organization, distinct external ids), staging their deltas; returns those created or changed. */
+export async function upsertContacts(em: EntityManager, organizationId: number, rows: readonly ContactRow[]): Promise<WrittenContact[]> {
+  await ensureDeltaTable(em, CONTACT_FACT);
+  const arrays = INPUT.map((c) => arrayLiteral(rows.map((r) => r[c])));
+  return em.execute(UPSERT_CONTACTS, [...arrays, organizationId, arrays[0], organizationId]);
+}
+
+/**
+ * A PostgreSQL array literal ('{…}') of values: the ORM inlines parameters as SQL
+ * literals and would spread a JavaScript array into a list.
+ */
+export function arrayLiteral(values: ReadonlyArray<string | number | boolean | null>): string {
+  const element = (v: string | number | boolean | null) =>
+    v === null ? 'NULL' : typeof v === 'string' ? `"${v.replace(/[\\"]/g, (ch) => `\\${ch}`)}"` : typeof v === 'boolean' ? (v ? 't' : 'f') : String(v);
+  return `{${values.map(element).join(',')}}`;
+}
+
+/**
+ * Recomputes first_contact_resolved of every inbound contact the staged changes can
+ * affect: for each customer of a staged version, its contacts offered in
+ * [first change − 7 days, last change]. A flag is true when the contact was answered
+ * and the customer's next inbound contact came more than 7 days later (or never);
+ * that next contact is one index probe per candidate, evaluated once. Each flip is
+ * staged (−1 with the old flag, +1 with the new one). A customer's candidates are
+ * read through the customer index by (organization, customer) with the time range
+ * as a filter ("+ interval '0 seconds'" keeps it off every index): with the staged
+ * rows unanalyzed (a temporary table) and the contact table's statistics behind a
+ * bulk load, the planner otherwise scanned the time index for every customer
+ * (5,000 rows each, 50 s for a batch of 10,000), and a row comparison over the
+ * customer index's three columns read 237 pages a customer (20 s).
+ */
+export async function refreshFirstContactResolution(em: EntityManager, organizationId: number): Promise<number> {
+  const started = performance.now();
+  const flipped: Array<{ n: number }> = await em.execute(
+    `with changed as (
+       select customer_ref, min(offered_at) - ${FCR_WINDOW} as lo, max(offered_at) as hi
+       from ${DELTA} where customer_ref is not null and direction = 'INBOUND' group by customer_ref),
+     candidates as materialized (
+       select c.id, c.first_contact_resolved as was,
+         case when c.answered_at is null then null
+              else coalesce((select min(n.offered_at) from contact n
+                             where n.organization_id = c.organization_id and n.customer_ref = c.customer_ref
+                               and n.direction = 'INBOUND' and n.offered_at > c.offered_at) > c.offered_at + ${FCR_WINDOW}, true) end as fcr
+       from changed w cross join lateral (
+         select * from contact c
+         where c.organization_id = ? and c.customer_ref = w.customer_ref and c.customer_ref is not null and c.direction = 'INBOUND'
+           and c.offered_at + interval '0 seconds' between w.lo and w.hi
+         offset 0) c),
+     updated as (
+       update contact c set first_contact_resolved = k.fcr
+       from candidates k
+       where c.organization_id = ? and c.id = k.id and k.was is distinct from k.fcr
+       returning k.was, ${STAGED.map((col) => `c.${col}`).join(', ')}),
+     staged as (
+       insert into ${DELTA} (sign, ${STAGED.join(', ')})
+       select -1, ${STAGED.map((col) => (col === 'first_contact_resolved' ? 'u.was' : `u.${col}`)).join(', ')} from updated u
+       union all
+       select 1, ${STAGED.map((col) => `u.${col}`).join(', ')} from updated u)
+     select count(*)::int as n from updated`,
+    [organizationId, organizationId],
+  );
+  upkeepClock.fcrMs += performance.now() - started;
+  return flipped[0]!.n;
+}
+
+const TALLY_VALUES = {
+  survey_invitations: 'coalesce(i.n, 0)',
+  survey_responses: 'coalesce(r.n, 0)',
+  csat_top2: 'coalesce(r.top2, 0)',
+  csat_sum: 'coalesce(r.csat_sum, 0)',
+  resolution_answered: 'coalesce(r.resolution_answered, 0)',
+  resolution_yes: 'coalesce(r.resolution_yes, 0)',
+  complaints: 'coalesce(r.complaints, 0)',
+  nps_answers: 'coalesce(r.nps_answers, 0)',
+  nps_promoters: 'coalesce(r.nps_promoters, 0)',
+  nps_detractors: 'coalesce(r.nps_detractors, 0)',
+} satisfies Record<(typeof SURVEY_TALLIES)[number], string>;
+
+/** Per contact id (`contact_id`), its invitations (`i`) and its responses' tallies (`r`). */
+const INVITATIONS = `select contact_id, count(*) as n from survey_invitation where organization_id = ? %s group by contact_id`;
+const RESPONSES = `select contact_id, count(*) as n, count(*) filter (where csat >= 4) as top2, sum(csat) as csat_sum,
+    count(resolved) as resolution_answered, count(*) filter (where resolved) as resolution_yes,
+    count(*) filter (where complaint) as complaints, count(nps) as nps_answers,
+    count(*) filter (where nps >= 9) as nps_promoters, count(*) filter (where nps <= 6) as nps_detractors
+  from survey_response where organization_id = ? %s group by contact_id`;
+
+/**
+ * Recomputes the survey tallies of contacts from their invitations and responses
+ * (exact, whatever happened before) and stages every changed contact's delta.
+ * `contactIds` null: every contact of the organization, unstaged (for the rebuild,
+ * which derives the rollups afresh).
+ */
+export async function refreshSurveyTallies(em: EntityManager, organizationId: number, contactIds: readonly string[] | null): Promise<void> {
+  const only = contactIds === null ? '' : 'and contact_id = any(?::bigint[])';
+  const ids = contactIds === null ? [] : [`{${contactIds.join(',')}}`];
+  const tallies = Object.keys(TALLY_VALUES);
+  const values = Object.values(TALLY_VALUES);
+  // A contact's tallies come from its rows in survey_invitation and survey_response; one
+  // with none left (or none to check) is reset to zeros if it has any.
+  const subjects = contactIds === null
+    ? `select id from contact where organization_id = ? and (${tallies.map((t) => `${t} <> 0`).join(' or ')})
+       union select contact_id from survey_invitation where organization_id = ?`
+    : `select distinct unnest(?::bigint[]) as id`;
+  const subjectParams = contactIds === null ? [organizationId, organizationId] : ids;
+  if (contactIds !== null) await ensureDeltaTable(em, CONTACT_FACT);
+  const update = `
+    update contact c set ${tallies.map((t, n) => `${t} = ${values[n]}`).join(', ')}
+    from (${subjects}) s
+    left join (${INVITATIONS.replace('%s', only)}) i on i.contact_id = s.id
+    left join (${RESPONSES.replace('%s', only)}) r on r.contact_id = s.id
+    join contact k on k.organization_id = ? and k.id = s.id
+    where c.organization_id = ? and c.id = k.id
+      and (${tallies.map((t) => `k.${t}`).join(', ')}) is distinct from (${values.join(', ')})
+    returning ${tallies.map((t) => `k.${t} as was_${t}`).join(', ')}, ${STAGED.map((col) => `c.${col}`).join(', ')}`;
+  const params = [...subjectParams, organizationId, ...ids, organizationId, ...ids, organizationId, organizationId];
+  if (contactIds === null) {
+    await em.execute(update, params);
+    return;
+  }
+  await em.execute(
+    `with updated as (${update}),
+     staged as (
+       insert into ${DELTA} (sign, ${STAGED.join(', ')})
+       select -1, ${STAGED.map((col) => ((tallies as string[]).includes(col) ? `u.was_${col}` : `u.${col}`)).join(', ')} from updated u
+       union all
+       select 1, ${STAGED.map((col) => `u.${col}`).join(', ')} from updated u)
+     select 1`,
+    params,
+  );
+}

@@ -1,0 +1,134 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { NO_LOCAL_DAYS_ZONE, localDaysHolding } from '../analytics/source-plan';
+import { reportingZoneOf } from '../org/reporting-zone';
+import type { FactSpec, RollupTable } from './facts';
+
+/**
+ * The rollups' upkeep by additive deltas. A writer stages, in a temporary table of
+ * its session, every fact version its statements replaced (sign −1) and wrote
+ * (sign +1); `applyDeltas` then adds, per rollup, the sums of the written versions
+ * minus those of the replaced ones to the rows they fall in (INSERT … ON CONFLICT
+ * DO UPDATE SET x = x + excluded.x) and deletes rows left without facts. The work
+ * follows the size of the batch, not of the buckets it touches, and every rollup is
+ * exact when the transaction commits. Writers of an organization hold its write lock,
+ * so the versions staged are the versions stored.
+ */
+
+/** UTC-aligned bucket of `time` (date_bin, unlike date_trunc, ignores the session's TimeZone). */
+export const binned = (time: string, interval: string) => `date_bin('${interval}', ${time}, timestamptz '2000-01-01 00:00:00+00')`;
+
+/**
+ * Milliseconds this process spent in the upkeep since it started: applying deltas to
+ * the rollups, and recomputing FCR. Read by the ingest benchmark (its share of a batch).
+ */
+export const upkeepClock = { rollupsMs: 0, fcrMs: 0 };
+
+/** What a settled batch changed, for whoever is told after commit. */
+export interface FactChange {
+  organizationId: number;
+  /** First and last instant of the changed facts (both versions of a correction). */
+  from: Date;
+  to: Date;
+}
+
+/**
+ * Creates the fact's staging table in this session if needed; it empties itself at
+ * every commit. Its columns are the fact's staged ones, typed like the fact's own.
+ */
+export async function ensureDeltaTable(em: EntityManager, fact: FactSpec): Promise<void> {
+  await em.execute(
+    `create temp table if not exists ${fact.deltaTable} on commit delete rows as
+     select 1::smallint as sign, ${fact.staged.join(', ')} from ${fact.table} with no data`,
+  );
+}
+
+/** Tells the statement that follows to skip JIT: upkeep statements over a few thousand rows spent most of their time compiling. */
+export async function withoutJit(em: EntityManager): Promise<void> {
+  await em.execute('set local jit = off');
+}
+
+/**
+ * Adds the staged deltas to every rollup of the fact, then empties the staging table.
+ * Returns the span of the changed facts, or null when nothing was staged.
+ */
+export async function applyDeltas(em: EntityManager, organizationId: number, fact: FactSpec): Promise<FactChange | null> {
+  const started = performance.now();
+  try {
+    return await addDeltas(em, organizationId, fact);
+  } finally {
+    upkeepClock.rollupsMs += performance.now() - started;
+  }
+}
+
+async function addDeltas(em: EntityManager, organizationId: number, fact: FactSpec): Promise<FactChange | null> {
+  const { alias, time, deltaTable } = fact;
+  await ensureDeltaTable(em, fact);
+  const quarterHours: Array<{ b: Date | string }> = await em.execute(
+    `select distinct ${binned(`${time}`, '15 minutes')} as b from ${deltaTable} order by 1`,
+  );
+  if (quarterHours.length === 0) return null;
+  const instants = quarterHours.map((r) => new Date(r.b).getTime());
+  const zone = fact.rollups.some((r) => r.local) ? await reportingZoneOf(em, organizationId) : NO_LOCAL_DAYS_ZONE;
+  const days = zone === NO_LOCAL_DAYS_ZONE ? [] : localDaysHolding(instants, zone);
+  const dayParams = [`{${days.map((d) => new Date(d[0]).toISOString()).join(',')}}`, `{${days.map((d) => new Date(d[1]).toISOString()).join(',')}}`];
+  for (const rollup of fact.rollups) {
+    if (rollup.local && days.length === 0) continue;
+    const from = rollup.local
+      ? `${deltaTable} ${alias} join unnest(?::timestamptz[], ?::timestamptz[]) as k(b, e) on ${alias}.${time} >= k.b and ${alias}.${time} < k.e`
+      : `${deltaTable} ${alias}`;
+    const bucket = rollup.local ? 'k.b' : binned(`${alias}.${time}`, rollup.interval);
+    const params = rollup.local ? [organizationId, ...dayParams, ...dayParams] : [organizationId];
+    const emptied: Array<{ bucket: Date | string }> = await em.execute(addDeltaSql(rollup, alias, from, bucket), params);
+    if (emptied.length > 0) {
+      await em.execute(
+        `delete from ${rollup.table} where organization_id = ? and bucket = any(?::timestamptz[]) and ${rollup.count} = 0`,
+        [organizationId, `{${emptied.map((r) => new Date(r.bucket).toISOString()).join(',')}}`],
+      );
+    }
+  }
+  await em.execute(`delete from ${deltaTable}`);
+  const last = instants[instants.length - 1]!;
+  return { organizationId, from: new Date(instants[0]!), to: new Date(last + 15 * 60_000) };
+}
+
+/**
+ * One rollup's upkeep statement: the written versions' sums minus the replaced
+ * ones', per bucket and key, added to the stored rows in bucket order; returns the
+ * buckets of rows whose fact count dropped to 0.
+ */
+function addDeltaSql(rollup: RollupTable, alias: string, from: string, bucket: string): string {
+  const keys = rollup.keys.map((k) => k.column);
+  const sums = Object.entries(rollup.sums);
+  const side = (sign: 1 | -1) => `
+    select ${bucket} as bucket, ${rollup.keys.map((k) => `${k.expr} as ${k.column}`).join(', ')},
+      ${sums.map(([column, aggregate]) => `${sign === 1 ? '' : '-'}(${aggregate}) as ${column}`).join(', ')}
+    from ${from}
+    where ${alias}.sign = ${sign}${rollup.where ? ` and ${rollup.where}` : ''}
+    group by ${[bucket, ...rollup.keys.map((k) => k.expr)].join(', ')}`;
+  return `
+    with added as (
+      insert into ${rollup.table} as t (organization_id, bucket, ${keys.join(', ')}, ${sums.map(([c]) => c).join(', ')})
+      select ?, d.bucket, ${keys.map((k) => `d.${k}`).join(', ')}, ${sums.map(([c]) => `sum(d.${c})`).join(', ')}
+      from (${side(1)} union all ${side(-1)}) d
+      group by d.bucket, ${keys.map((k) => `d.${k}`).join(', ')}
+      order by d.bucket
+      on conflict on constraint ${rollup.table}_key do update set ${sums.map(([c]) => `${c} = t.${c} + excluded.${c}`).join(', ')}
+      returning t.bucket, t.${rollup.count} as n)
+    select distinct bucket from added where n = 0`;
+}
+
+/**
+ * Refreshes the planner's statistics of `tables` that changed by more than a tenth
+ * (at least 1,000 rows) since they were last analyzed. Run after a batch commits:
+ * the upkeep's plans depend on them, and autovacuum lags behind a bulk load (a
+ * contact table analyzed empty made the FCR statement of the next batch of 10,000
+ * scan the whole organization for every customer: 160 s).
+ */
+export async function analyzeIfStale(em: EntityManager, tables: readonly string[]): Promise<void> {
+  const stale: Array<{ relname: string }> = await em.execute(
+    `select c.relname from pg_class c join pg_stat_user_tables s on s.relid = c.oid
+     where c.relname = any(?::text[]) and s.n_mod_since_analyze > greatest(1000, 0.1 * greatest(c.reltuples, 0))`,
+    [`{${tables.join(',')}}`],
+  );
+  for (const { relname } of stale) await em.execute(`analyze ${relname}`);
+}

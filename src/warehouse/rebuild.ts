@@ -1,0 +1,119 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { writeTransaction } from '../platform/write-transaction';
+import { rebuildActivityRollups, resolveHourlyCosts } from '../activity/activity-facts.maintenance';
+import { rederiveBuckets, timeRangeOf, type Bucket } from '../analytics/rollup-buckets';
+import { NO_LOCAL_DAYS_ZONE, localDaysFromTo } from '../analytics/source-plan';
+import { reportingZoneOf } from '../org/reporting-zone';
+import { FCR_WINDOW, refreshSurveyTallies } from './contact-facts';
+import { binned, withoutJit } from './deltas';
+import { CONTACT_FACT, type FactSpec, type RollupTable } from './facts';
+import { lockOrganizationWrites } from './write-lock';
+
+/**
+ * Rollups derived afresh, for bulk loads, for operators after restoring or
+ * repairing data, and for the reporting zone's days when the zone changes. Each
+ * rollup with a finer one is summed from it; the finest from the facts.
+ */
+
+/** Finest first: every rollup after the one it is summed from. */
+function finestFirst(rollups: readonly RollupTable[]): RollupTable[] {
+  const ordered: RollupTable[] = [];
+  const visit = (r: RollupTable) => {
+    if (ordered.includes(r)) return;
+    if (r.finer) visit(r.finer);
+    ordered.push(r);
+  };
+  rollups.forEach(visit);
+  return ordered;
+}
+
+/** The finest rollup of a fact with every key (a local day's edges lie on its buckets). */
+function finestOf(fact: FactSpec): RollupTable {
+  return fact.rollups.find((r) => !r.finer && !r.local && !r.where)!;
+}
+
+/**
+ * Inserts a rollup's rows from `source` (rows aliased `f`, the bucket as `bucket`):
+ * sums of the finer rollup's columns, or the aggregates over facts. Ordered by
+ * bucket: a bulk rebuild inserting in hash order scattered each day's rows over the
+ * whole table, so a month by day × agent read 2,170 pages instead of 195.
+ */
+async function insertRollup(em: EntityManager, rollup: RollupTable, fromFacts: boolean, source: string, bucket: string, params: unknown[]): Promise<void> {
+  const keys = rollup.keys.map((k) => k.column);
+  const keyExprs = fromFacts ? rollup.keys.map((k) => k.expr) : keys.map((k) => `f.${k}`);
+  const sums = Object.entries(rollup.sums).map(([column, aggregate]) => (fromFacts ? aggregate : `sum(f.${column})`));
+  await em.execute(
+    `insert into ${rollup.table} (organization_id, bucket, ${keys.join(', ')}, ${Object.keys(rollup.sums).join(', ')})
+     select ?, ${bucket}, ${keyExprs.join(', ')}, ${sums.join(', ')}
+     from ${source}
+     ${fromFacts && rollup.where ? `where ${rollup.where}` : ''}
+     group by ${[bucket, ...keyExprs].join(', ')}
+     order by 2`,
+    params,
+  );
+}
+
+/** Re-derives days of a local-day rollup: from its finer (hour) rollup when each day starts and ends on the hour, else from the finest. */
+async function rederiveLocalDays(em: EntityManager, organizationId: number, fact: FactSpec, rollup: RollupTable, days: Bucket[]): Promise<void> {
+  const hours = rollup.finer!;
+  const onHours = days.every(([start, end]) => start % hours.ms === 0 && end % hours.ms === 0);
+  const finer = { table: (onHours ? hours : finestOf(fact)).table, alias: 'f', time: 'bucket' };
+  await rederiveBuckets(em, organizationId, [rollup.table], days, finer, (from, bucket, params) =>
+    insertRollup(em, rollup, false, from, bucket, [organizationId, ...params]),
+  );
+}
+
+/** Rebuilds an organization's local-day rollups of a fact for its reporting zone (none for UTC). */
+export async function rebuildLocalDays(em: EntityManager, organizationId: number, fact: FactSpec = CONTACT_FACT): Promise<void> {
+  const zone = await reportingZoneOf(em, organizationId);
+  const range = zone === NO_LOCAL_DAYS_ZONE ? null : await timeRangeOf(em, organizationId, finestOf(fact).table, 'bucket');
+  const days = range ? localDaysFromTo(...range, zone) : [];
+  for (const rollup of fact.rollups.filter((r) => r.local)) {
+    await em.execute(`delete from ${rollup.table} where organization_id = ?`, [organizationId]);
+    await rederiveLocalDays(em, organizationId, fact, rollup, days);
+  }
+}
+
+/** Rebuilds every rollup of a fact for a whole organization: one pass over its facts, then each coarser rollup from its finer one. */
+async function rebuildRollups(em: EntityManager, organizationId: number, fact: FactSpec): Promise<void> {
+  const all = finestFirst(fact.rollups);
+  for (const rollup of all) await em.execute(`delete from ${rollup.table} where organization_id = ?`, [organizationId]);
+  for (const rollup of all.filter((r) => !r.local)) {
+    const fromFacts = !rollup.finer;
+    const source = fromFacts
+      ? `(select * from ${fact.table} where organization_id = ?) ${fact.alias}`
+      : `(select * from ${rollup.finer!.table} where organization_id = ?) f`;
+    const bucket = binned(`${fromFacts ? fact.alias : 'f'}.${fromFacts ? fact.time : 'bucket'}`, rollup.interval);
+    await insertRollup(em, rollup, fromFacts, source, bucket, [organizationId, organizationId]);
+  }
+  await rebuildLocalDays(em, organizationId, fact);
+}
+
+/**
+ * Recomputes every FCR flag, survey tally and rollup of an organization from its contacts,
+ * and the cost and rollups of its agent activity: for bulk loads and for operators after
+ * restoring or repairing data.
+ */
+export async function rebuildOrganizationFacts(em: EntityManager, organizationId: number): Promise<void> {
+  await writeTransaction(em, async (tx) => {
+    await lockOrganizationWrites(tx, organizationId);
+    await withoutJit(tx);
+    // The next strictly later inbound contact of the same customer decides FCR.
+    await tx.execute(
+      `with next as (
+         select id, answered_at is not null as answered, offered_at,
+           min(offered_at) over (partition by customer_ref order by offered_at
+                                 range between '1 second' following and unbounded following) as next_at
+         from contact where organization_id = ? and direction = 'INBOUND' and customer_ref is not null),
+       flags as (
+         select id, case when answered then next_at is null or next_at > offered_at + ${FCR_WINDOW} end as fcr from next)
+       update contact c set first_contact_resolved = flags.fcr
+       from flags where c.id = flags.id and c.first_contact_resolved is distinct from flags.fcr`,
+      [organizationId],
+    );
+    await refreshSurveyTallies(tx, organizationId, null);
+    await rebuildRollups(tx, organizationId, CONTACT_FACT);
+    await resolveHourlyCosts(tx, organizationId, 'ALL');
+    await rebuildActivityRollups(tx, organizationId);
+  });
+}
