@@ -294,7 +294,9 @@ describe('Query.contacts', () => {
         const res = await server.gql(query, { range, first });
         expect(res.errors).toBeUndefined();
         expect(res.data.contacts.edges).toHaveLength(first);
-        return { res, statements: spy.mock.calls.map((call) => String(call[0])) };
+        // The survey tally sweep (once a second, on the same ORM) is no statement of the request.
+        const statements = spy.mock.calls.map((call) => String(call[0])).filter((text) => !text.includes('from survey_tally_pending'));
+        return { res, statements };
       } finally {
         spy.mockRestore();
       }
