@@ -261,3 +261,19 @@ describe('GET /export/…', () => {
     expect((await after.text()).trimEnd().split('\r\n')).toHaveLength(200_001);
   }, 120_000);
 });
+
+describe('GET /export/… under RATE_LIMIT_PER_MINUTE', () => {
+  const server = useTestServer({ limits: { rateLimitPerMinute: 2 } });
+
+  it('counts downloads per key as /graphql counts requests, answering 429 with Retry-After past it', async () => {
+    const url = `${server.url.replace(/\/graphql$/, '')}/export/contacts.csv?query=${encodeURIComponent(JSON.stringify({ range: RANGE }))}`;
+    const get = () => fetch(url, { headers: { authorization: `Bearer ${server.org.keys.ANALYST}` } });
+    expect((await get()).status).toBe(200);
+    const graphql = await server.gql('{ queues { key } }', {}, server.org.keys.ANALYST);
+    expect(graphql.errors).toBeUndefined();
+    const refused = await get();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await json(refused)).errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 'RATE_LIMIT_PER_MINUTE' });
+  });
+});
