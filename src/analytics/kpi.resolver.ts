@@ -7,7 +7,7 @@ import { selectedFieldNodes, selectedFields } from '../platform/selection';
 import { KpiService, MAX_THRESHOLD_SECONDS, type KpiReportResult, type KpiRowResult } from './kpi.service';
 import { KpiQuery, KpiReportView, KpiRowView, THRESHOLD_METRICS, metricFieldOptions, type ReportThresholds } from './kpi.types';
 import { metric } from './metric-catalog';
-import { parseContactFilter, rangeOrDates } from './query.inputs';
+import { resolveContactFilter, rangeOrDates } from './query.inputs';
 
 @Resolver()
 export class KpiResolver {
@@ -23,7 +23,7 @@ export class KpiResolver {
       from,
       to,
       timeZone: query.timeZone,
-      filter: parseContactFilter(query.filter, 'query.filter'),
+      filter: await resolveContactFilter(ctx.em, principal.organizationId, query.filter, 'query.filter'),
       groupBy: query.groupBy,
       granularity: query.granularity,
       serviceLevelThresholdSeconds: query.serviceLevelThresholdSeconds,

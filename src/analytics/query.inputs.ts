@@ -6,7 +6,9 @@ import { Channel } from '../contacts/contact.entity';
 // Registers the Channel enum with type-graphql (it is declared next to ContactInput).
 import '../contacts/contact.inputs';
 import { parseIds } from '../org/ids';
-import { badUserInput } from '../platform/errors';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { findMembers, type MemberNames } from '../org/directory.lookup';
+import { badUserInput, describeProblems, type FieldProblem } from '../platform/errors';
 import type { ContactScope } from './kpi.request';
 
 /**
@@ -52,6 +54,54 @@ export class ContactFilter {
 
   @Field(() => [ID], { nullable: true, description: 'Only contacts handled by these agents (ids from `agents`).' })
   agentIds?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only contacts routed to these queues, by key (as ingestion names them); OR with queueIds.' })
+  queueKeys?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only contacts credited to these teams, by key; OR with teamIds.' })
+  teamKeys?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only contacts handled by these agents, by key; OR with agentIds.' })
+  agentKeys?: string[] | null;
+}
+
+/** The id and key lists of each member type in a filter. */
+const MEMBER_LISTS = [
+  { table: 'queue', ids: 'queueIds', keys: 'queueKeys' },
+  { table: 'team', ids: 'teamIds', keys: 'teamKeys' },
+  { table: 'agent', ids: 'agentIds', keys: 'agentKeys' },
+] as const;
+
+/**
+ * A filter as the organization's ids, checked against its directory: keys become ids
+ * (a dimension's ids and keys combine with OR), and every id or key that names nothing
+ * is BAD_USER_INPUT naming it (`filter.queueKeys[1]`), so that a typo is never a
+ * silent zero. One statement, only when the filter names ids or keys.
+ */
+export async function resolveContactFilter(
+  em: EntityManager,
+  organizationId: number,
+  filter: ContactFilter | null | undefined,
+  field = 'filter',
+): Promise<ContactScope> {
+  const scope = parseContactFilter(filter, field);
+  if (!filter || MEMBER_LISTS.every((m) => !filter[m.ids] && !filter[m.keys])) return scope;
+  const namesOf = (m: (typeof MEMBER_LISTS)[number]) => ({ ids: scope[m.ids] ?? [], keys: filter[m.keys] ?? [] });
+  const names: MemberNames = { queue: namesOf(MEMBER_LISTS[0]), team: namesOf(MEMBER_LISTS[1]), agent: namesOf(MEMBER_LISTS[2]) };
+  const found = await findMembers(em, organizationId, names);
+  const problems: FieldProblem[] = [];
+  for (const m of MEMBER_LISTS) {
+    const { ids, idOfKey } = found[m.table];
+    names[m.table].ids.forEach((id, i) => {
+      if (!ids.has(id)) problems.push({ field: `${field}.${m.ids}[${i}]`, rule: 'UNKNOWN_ID', message: `no ${m.table} has id "${id}"` });
+    });
+    names[m.table].keys.forEach((key, i) => {
+      if (!idOfKey.has(key)) problems.push({ field: `${field}.${m.keys}[${i}]`, rule: 'UNKNOWN_KEY', message: `no ${m.table} has key "${key}"` });
+    });
+    if (filter[m.keys]) scope[m.ids] = [...new Set([...(scope[m.ids] ?? []), ...filter[m.keys]!.map((key) => idOfKey.get(key)!)])];
+  }
+  if (problems.length) throw badUserInput(describeProblems('unknown ids or keys', problems), problems);
+  return scope;
 }
 
 /** Parses the ids of a filter; a malformed id is BAD_USER_INPUT naming e.g. `filter.queueIds[2]`. */

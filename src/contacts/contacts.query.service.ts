@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { checkTimeRange, parseContactFilter, type ContactFilter, type TimeRange } from '../analytics/query.inputs';
+import { checkTimeRange, resolveContactFilter, type ContactFilter, type TimeRange } from '../analytics/query.inputs';
 import { scopeWhere } from '../analytics/scope.sql';
 import type { ContactScope } from '../analytics/kpi.request';
 import { raw, sql, type Sql } from '../analytics/sql';
@@ -115,10 +115,10 @@ export interface ContactSelection {
   minWaitSeconds: number | null;
 }
 
-/** Checks the selection arguments; BAD_USER_INPUT names the field and rule. */
-export function parseContactSelection(args: ContactSelectionArgs): ContactSelection {
+/** Checks the selection arguments (the filter's ids and keys against the organization's directory); BAD_USER_INPUT names the field and rule. */
+export async function parseContactSelection(em: EntityManager, organizationId: number, args: ContactSelectionArgs): Promise<ContactSelection> {
   const { from, to } = checkTimeRange(args.range, { field: 'range', maxDays: MAX_RANGE_DAYS });
-  const filter = parseContactFilter(args.filter, 'filter');
+  const filter = await resolveContactFilter(em, organizationId, args.filter, 'filter');
   const minWaitSeconds = args.minWaitSeconds ?? null;
   if (minWaitSeconds !== null && minWaitSeconds < 0) {
     throw badUserInput(`minWaitSeconds: must not be negative, got ${minWaitSeconds}`, [
@@ -146,7 +146,7 @@ export class ContactsQueryService {
   constructor(private readonly em: EntityManager) {}
 
   async page(organizationId: number, args: ContactsArgs): Promise<ContactPage> {
-    const selection = parseContactSelection(args);
+    const selection = await parseContactSelection(this.em, organizationId, args);
     const first = pageSize(args.first);
     const after = afterCursor(args.after);
 

@@ -90,8 +90,8 @@ export function mountExports(router: express.Router, deps: ExportDeps): void {
     if (!result.ok) return answerErrors(res, result.errors, result.status);
     // Accepted by `contacts`: coercion cannot fail now; the values come typed (Dates, …).
     const coerced = getVariableValues(deps.schema, CONTACTS_CHECK_OPERATION.variableDefinitions ?? [], query);
-    const selection = parseContactSelection(coerced.coerced as unknown as ContactSelectionArgs);
     const principal = (await context.principal())!;
+    const selection = await parseContactSelection(deps.orm.em.fork(), principal.organizationId, coerced.coerced as unknown as ContactSelectionArgs);
     const knex = deps.orm.em.getConnection().getKnex();
     const connection = (await knex.client.acquireConnection()) as CursorConnection;
     try {

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Dimension } from '../analytics/kpi.request';
-import { parseContactFilter } from '../analytics/query.inputs';
+import { resolveContactFilter } from '../analytics/query.inputs';
 import { toAgentView, toTeamView } from '../org/directory.mappers';
 import { Permission, requirePrincipal } from '../platform/auth';
 import type { Context } from '../platform/context';
@@ -15,7 +15,7 @@ export class SlaResolver {
   @Mutation(() => SlaPolicyView, { description: 'Creates a policy; its first version also governs every earlier period.' })
   async createSlaPolicy(@Ctx() ctx: Context, @Arg('input', () => SlaPolicyInput) input: SlaPolicyInput) {
     const principal = await requirePrincipal(ctx);
-    return policyView(await new SlaStore(ctx.em).create(principal.organizationId, definitionOf(input), input.effectiveFrom ?? null));
+    return policyView(await new SlaStore(ctx.em).create(principal.organizationId, await definitionOf(ctx, principal.organizationId, input), input.effectiveFrom ?? null));
   }
 
   @Authorized(Permission.ADMIN)
@@ -24,7 +24,7 @@ export class SlaResolver {
   })
   async updateSlaPolicy(@Ctx() ctx: Context, @Arg('id', () => ID) id: string, @Arg('input', () => SlaPolicyInput) input: SlaPolicyInput) {
     const principal = await requirePrincipal(ctx);
-    return policyView(await new SlaStore(ctx.em).update(principal.organizationId, id, definitionOf(input), input.effectiveFrom ?? null));
+    return policyView(await new SlaStore(ctx.em).update(principal.organizationId, id, await definitionOf(ctx, principal.organizationId, input), input.effectiveFrom ?? null));
   }
 
   @Authorized(Permission.ADMIN)
@@ -77,10 +77,11 @@ export class SlaResolver {
   }
 }
 
-function definitionOf(input: SlaPolicyInput): SlaDefinitionInput {
+/** The policy as stored: its scope's keys become ids, and an unknown id or key is refused. */
+async function definitionOf(ctx: Context, organizationId: number, input: SlaPolicyInput): Promise<SlaDefinitionInput> {
   return {
     name: input.name,
-    scope: parseContactFilter(input.scope, 'input.scope'),
+    scope: await resolveContactFilter(ctx.em, organizationId, input.scope, 'input.scope'),
     period: input.period,
     timeZone: input.timeZone,
     serviceHours: input.serviceHours,

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
-import { parseContactFilter, rangeOrDates } from '../analytics/query.inputs';
+import { resolveContactFilter, rangeOrDates } from '../analytics/query.inputs';
 import { Permission, requirePrincipal } from '../platform/auth';
 import type { Context } from '../platform/context';
 import { StaffingService } from './staffing.service';
@@ -19,7 +19,7 @@ export class StaffingResolver {
       organizationId: principal.organizationId,
       from,
       to,
-      filter: parseContactFilter(query.filter, 'query.filter'),
+      filter: await resolveContactFilter(ctx.em, principal.organizationId, query.filter, 'query.filter'),
     });
   }
 }

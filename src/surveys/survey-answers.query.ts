@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { periodBoundaries } from '../analytics/calendar';
 import { validateKpiAsk, type KpiAsk } from '../analytics/kpi.service';
-import { checkTimeRange, parseContactFilter, type ContactFilter, type TimeRange } from '../analytics/query.inputs';
+import { checkTimeRange, resolveContactFilter, type ContactFilter, type TimeRange } from '../analytics/query.inputs';
 import { scopeWhere } from '../analytics/scope.sql';
 import { raw, sql } from '../analytics/sql';
 import {
@@ -30,7 +30,7 @@ export class SurveyAnswersQuery {
 
   async page(organizationId: number, args: SurveyResponsesArgs): Promise<{ rows: Array<{ response: ResponseRow; contact: ContactRow; cursor: string }>; hasNextPage: boolean }> {
     const { from, to } = checkTimeRange(args.range, { field: 'range', maxDays: MAX_RANGE_DAYS });
-    const filter = parseContactFilter(args.filter, 'filter');
+    const filter = await resolveContactFilter(this.em, organizationId, args.filter, 'filter');
     const first = pageSize(args.first);
     const maxCsat = args.maxCsat ?? null;
     if (maxCsat !== null && (maxCsat < 1 || maxCsat > 5)) {

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, Float, Int, Mutation, Query, Resol
 import { Channel } from '../contacts/contact.entity';
 import { readAutoInvite } from './auto-invite';
 import { KpiQuery } from '../analytics/kpi.types';
-import { ContactFilter, DateRange, TimeRange, parseContactFilter, rangeOrDates } from '../analytics/query.inputs';
+import { ContactFilter, DateRange, TimeRange, resolveContactFilter, rangeOrDates } from '../analytics/query.inputs';
 import { ContactView, toContactView } from '../contacts/contact.types';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ContactRow } from '../contacts/contacts.query.service';
 import { Permission, requirePrincipal } from '../platform/auth';
@@ -122,7 +122,7 @@ export class SurveysResolver {
       from,
       to,
       timeZone: query.timeZone,
-      filter: parseContactFilter(query.filter, 'query.filter'),
+      filter: await resolveContactFilter(ctx.em, principal.organizationId, query.filter, 'query.filter'),
       granularity: query.granularity,
     });
   }

@@ -163,20 +163,26 @@ interface Filter {
   queueIds?: unknown[] | null;
   teamIds?: unknown[] | null;
   agentIds?: unknown[] | null;
+  queueKeys?: unknown[] | null;
+  teamKeys?: unknown[] | null;
+  agentKeys?: unknown[] | null;
 }
 
-/** Groups of one dimension: the filter's own ids when it names some, else the organization's, plus "none". */
+/** Groups of one dimension: the filter's own ids and keys when it names some, else the organization's, plus "none". */
 export function groupsOf(dimension: string, sizes: DirectorySizes, filter: Filter | null | undefined): number {
-  const named = (ids: unknown[] | null | undefined, all: number) => (ids && ids.length ? Math.min(ids.length, Math.max(all, 1)) : all + 1);
+  const named = (ids: unknown[] | null | undefined, keys: unknown[] | null | undefined, all: number) => {
+    const n = (ids?.length ?? 0) + (keys?.length ?? 0);
+    return n > 0 ? Math.min(n, Math.max(all, 1)) : all + 1;
+  };
   switch (dimension) {
     case 'CHANNEL':
       return filter?.channels?.length ? Math.min(filter.channels.length, CHANNELS) : CHANNELS;
     case 'QUEUE':
-      return named(filter?.queueIds, sizes.queues);
+      return named(filter?.queueIds, filter?.queueKeys, sizes.queues);
     case 'TEAM':
-      return named(filter?.teamIds, sizes.teams);
+      return named(filter?.teamIds, filter?.teamKeys, sizes.teams);
     default:
-      return named(filter?.agentIds, sizes.agents);
+      return named(filter?.agentIds, filter?.agentKeys, sizes.agents);
   }
 }
 

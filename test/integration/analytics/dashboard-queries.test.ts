@@ -332,4 +332,50 @@ describe('kpis: dashboard queries', () => {
       expect(badDate.errors![0]!.message).toMatch(/Date must be a calendar date "YYYY-MM-DD", got "2026-02-30"/);
     });
   });
+  describe('filters by key', () => {
+    const range = { from: '2026-10-22T00:00:00Z', to: '2026-10-29T00:00:00Z' };
+    const kpis = `query($q: KpiQuery!) { kpis(query: $q) { total { offered handled } } }`;
+    const handled = (fs: readonly Fact[]) => fs.filter((f) => f.answered).length;
+
+    it('filters by queue, team and agent keys (OR with ids of the same dimension) on kpis, contacts and staffing', async () => {
+      const agents = (await server.gql(`{ agents { id key } }`)).data.agents as Array<{ id: string; key: string }>;
+      const annId = agents.find((a) => a.key === 'ann')!.id;
+      const chosen = facts.filter((f) => (f.agent === 'ann' || f.agent === 'cyd') && f.queue !== 'sales');
+      const res = await server.gql(kpis, { q: { range, filter: { agentIds: [annId], agentKeys: ['cyd'], queueKeys: ['billing', 'support'] } } });
+      expect(res.errors).toBeUndefined();
+      expect(res.data.kpis.total).toEqual({ offered: inbound(chosen).length, handled: handled(chosen) });
+      const team = await server.gql(kpis, { q: { range, filter: { teamKeys: ['south'] } } });
+      const south = facts.filter((f) => f.agent !== null && AGENT_TEAM[f.agent] === 'south');
+      expect(team.data.kpis.total).toEqual({ offered: inbound(south).length, handled: handled(south) });
+
+      const contacts = await server.gql(`{ contacts(range: { from: "${range.from}", to: "${range.to}" }, filter: { agentKeys: ["eve"] }, first: 500) { edges { node { agent { key } } } } }`);
+      expect(contacts.data.contacts.edges).toHaveLength(facts.filter((f) => f.agent === 'eve').length);
+      const staffing = await server.gql(`query($q: StaffingQuery!) { staffing(query: $q) { offered } }`, {
+        q: { range, intervalMinutes: 60, filter: { queueKeys: ['sales'] } },
+      });
+      expect(staffing.data.staffing.reduce((n: number, i: any) => n + i.offered, 0)).toBe(inbound(facts.filter((f) => f.queue === 'sales')).length);
+    });
+
+    it('refuses each unknown id or key, naming it, on kpis, contacts, surveyResponses and staffing', async () => {
+      const filter = { queueKeys: ['billing', 'biling'], teamIds: ['999999'], agentKeys: ['zed'] };
+      const expected = [
+        { field: 'query.filter.queueKeys[1]', rule: 'UNKNOWN_KEY', message: 'no queue has key "biling"' },
+        { field: 'query.filter.teamIds[0]', rule: 'UNKNOWN_ID', message: 'no team has id "999999"' },
+        { field: 'query.filter.agentKeys[0]', rule: 'UNKNOWN_KEY', message: 'no agent has key "zed"' },
+      ];
+      const res = await server.gql(kpis, { q: { range, filter } });
+      expect(res.data).toBeNull();
+      expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: expected });
+      expect(res.errors![0]!.message).toMatch(/^unknown ids or keys: query\.filter\.queueKeys\[1\]: no queue has key "biling"/);
+      const plain = expected.map((p) => ({ ...p, field: p.field.replace('query.', '') }));
+      for (const query of [
+        `query($f: ContactFilter) { contacts(range: { from: "${range.from}", to: "${range.to}" }, filter: $f) { edges { cursor } } }`,
+        `query($f: ContactFilter) { surveyResponses(range: { from: "${range.from}", to: "${range.to}" }, filter: $f) { edges { cursor } } }`,
+      ]) {
+        expect((await server.gql(query, { f: filter })).errors![0]!.extensions!.problems).toEqual(plain);
+      }
+      const staffing = await server.gql(`query($q: StaffingQuery!) { staffing(query: $q) { offered } }`, { q: { range, filter } });
+      expect(staffing.errors![0]!.extensions!.problems).toEqual(expected);
+    });
+  });
 });

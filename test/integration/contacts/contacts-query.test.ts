@@ -252,11 +252,13 @@ describe('Query.contacts', () => {
     const other = await server.createOrganization('other');
     const wide = { range: { from: '2026-01-01T00:00:00Z', to: '2026-12-31T00:00:00Z' }, first: 500 };
     expect(await externalIds(wide, other.keys.ANALYST)).toEqual([]);
-    // Not even through ids or cursors of the first organization.
+    // Not even through ids or cursors of the first organization: its queue's id names nothing in the other.
     const mine = await contacts({});
-    expect(
-      await externalIds({ filter: { queueIds: [ids.queues.billing] }, after: mine.edges[0].cursor }, other.keys.ANALYST),
-    ).toEqual([]);
+    expect(await externalIds({ after: mine.edges[0].cursor }, other.keys.ANALYST)).toEqual([]);
+    const foreign = await server.gql(CONTACTS, { range: RANGE, filter: { queueIds: [ids.queues.billing] } }, other.keys.ANALYST);
+    expect(foreign.errors![0]!.extensions!.problems).toEqual([
+      { field: 'filter.queueIds[0]', rule: 'UNKNOWN_ID', message: `no queue has id "${ids.queues.billing}"` },
+    ]);
     // Its own contacts, with the same external ids, stay its own.
     await record([contact('a1', '2026-03-02T09:05:00Z', 1, { queue: 'other-queue', team: null, agent: 'other-agent' })], other.keys.INGEST);
     const theirs = await server.gql(

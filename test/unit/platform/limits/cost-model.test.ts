@@ -34,6 +34,7 @@ describe(kpiRows.name, () => {
   it('takes a filter\'s own ids instead of the whole directory', () => {
     expect(groupsOf('AGENT', CENTER, { agentIds: ['1', '2', '3'] })).toBe(3);
     expect(groupsOf('CHANNEL', CENTER, { channels: ['VOICE'] })).toBe(1);
+    expect(groupsOf('AGENT', CENTER, { agentIds: ['1'], agentKeys: ['ann', 'bob'] })).toBe(3);
   });
 
   it('is null for a range of more than 10,000 periods: the service refuses it before any SQL', () => {
