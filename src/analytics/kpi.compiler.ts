@@ -212,23 +212,27 @@ function branch(
     ...dims.map((d) => raw(`${alias}.${d}`)),
     ...sumExprs.map((e, i) => sql`${e} as ${raw(`s${i}`)}`),
   ]);
-  const inSpans =
-    spans.length === 1
-      ? sql`${raw(time)} >= ${spans[0]!.from.toISOString()}::timestamptz and ${raw(time)} < ${spans[0]!.to.toISOString()}::timestamptz`
-      : // Several spans (periods in a zone off the grain, or both edges of the range):
-        // one range scan over their hull, each row checked against the few spans.
-        sql`exists (select 1 from unnest(${timestamps(spans.map((s) => s.from))}, ${timestamps(spans.map((s) => s.to))}) k(lo, hi)
-                    where ${raw(time)} >= k.lo and ${raw(time)} < k.hi)`;
   return sql`select ${selected}
     from ${raw(table)} ${raw(alias)}
     where ${raw(alias)}.organization_id = ${request.organizationId}
-      and ${raw(time)} >= ${spans[0]!.from.toISOString()}::timestamptz and ${raw(time)} < ${spans[spans.length - 1]!.to.toISOString()}::timestamptz
-      and ${inSpans}
+      and ${spanCondition(time, spans)}
       ${scopeWhere(request.filter, `${alias}.`)}
     group by ${raw(['p', ...dims.map((d) => `${alias}.${d}`)].join(', '))}`;
 }
 
-const timestamps = (dates: readonly Date[]) => sql`${`{${dates.map((d) => d.toISOString()).join(',')}}`}::timestamptz[]`;
+/**
+ * `time` inside the (sorted, disjoint) spans: a range scan over their hull and, with
+ * several spans (periods in a zone off the grain, or both edges of the range), each
+ * row checked against the few spans.
+ */
+export function spanCondition(time: string, spans: readonly TimeSpan[]): Sql {
+  const hull = sql`${raw(time)} >= ${spans[0]!.from.toISOString()}::timestamptz and ${raw(time)} < ${spans[spans.length - 1]!.to.toISOString()}::timestamptz`;
+  if (spans.length === 1) return hull;
+  return sql`${hull} and exists (select 1 from unnest(${timestamps(spans.map((s) => s.from))}, ${timestamps(spans.map((s) => s.to))}) k(lo, hi)
+                    where ${raw(time)} >= k.lo and ${raw(time)} < k.hi)`;
+}
+
+export const timestamps = (dates: readonly Date[]) => sql`${`{${dates.map((d) => d.toISOString()).join(',')}}`}::timestamptz[]`;
 
 function rollupBranch(request: KpiRequest, table: string, spans: readonly TimeSpan[], boundaries: Sql, dims: string[]): Sql {
   const { serviceLevelSeconds: T, shortAbandonSeconds: S } = request.thresholds;

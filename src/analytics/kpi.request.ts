@@ -49,6 +49,8 @@ export interface KpiRequest {
    * (KpiRow.serviceLevel(thresholdSeconds:) and answeredWithinThreshold(thresholdSeconds:)).
    */
   withinThresholds?: readonly number[];
+  /** p of KpiRow.waitTimePercentile(p:) asked, each 0 < p ≤ 1, distinct: read by their own statement (wait-percentiles.ts). */
+  waitPercentiles?: readonly number[];
 }
 
 /** One group's sums, as the database returns them. */

@@ -30,7 +30,8 @@ export class KpiResolver {
       shortAbandonSeconds: query.shortAbandonSeconds,
       compareWithPrevious: query.compareWithPrevious ?? false,
       fields,
-      withinThresholds: askedThresholds(info, rowPaths),
+      withinThresholds: askedArguments(info, rowPaths, THRESHOLD_METRICS, 'thresholdSeconds'),
+      waitPercentiles: askedArguments(info, rowPaths, ['waitTimePercentile'], 'p'),
       ranking: {
         orderBy: (query.orderBy ?? []).map((o) => ({ metric: o.metric, direction: o.direction ?? 'ASC' })),
         having: query.having ?? [],
@@ -43,19 +44,20 @@ export class KpiResolver {
 }
 
 /**
- * The thresholds the selection names in serviceLevel(thresholdSeconds:) and
- * answeredWithinThreshold(thresholdSeconds:), literal or variable: all are counted by
- * the report's one statement, and each aliased field then reads its own.
+ * The values the selection gives `argument` of these KpiRow fields, literal or
+ * variable: the thresholds of serviceLevel(thresholdSeconds:) and
+ * answeredWithinThreshold(thresholdSeconds:), the p of waitTimePercentile(p:). All are
+ * computed with the report, and each aliased field then reads its own.
  */
-function askedThresholds(info: GraphQLResolveInfo, paths: string[][]): number[] {
+function askedArguments(info: GraphQLResolveInfo, paths: string[][], fields: readonly string[], argument: string): number[] {
   const row = info.schema.getType('KpiRow') as GraphQLObjectType;
-  const thresholds = new Set<number>();
+  const values = new Set<number>();
   for (const node of paths.flatMap((path) => selectedFieldNodes(info, path))) {
-    if (!(THRESHOLD_METRICS as readonly string[]).includes(node.name.value)) continue;
-    const t = getArgumentValues(row.getFields()[node.name.value]!, node, info.variableValues).thresholdSeconds;
-    if (typeof t === 'number') thresholds.add(t);
+    if (!fields.includes(node.name.value)) continue;
+    const value = getArgumentValues(row.getFields()[node.name.value]!, node, info.variableValues)[argument];
+    if (typeof value === 'number') values.add(value);
   }
-  return [...thresholds];
+  return [...values];
 }
 
 /** A row's answered-within count at threshold t (the report's T when null). */
@@ -78,6 +80,17 @@ export class KpiRowThresholdResolver {
     return answeredWithin(row, thresholdSeconds);
   }
 
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description:
+      'Wait of answered inbound contacts at percentile p, nearest rank: the wait at rank ⌈p × n⌉ of the n answered inbound ' +
+      'contacts sorted by wait (p = 1: the longest; p = 0.5 of 4 waits: the 2nd). Exact, in whole seconds; null when n = 0.',
+  })
+  waitTimePercentile(@Root() row: KpiRowView, @Arg('p', () => Float, { description: '0 < p ≤ 1, e.g. 0.9.' }) p: number): number | null {
+    const i = row.thresholds.percentileIndex.get(p);
+    return i === undefined ? null : row.waitPercentiles?.[i] ?? null;
+  }
+
   @FieldResolver(() => Float, metricFieldOptions(metric('serviceLevel')!))
   serviceLevel(@Root() row: KpiRowView, @Arg('thresholdSeconds', () => Int, THRESHOLD_ARGUMENT) thresholdSeconds?: number | null): number | null {
     if (thresholdSeconds == null || thresholdSeconds === row.thresholds.serviceLevelSeconds) return row.serviceLevel as number | null;
@@ -91,7 +104,11 @@ export class KpiRowThresholdResolver {
  * selected; GraphQL reads no other), so all rows share one small fast-mode shape.
  */
 function rowViews(metrics: readonly string[], asked: KpiReportResult['thresholds']): (row: KpiRowResult) => KpiRowView {
-  const thresholds: ReportThresholds = { serviceLevelSeconds: asked.serviceLevelSeconds, index: new Map(asked.within.map((t, i) => [t, i])) };
+  const thresholds: ReportThresholds = {
+    serviceLevelSeconds: asked.serviceLevelSeconds,
+    index: new Map(asked.within.map((t, i) => [t, i])),
+    percentileIndex: new Map(asked.waitPercentiles.map((p, i) => [p, i])),
+  };
   const template: KpiRowView = {
     periodStart: null,
     periodEnd: null,
@@ -105,6 +122,7 @@ function rowViews(metrics: readonly string[], asked: KpiReportResult['thresholds
     thresholds,
     within: null,
     qualifying: 0,
+    waitPercentiles: null,
     ...Object.fromEntries(metrics.map((name) => [name, null])),
   };
   const queue = once(toQueueView);
@@ -122,6 +140,7 @@ function rowViews(metrics: readonly string[], asked: KpiReportResult['thresholds
     view.agent = row.agent && agent(row.agent);
     view.within = row.within ?? null;
     view.qualifying = row.qualifying ?? 0;
+    view.waitPercentiles = row.waitPercentiles ?? null;
     view.previous = row.previous ? toRowView(row.previous) : null;
     return view;
   };

@@ -3,6 +3,7 @@ import type { Channel } from '../contacts/contact.entity';
 import type { AgentRecord, DirectoryLoaders, QueueRecord, TeamRecord } from '../org/directory.loaders';
 import { badUserInput, describeProblems } from '../platform/errors';
 import { isRanked, rank, rankingMetrics, rankingProblems, type Ranking } from './kpi-ranking';
+import { compileWaitPercentiles, decodePercentileRows, percentileKey } from './wait-percentiles';
 import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, periodLabel, previousPeriodStart, type Granularity } from './calendar';
 import { activityScope, mergeActivity, type ActivityScope } from './activity-rows';
 import { compileActivityQuery, compileKpiQuery, countedRanges, decodeSumRows } from './kpi.compiler';
@@ -37,6 +38,8 @@ export interface KpiAsk {
   withinThresholds?: readonly number[];
   /** having, orderBy and limit over the rows (never the total). */
   ranking?: Ranking | null;
+  /** p of the wait-time percentiles asked (0 < p ≤ 1). */
+  waitPercentiles?: readonly number[];
 }
 
 export interface KpiRowResult {
@@ -55,6 +58,8 @@ export interface KpiRowResult {
   within?: number[];
   /** With withinThresholds: answered + abandoned, the service level's denominator. */
   qualifying?: number;
+  /** With waitPercentiles: each p's wait, in the request's order (absent: no answered inbound contact, all null). */
+  waitPercentiles?: Array<number | null>;
   /** With compareWithPrevious: the same group in the preceding period. */
   previous?: KpiRowResult;
 }
@@ -62,8 +67,8 @@ export interface KpiRowResult {
 export interface KpiReportResult {
   rows: KpiRowResult[];
   total: KpiRowResult;
-  /** The query's T and the other thresholds of `within`, as validated. */
-  thresholds: { serviceLevelSeconds: number; within: readonly number[] };
+  /** The query's T and the other thresholds of `within`, and the p of `waitPercentiles`, as validated. */
+  thresholds: { serviceLevelSeconds: number; within: readonly number[]; waitPercentiles: readonly number[] };
 }
 
 export interface ReportOptions {
@@ -99,7 +104,10 @@ export class KpiService {
       ? periodBoundaries(request.from, request.to, request.granularity, request.timeZone)
       : [request.from, request.to];
     const activity = activityScope(request);
-    const [contactRows, activityRows] = await this.sumRows(request, boundaries, activity, options);
+    const [[contactRows, activityRows], percentiles] = await Promise.all([
+      this.sumRows(request, boundaries, activity, options),
+      this.waitPercentiles(request, boundaries),
+    ]);
     const periodOf = (r: SumRow) =>
       r.isTotal ? { from: request.from, to: request.to } : { from: boundaries[r.period! - 1]!, to: boundaries[r.period!]! };
     const sumRows = mergeActivity(contactRows, activityRows, activity, periodOf, countedRanges(request));
@@ -135,10 +143,15 @@ export class KpiService {
         row.within = r?.within;
         row.qualifying = (r?.sums.answered ?? 0) + (r?.sums.abandoned ?? 0);
       }
+      if (percentiles && r) row.waitPercentiles = percentiles.get(percentileKey(r));
       return row;
     };
     const total = shape(sumRows.find((r) => r.isTotal));
-    const thresholds = { serviceLevelSeconds: request.thresholds.serviceLevelSeconds, within: request.withinThresholds ?? [] };
+    const thresholds = {
+      serviceLevelSeconds: request.thresholds.serviceLevelSeconds,
+      within: request.withinThresholds ?? [],
+      waitPercentiles: request.waitPercentiles ?? [],
+    };
     const ordered = order(groups, request.groupBy, { queues, teams, agents });
     // The top N is chosen over the sums, before shaping: only the rows kept are shaped.
     const kept = isRanked(ask.ranking) ? rank(ordered, ask.ranking, (r) => rankedMetricsOf!(r.sums)) : ordered;
@@ -173,6 +186,15 @@ export class KpiService {
     REPORTING_ZONES.set(org, answers[0]!.zone);
     if (answers.some((a) => a.stale)) return this.sumRows(request, boundaries, activity, options);
     return [answers[0]!.rows, answers[1]?.rows ?? []];
+  }
+
+  /** The asked wait-time percentiles of every row and of the total, by row key; null when none is asked. */
+  private async waitPercentiles(request: KpiRequest, boundaries: readonly Date[]): Promise<Map<string, Array<number | null>> | null> {
+    const ps = request.waitPercentiles ?? [];
+    if (ps.length === 0) return null;
+    const query = compileWaitPercentiles(request, boundaries, ps);
+    const result = await this.em.getKnex().raw(query.text, query.values as never[]);
+    return new Map(decodePercentileRows(result.rows, ps).map((r) => [percentileKey(r), r.values]));
   }
 
   /**
@@ -228,6 +250,7 @@ function emptyLike(row: KpiRowResult): KpiRowResult {
   const empty: KpiRowResult = { ...row, metrics: computeMetrics({}, Object.keys(row.metrics)), previous: undefined };
   if (row.within) empty.within = undefined;
   if (row.qualifying !== undefined) empty.qualifying = 0;
+  if (row.waitPercentiles) empty.waitPercentiles = undefined;
   return empty;
 }
 
@@ -279,6 +302,9 @@ export function validateKpiAsk(ask: KpiAsk): KpiRequest {
   const T = ask.serviceLevelThresholdSeconds ?? 20;
   const S = ask.shortAbandonSeconds ?? 0;
   if (!Number.isInteger(T) || T < 0) throw problem('serviceLevelThresholdSeconds', 'NEGATIVE', 'must be a whole number ≥ 0');
+  for (const p of ask.waitPercentiles ?? []) {
+    if (!(Number.isFinite(p) && p > 0 && p <= 1)) throw problem('p', 'OUT_OF_RANGE', `a percentile's p must be greater than 0 and at most 1, got ${p}`);
+  }
   for (const t of ask.withinThresholds ?? []) {
     if (!Number.isInteger(t) || t < 0 || t > MAX_THRESHOLD_SECONDS) {
       throw problem('thresholdSeconds', 'OUT_OF_RANGE', `must be a whole number of seconds from 0 to ${MAX_THRESHOLD_SECONDS}, got ${t}`);
@@ -304,6 +330,7 @@ export function validateKpiAsk(ask: KpiAsk): KpiRequest {
     sums: sumsFor([...ask.fields, ...(ranking ? rankingMetrics(ranking) : [])]),
     windows: ask.windows,
     withinThresholds: [...new Set(ask.withinThresholds ?? [])].filter((t) => t !== T).sort((a, b) => a - b),
+    waitPercentiles: [...new Set(ask.waitPercentiles ?? [])].sort((a, b) => a - b),
   };
 }
 

@@ -131,6 +131,7 @@ export class KpiRowView {
   thresholds!: ReportThresholds;
   within!: number[] | null;
   qualifying!: number;
+  waitPercentiles!: Array<number | null> | null;
 
   [metric: string]: unknown;
 }
@@ -139,6 +140,8 @@ export class KpiRowView {
 export interface ReportThresholds {
   serviceLevelSeconds: number;
   index: ReadonlyMap<number, number>;
+  /** Each asked p with its index in a row's `waitPercentiles`. */
+  percentileIndex: ReadonlyMap<number, number>;
 }
 
 /** The metrics with a threshold argument: declared by their field resolvers (kpi.resolver.ts). */

@@ -38,6 +38,8 @@ import type { DirectorySizes } from './directory-sizes';
  *   like any metric (each threshold is one more sum of the same statement); with `limit`, rows are at
  *   most limit, plus one value per row of the report and orderBy or having metric (the ranking);
  *   periodLabel and partial are one value per row like any field (a label is formatted once per period);
+ *   waitTimePercentile(p:) one value per row and p, and its report reads the wait distribution in a
+ *   statement of its own: one more REPORT_COST per report (× 2 with compareWithPrevious);
  * - `staffing`: (1 + weeksOfHistory for FORECAST) reports of intervals × 4 sums, + intervals × fields;
  * - `slaScorecard`: 2 periods × (REPORT_COST + cards × targets), + cards × fields, cards = 1 + drill-down groups;
  *   `slaTrend`: (periods + 1) × (REPORT_COST + targets), + periods × the card's fields;
@@ -265,6 +267,8 @@ function childListSizes(
       case 'kpis': {
         const rows = kpiRows(args.query, sizes) ?? 0;
         for (const node of children('rows')) set(node, answeredRows(args.query, rows));
+        // A report with percentiles reads the wait distribution in a statement of its own: marked on the kpis node.
+        if (selects(field.selectionSet, 'waitTimePercentile', fragments, variables)) set(field, 1);
         break;
       }
       case 'slaTrend': {
@@ -340,7 +344,8 @@ function domainEstimator(sizes: DirectorySizes, childLists: ChildLists, schema: 
         const rows = kpiRows(args.query, sizes);
         if (rows === null) return REPORT_COST;
         // rows × fields: KpiReport.rows (limit rows at most)
-        return (args.query.compareWithPrevious ? 2 : 1) * REPORT_COST + rankingCost(args.query, rows) + childComplexity;
+        const statements = (args.query.compareWithPrevious ? 2 : 1) * (childLists.get(node) ? 2 : 1);
+        return statements * REPORT_COST + rankingCost(args.query, rows) + childComplexity;
       }
       case 'Query.complaintBreakdown': {
         const window = windowOf(args.query);
@@ -417,6 +422,11 @@ function domainEstimator(sizes: DirectorySizes, childLists: ChildLists, schema: 
     if (isListType(returned) && isCompositeType(getNamedType(returned))) return list(DEFAULT_LIST);
     return 1 + childComplexity; // a value, or one object
   };
+}
+
+/** Whether `name` is selected anywhere below (through fragments, @skip and @include applied). */
+function selects(set: SelectionSetNode | undefined, name: string, fragments: Map<string, FragmentDefinitionNode>, variables: Record<string, unknown>): boolean {
+  return fieldsOf(set, fragments, variables).some((f) => f.name.value === name || selects(f.selectionSet, name, fragments, variables));
 }
 
 const lengthOf = (value: unknown) => (Array.isArray(value) ? value.length : 1);

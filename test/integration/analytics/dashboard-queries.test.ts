@@ -378,4 +378,52 @@ describe('kpis: dashboard queries', () => {
       expect(staffing.errors![0]!.extensions!.problems).toEqual(expected);
     });
   });
+  describe('waitTimePercentile', () => {
+    /** p as hundredths, so that the reference's rank ⌈p × n⌉ is integer arithmetic: ⌈70 × 10 / 100⌉ = 7. */
+    const HUNDREDTHS = [1, 10, 25, 50, 70, 90, 95, 99, 100];
+    const aliases = HUNDREDTHS.map((h) => `p${h}: waitTimePercentile(p: ${h / 100})`).join(' ');
+    const query = `query($q: KpiQuery!) { kpis(query: $q) { rows { periodStart queue { key } ${aliases} previous { p90: waitTimePercentile(p: 0.9) } } total { ${aliases} } } }`;
+    /** Nearest rank over the answered inbound contacts' waits (DOMAIN.md "Percentiles"). */
+    const nearestRank = (fs: readonly Fact[], hundredths: number) => {
+      const waits = inbound(fs).filter((f) => f.answered).map((f) => f.waitSeconds).sort((a, b) => a - b);
+      return waits.length === 0 ? null : waits[Math.ceil((hundredths * waits.length) / 100) - 1]!;
+    };
+    const expectPercentiles = (row: any, fs: readonly Fact[]) => {
+      for (const h of HUNDREDTHS) expect([h, row[`p${h}`]]).toEqual([h, nearestRank(fs, h)]);
+    };
+
+    for (const zone of ['Europe/Berlin', 'Asia/Kathmandu']) {
+      it(`is the nearest-rank wait per queue and local day in ${zone}, previous and total included`, async () => {
+        const from = Date.parse('2026-10-23T05:40:00Z'); // mid-bucket: its edges come from raw contacts
+        const to = Date.parse('2026-10-27T19:07:00Z');
+        const res = await server.gql(query, {
+          q: { range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() }, timeZone: zone, groupBy: ['QUEUE'], granularity: 'DAY', compareWithPrevious: true },
+        });
+        expect(res.errors).toBeUndefined();
+        const rows = res.data.kpis.rows as any[];
+        expect(rows.length).toBeGreaterThan(12);
+        for (const row of rows) {
+          const day = DateTime.fromISO(row.periodStart, { zone });
+          const inQueue = facts.filter((f) => f.queue === row.queue.key);
+          expectPercentiles(row, inQueue.filter((f) => f.offeredAt >= Math.max(from, day.toMillis()) && f.offeredAt < Math.min(to, day.plus({ days: 1 }).toMillis())));
+          const before = inQueue.filter((f) => f.offeredAt >= day.minus({ days: 1 }).toMillis() && f.offeredAt < day.toMillis());
+          expect(row.previous.p90).toBe(nearestRank(before, 90));
+        }
+        expectPercentiles(res.data.kpis.total, facts.filter((f) => f.offeredAt >= from && f.offeredAt < to));
+      });
+    }
+
+    it('is null without answered inbound contacts, and refuses p outside (0, 1]', async () => {
+      const outbound = facts.find((f) => f.direction === 'OUTBOUND')!;
+      const quiet = { from: new Date(outbound.offeredAt).toISOString(), to: new Date(outbound.offeredAt + 1000).toISOString() };
+      const only = facts.filter((f) => f.offeredAt === outbound.offeredAt);
+      const res = await server.gql(`query($q: KpiQuery!) { kpis(query: $q) { total { waitTimePercentile(p: 0.5) } } }`, { q: { range: quiet } });
+      expect(res.data.kpis.total.waitTimePercentile).toBe(nearestRank(only, 50));
+      for (const p of [0, 1.5, -0.1]) {
+        const bad = await server.gql(`query($q: KpiQuery!, $p: Float!) { kpis(query: $q) { total { waitTimePercentile(p: $p) } } }`, { q: { range: quiet }, p });
+        expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+        expect(bad.errors![0]!.message).toBe(`p: a percentile's p must be greater than 0 and at most 1, got ${p}`);
+      }
+    });
+  });
 });

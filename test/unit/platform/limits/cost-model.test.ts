@@ -83,6 +83,11 @@ describe(estimateCost.name, () => {
     expect(cost(query, { r: { from: MONTH.from.toISOString(), to: MONTH.to.toISOString() } })).toBe(REPORT_COST + 201 * 2 + 1 + 10 * 3);
   });
 
+  it('prices wait percentiles as a statement of their own, plus one value per row and p', () => {
+    const query = `query($r: TimeRange!) { kpis(query: { range: $r, groupBy: [QUEUE] }) { rows { ...P } } } fragment P on KpiRow { p5: waitTimePercentile(p: 0.5) p9: waitTimePercentile(p: 0.9) }`;
+    expect(cost(query, { r: { from: MONTH.from.toISOString(), to: MONTH.to.toISOString() } })).toBe(2 * REPORT_COST + 1 + 13 * 2);
+  });
+
   it('doubles the statements with compareWithPrevious, and counts previous as fields of each row', () => {
     const base = `query($r: TimeRange!) { kpis(query: { range: $r, granularity: DAY, compareWithPrevious: true }) { rows { offered previous { offered } } } }`;
     expect(cost(base, { r: DAY })).toBe(2 * REPORT_COST + 1 + 2 * 3);

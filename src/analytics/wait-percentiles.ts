@@ -1,0 +1,81 @@
+import type { Channel } from '../contacts/contact.entity';
+import { BUCKET_MS } from './contact-sums';
+import { countedRanges, spanCondition, timestamps } from './kpi.compiler';
+import { DIMENSION_COLUMN, type KpiRequest } from './kpi.request';
+import { scopeWhere } from './scope.sql';
+import { planRanges, type TimeSpan } from './source-plan';
+import { Sql, raw, sql } from './sql';
+
+/**
+ * Exact wait-time percentiles (DOMAIN.md "Percentiles"): for the answered inbound
+ * contacts of each row, the wait at nearest rank ⌈p × n⌉. Not additive, so not a
+ * sum: the wait distribution of each row and of the total is counted (whole
+ * quarter hours from contact_wait_rollup, which keeps every wait second per 15
+ * minutes × dimension; the rest of the range from raw contacts), and each p is
+ * read off its running count in the same statement. p is bound as text and
+ * multiplied as numeric, so ⌈0.7 × 10⌉ is 7 (in float8 it would be 8).
+ */
+
+export interface PercentileRow {
+  /** 1-based period; null on the total. */
+  period: number | null;
+  channel: Channel | null;
+  queueId: number | null;
+  teamId: number | null;
+  agentId: number | null;
+  isTotal: boolean;
+  /** One value per asked p, in order; null without answered inbound contacts. */
+  values: Array<number | null>;
+}
+
+/** The 15-minute wait rollup, as a grain the source planner can cover a range with. */
+const WAIT_GRAIN = { ms: BUCKET_MS };
+
+export function compileWaitPercentiles(request: KpiRequest, boundaries: readonly Date[], ps: readonly number[]): Sql {
+  const dims = request.groupBy.map((d) => DIMENSION_COLUMN[d]);
+  const plan = planRanges(countedRanges(request), boundaries, [WAIT_GRAIN]);
+  const bounds = timestamps(boundaries);
+  const select = (alias: string, time: string, value: string, count: string, spans: readonly TimeSpan[], where: string) =>
+    sql`select width_bucket(${raw(time)}, ${bounds}) as p${raw(dims.map((d) => `, ${alias}.${d}`).join(''))}, ${raw(value)} as v, ${raw(count)} as n
+      from ${raw(alias === 'w' ? 'contact_wait_rollup' : 'contact')} ${raw(alias)}
+      where ${raw(alias)}.organization_id = ${request.organizationId} and ${spanCondition(time, spans)} and ${raw(where)}${scopeWhere(request.filter, `${alias}.`)}`;
+  const branches: Sql[] = [];
+  const rolledUp = plan.rollups.flatMap((r) => r.spans);
+  if (rolledUp.length) branches.push(select('w', 'w.bucket', 'w.wait_seconds', 'w.contacts', rolledUp, 'w.answered'));
+  const rawSpans = plan.raw.length || !branches.length ? plan.raw.length ? plan.raw : [{ from: request.from, to: request.from }] : [];
+  if (rawSpans.length) branches.push(select('c', 'c.offered_at', 'c.wait_seconds', '1', rawSpans, `c.direction = 'INBOUND' and c.answered_at is not null`));
+  const keys = ['p', ...dims];
+  const partition = ['t', ...keys].join(', ');
+  const quantiles = ps.map((p, i) => sql`min(v) filter (where cum >= ceil(${String(p)}::numeric * total)) as ${raw(`q${i}`)}`);
+  // One row per group and wait second, and per wait second for the total (grouping set (v)).
+  return sql`with d as (${Sql.join(branches, ' union all ')}),
+    g as (select ${raw(keys.join(', '))}, v, sum(n) as n, grouping(p) as t from d group by grouping sets ((${raw(keys.join(', '))}, v), (v))),
+    c as (select *, sum(n) over (partition by ${raw(partition)} order by v) as cum, sum(n) over (partition by ${raw(partition)}) as total from g)
+    select t, ${raw(keys.join(', '))}, ${Sql.join(quantiles)} from c group by ${raw(partition)}`;
+}
+
+interface RawPercentileRow {
+  t: number;
+  p: number | null;
+  channel?: Channel | null;
+  queue_id?: number | null;
+  team_id?: number | null;
+  agent_id?: number | null;
+  [q: string]: unknown;
+}
+
+export function decodePercentileRows(rows: readonly RawPercentileRow[], ps: readonly number[]): PercentileRow[] {
+  return rows.map((r) => ({
+    period: r.t ? null : r.p,
+    channel: r.channel ?? null,
+    queueId: r.queue_id ?? null,
+    teamId: r.team_id ?? null,
+    agentId: r.agent_id ?? null,
+    isTotal: r.t === 1,
+    values: ps.map((_, i) => (r[`q${i}`] == null ? null : Number(r[`q${i}`]))),
+  }));
+}
+
+/** The key that matches a percentile row to its sum row. */
+export const percentileKey = (r: Pick<PercentileRow, 'period' | 'channel' | 'queueId' | 'teamId' | 'agentId' | 'isTotal'>) =>
+  r.isTotal ? 'total' : `${r.period}|${r.channel}|${r.queueId}|${r.teamId}|${r.agentId}`;
