@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NO_LOCAL_DAYS_ZONE, localDaysHolding } from '../analytics/source-plan';
 import { reportingZoneOf } from '../org/reporting-zone';
-import type { FactSpec, RollupTable } from './facts';
+import { finestOf, type FactSpec, type RollupTable } from './facts';
 
 /**
  * The rollups' upkeep by additive deltas. A writer stages, in a temporary table of
@@ -38,9 +38,13 @@ export interface FactChange {
 export async function ensureDeltaTable(em: EntityManager, fact: FactSpec): Promise<void> {
   await em.execute(
     `create temp table if not exists ${fact.deltaTable} on commit delete rows as
-     select 1::smallint as sign, ${fact.staged.join(', ')} from ${fact.table} with no data`,
+     select 1::smallint as sign, ${fact.staged.join(', ')} from ${fact.table} with no data;
+     create temp table if not exists ${sumsTableOf(fact)} (like ${finestOf(fact).table}) on commit delete rows`,
   );
 }
+
+/** The staged delta of the fact's finest rollup, in that rollup's layout. */
+const sumsTableOf = (fact: FactSpec) => `${fact.deltaTable}_sums`;
 
 /** Tells the statement that follows to skip JIT: upkeep statements over a few thousand rows spent most of their time compiling. */
 export async function withoutJit(em: EntityManager): Promise<void> {
@@ -71,14 +75,37 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
   const zone = fact.rollups.some((r) => r.local) ? await reportingZoneOf(em, organizationId) : NO_LOCAL_DAYS_ZONE;
   const days = zone === NO_LOCAL_DAYS_ZONE ? [] : localDaysHolding(instants, zone);
   const dayParams = [`{${days.map((d) => new Date(d[0]).toISOString()).join(',')}}`, `{${days.map((d) => new Date(d[1]).toISOString()).join(',')}}`];
+
+  // The finest rollup's delta is summed once from the staged versions (one sort of
+  // them); every rollup it can answer is summed from that, far fewer rows.
+  const finest = finestOf(fact);
+  const sums = sumsTableOf(fact);
+  const finestKeys = finest.keys.map((k) => k.column);
+  await em.execute(
+    `insert into ${sums} (organization_id, bucket, ${finestKeys.join(', ')}, ${Object.keys(finest.sums).join(', ')})
+     ${summed(finest, `${signedVersions(finest, alias, `${deltaTable} ${alias}`, binned(`${alias}.${time}`, finest.interval))}`)}`,
+    [organizationId],
+  );
+  const fromFinest = (rollup: RollupTable) =>
+    rollup.sums === finest.sums && !rollup.where && rollup.keys.every((k) => finestKeys.includes(k.column) && k.expr === `${alias}.${k.column}`);
+
   for (const rollup of fact.rollups) {
     if (rollup.local && days.length === 0) continue;
-    const from = rollup.local
-      ? `${deltaTable} ${alias} join unnest(?::timestamptz[], ?::timestamptz[]) as k(b, e) on ${alias}.${time} >= k.b and ${alias}.${time} < k.e`
-      : `${deltaTable} ${alias}`;
-    const bucket = rollup.local ? 'k.b' : binned(`${alias}.${time}`, rollup.interval);
-    const params = rollup.local ? [organizationId, ...dayParams, ...dayParams] : [organizationId];
-    const emptied: Array<{ bucket: Date | string }> = await em.execute(addDeltaSql(rollup, alias, from, bucket), params);
+    let rows: string;
+    if (fromFinest(rollup)) {
+      const from = rollup.local
+        ? `${sums} s join unnest(?::timestamptz[], ?::timestamptz[]) as k(b, e) on s.bucket >= k.b and s.bucket < k.e`
+        : `${sums} s`;
+      const bucket = rollup.local ? 'k.b' : rollup === finest ? 's.bucket' : binned('s.bucket', rollup.interval);
+      rows = `select ${bucket} as bucket, ${rollup.keys.map((k) => `s.${k.column}`).join(', ')}, ${Object.keys(rollup.sums).map((c) => `s.${c}`).join(', ')} from ${from}`;
+    } else {
+      const from = rollup.local
+        ? `${deltaTable} ${alias} join unnest(?::timestamptz[], ?::timestamptz[]) as k(b, e) on ${alias}.${time} >= k.b and ${alias}.${time} < k.e`
+        : `${deltaTable} ${alias}`;
+      rows = signedVersions(rollup, alias, from, rollup.local ? 'k.b' : binned(`${alias}.${time}`, rollup.interval));
+    }
+    const params = !rollup.local ? [organizationId] : fromFinest(rollup) ? [organizationId, ...dayParams] : [organizationId, ...dayParams, ...dayParams];
+    const emptied: Array<{ bucket: Date | string }> = await em.execute(addDeltaSql(rollup, rows), params);
     if (emptied.length > 0) {
       await em.execute(
         `delete from ${rollup.table} where organization_id = ? and bucket = any(?::timestamptz[]) and ${rollup.count} = 0`,
@@ -87,32 +114,45 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
     }
   }
   await em.execute(`delete from ${deltaTable}`);
+  await em.execute(`delete from ${sums}`);
   const last = instants[instants.length - 1]!;
   return { organizationId, from: new Date(instants[0]!), to: new Date(last + 15 * 60_000) };
 }
 
 /**
- * One rollup's upkeep statement: the written versions' sums minus the replaced
- * ones', per bucket and key, added to the stored rows in bucket order; returns the
- * buckets of rows whose fact count dropped to 0.
+ * The staged versions of a fact as signed aggregates of a rollup, per bucket and
+ * key: the written versions' sums, and the replaced ones' negated (to be summed).
  */
-function addDeltaSql(rollup: RollupTable, alias: string, from: string, bucket: string): string {
-  const keys = rollup.keys.map((k) => k.column);
-  const sums = Object.entries(rollup.sums);
+function signedVersions(rollup: RollupTable, alias: string, from: string, bucket: string): string {
   const side = (sign: 1 | -1) => `
     select ${bucket} as bucket, ${rollup.keys.map((k) => `${k.expr} as ${k.column}`).join(', ')},
-      ${sums.map(([column, aggregate]) => `${sign === 1 ? '' : '-'}(${aggregate}) as ${column}`).join(', ')}
+      ${Object.entries(rollup.sums).map(([column, aggregate]) => `${sign === 1 ? '' : '-'}(${aggregate}) as ${column}`).join(', ')}
     from ${from}
     where ${alias}.sign = ${sign}${rollup.where ? ` and ${rollup.where}` : ''}
     group by ${[bucket, ...rollup.keys.map((k) => k.expr)].join(', ')}`;
+  return `${side(1)} union all ${side(-1)}`;
+}
+
+/** The rows of a rollup's delta: `rows` (bucket, keys, sums) summed per bucket and key, in bucket order. */
+function summed(rollup: RollupTable, rows: string): string {
+  const keys = rollup.keys.map((k) => `d.${k.column}`);
+  return `select ?, d.bucket, ${keys.join(', ')}, ${Object.keys(rollup.sums).map((c) => `sum(d.${c})`).join(', ')}
+    from (${rows}) d
+    group by d.bucket, ${keys.join(', ')}
+    order by d.bucket`;
+}
+
+/**
+ * One rollup's upkeep statement: its delta added to the stored rows
+ * (x = x + excluded.x); returns the buckets of rows whose fact count dropped to 0.
+ */
+function addDeltaSql(rollup: RollupTable, rows: string): string {
+  const sums = Object.keys(rollup.sums);
   return `
     with added as (
-      insert into ${rollup.table} as t (organization_id, bucket, ${keys.join(', ')}, ${sums.map(([c]) => c).join(', ')})
-      select ?, d.bucket, ${keys.map((k) => `d.${k}`).join(', ')}, ${sums.map(([c]) => `sum(d.${c})`).join(', ')}
-      from (${side(1)} union all ${side(-1)}) d
-      group by d.bucket, ${keys.map((k) => `d.${k}`).join(', ')}
-      order by d.bucket
-      on conflict on constraint ${rollup.table}_key do update set ${sums.map(([c]) => `${c} = t.${c} + excluded.${c}`).join(', ')}
+      insert into ${rollup.table} as t (organization_id, bucket, ${rollup.keys.map((k) => k.column).join(', ')}, ${sums.join(', ')})
+      ${summed(rollup, rows)}
+      on conflict on constraint ${rollup.table}_key do update set ${sums.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}
       returning t.bucket, t.${rollup.count} as n)
     select distinct bucket from added where n = 0`;
 }

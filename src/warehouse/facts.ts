@@ -99,3 +99,8 @@ export const CONTACT_FACT: FactSpec = {
   deltaTable: 'contact_delta',
   rollups: [...contactGrains(), WAIT_ROLLUP],
 };
+
+/** The finest rollup of a fact, with every key, summed from the facts (a local day's edges lie on its buckets). */
+export function finestOf(fact: FactSpec): RollupTable {
+  return fact.rollups.find((r) => !r.finer && !r.local && !r.where)!;
+}

@@ -6,7 +6,7 @@ import { NO_LOCAL_DAYS_ZONE, localDaysFromTo } from '../analytics/source-plan';
 import { reportingZoneOf } from '../org/reporting-zone';
 import { FCR_WINDOW, refreshSurveyTallies } from './contact-facts';
 import { binned, withoutJit } from './deltas';
-import { CONTACT_FACT, type FactSpec, type RollupTable } from './facts';
+import { CONTACT_FACT, finestOf, type FactSpec, type RollupTable } from './facts';
 import { lockOrganizationWrites } from './write-lock';
 
 /**
@@ -25,11 +25,6 @@ function finestFirst(rollups: readonly RollupTable[]): RollupTable[] {
   };
   rollups.forEach(visit);
   return ordered;
-}
-
-/** The finest rollup of a fact with every key (a local day's edges lie on its buckets). */
-function finestOf(fact: FactSpec): RollupTable {
-  return fact.rollups.find((r) => !r.finer && !r.local && !r.where)!;
 }
 
 /**
