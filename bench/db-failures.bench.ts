@@ -12,10 +12,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres, type RunningPostgres } from '../src/platform/embedded-postgres';
-import { startHttpServer } from '../src/platform/http';
+import { startHttpServer } from '../src/app/http';
 import { createLogger } from '../src/platform/logger';
-import { migrate, openOrm } from '../src/platform/orm';
-import { buildAppSchema } from '../src/platform/schema';
+import { migrate, openOrm } from '../src/app/orm';
+import { buildAppSchema } from '../src/app/schema';
 import { ensureBootstrapKey, ensureDefaultOrganization } from '../src/org/api-keys.service';
 import { formatSummary, machine, runBench, summarize } from './support';
 

@@ -12,8 +12,8 @@ import 'reflect-metadata';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { documentShape } from '../src/platform/limits/document-shape';
-import { startHttpServer } from '../src/platform/http';
-import { buildAppSchema } from '../src/platform/schema';
+import { startHttpServer } from '../src/app/http';
+import { buildAppSchema } from '../src/app/schema';
 import { formatSummary, machine, runBench, summarize, withBenchDatabase } from './support';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);

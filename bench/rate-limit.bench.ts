@@ -8,10 +8,10 @@ import 'reflect-metadata';
  *
  *   npm run bench:rate-limit     # BENCH_RUNS (default 2000), after 200 warm-ups
  */
-import { startHttpServer } from '../src/platform/http';
+import { startHttpServer } from '../src/app/http';
 import { createLogger } from '../src/platform/logger';
 import { SharedCounters } from '../src/platform/rate-limit-store';
-import { buildAppSchema } from '../src/platform/schema';
+import { buildAppSchema } from '../src/app/schema';
 import { formatSummary, machine, runBench, summarize, withBenchDatabase } from './support';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 2000);

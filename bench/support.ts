@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import os from 'node:os';
 import pg from 'pg';
 import { ensureBootstrapKey, ensureDefaultOrganization } from '../src/org/api-keys.service';
-import { startHttpServer, type HttpServer } from '../src/platform/http';
+import { startHttpServer, type HttpServer } from '../src/app/http';
 import { createLogger } from '../src/platform/logger';
-import { migrate, openOrm, type MikroORM } from '../src/platform/orm';
-import { buildAppSchema } from '../src/platform/schema';
+import { migrate, openOrm, type MikroORM } from '../src/app/orm';
+import { buildAppSchema } from '../src/app/schema';
 import { adminQuery, databaseUrl } from '../test/support/postgres-server';
 
 /** What every benchmark shares: a fresh database, the real server, min/median/max. */

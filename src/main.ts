@@ -13,7 +13,7 @@ import { waitForStopSignal, watchParent } from './platform/stop-request';
 async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...args] = argv;
   if (command === 'print-schema') {
-    const { printAppSchema } = await import('./platform/schema');
+    const { printAppSchema } = await import('./app/schema');
     process.stdout.write(await printAppSchema());
     return 0;
   }
@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       watchParent(logger);
-      const { startApp } = await import('./platform/app');
+      const { startApp } = await import('./app/app');
       const app = await startApp(config, logger);
       logger.info({ url: app.url }, 'CallPulse ready');
       process.stderr.write(
@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'migrate': {
-      const { openDatabase } = await import('./platform/app');
+      const { openDatabase } = await import('./app/app');
       const { orm, embedded } = await openDatabase(config, logger);
       await orm.close(true);
       await embedded?.stop();
@@ -46,11 +46,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'seed-demo':
     case 'import': {
-      const { runDataCommand } = await import('./import/cli');
+      const { runDataCommand } = await import('./app/data-cli');
       return runDataCommand(command, args, config, logger);
     }
     case 'org': {
-      const { runOrgCommand } = await import('./org/org.cli');
+      const { runOrgCommand } = await import('./app/org-cli');
       return runOrgCommand(args, config, logger);
     }
     default:

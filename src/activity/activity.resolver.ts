@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { Permission, requirePrincipal } from '../platform/auth';
-import type { Context } from '../platform/context';
+import { Permission, requirePrincipal } from '../org/auth';
+import type { Context } from '../org/context';
 import { ActivityService } from './activity.service';
 import { AgentActivityInput, AgentCostInput, HourlyCostView, RecordActivityResult } from './activity.types';
 import { HourlyCostsService } from './hourly-costs.service';

@@ -1,7 +1,7 @@
 import { ACTIVITY_AGGREGATES, ACTIVITY_COLUMN_OF, ACTIVITY_DIMENSIONS, ACTIVITY_GRAINS } from './activity-sums';
 import { ROLLUP_COLUMN_OF, ROLLUP_GRAINS, isPrecomputedS, isPrecomputedT, rawSum, shortColumn, withinColumn } from './contact-sums';
 import { DIMENSION_COLUMN, type DimensionColumn, type KpiRequest, type SumRow } from './kpi.request';
-import type { Channel } from '../contacts/contact.entity';
+import type { Channel } from '../warehouse/channels';
 import { scopeColumns, scopeWhere } from './scope.sql';
 import { isActivitySum, isContactSum, type SumName, type Sums } from './metric-catalog';
 import { grainsFor, grainsKeeping, planRanges, unionOf, type SourcePlan, type TimeSpan } from './source-plan';

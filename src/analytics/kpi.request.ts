@@ -1,5 +1,5 @@
 import type { TimeSpan } from './source-plan';
-import type { Channel } from '../contacts/contact.entity';
+import type { Channel } from '../warehouse/channels';
 import type { Granularity } from './calendar';
 import type { Thresholds } from './contact-sums';
 import type { SumName } from './metric-catalog';

@@ -1,8 +1,8 @@
 import { getArgumentValues, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, Float, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { toAgentView, toQueueView, toTeamView } from '../org/directory.mappers';
-import { Permission, requirePrincipal } from '../platform/auth';
-import type { Context } from '../platform/context';
+import { Permission, requirePrincipal } from '../org/auth';
+import type { Context } from '../org/context';
 import { selectedFieldNodes, selectedFields } from '../platform/selection';
 import { KpiService, MAX_THRESHOLD_SECONDS, type KpiReportResult, type KpiRowResult } from './kpi.service';
 import { KpiQuery, KpiReportView, KpiRowView, THRESHOLD_METRICS, metricFieldOptions, type ReportThresholds } from './kpi.types';

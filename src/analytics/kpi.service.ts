@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Channel } from '../contacts/contact.entity';
+import type { Channel } from '../warehouse/channels';
 import type { AgentRecord, DirectoryLoaders, QueueRecord, TeamRecord } from '../org/directory.loaders';
 import { badUserInput, describeProblems } from '../platform/errors';
 import { isRanked, rank, rankingMetrics, rankingProblems, type Ranking } from './kpi-ranking';

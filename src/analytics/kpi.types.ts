@@ -1,6 +1,6 @@
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { COMPARATORS, MAX_LIMIT, SORT_DIRECTIONS } from './kpi-ranking';
-import { Channel } from '../contacts/contact.entity';
+import { Channel } from '../warehouse/channels';
 import { Granularity } from './calendar';
 import { Dimension } from './kpi.request';
 import { METRICS, type MetricDefinition } from './metric-catalog';

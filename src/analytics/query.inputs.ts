@@ -2,9 +2,7 @@ import { DateTime } from 'luxon';
 import { Field, ID, InputType } from 'type-graphql';
 import { LocalDateScalar } from '../platform/local-date.scalar';
 import { isValidTimeZone } from './calendar';
-import { Channel } from '../contacts/contact.entity';
-// Registers the Channel enum with type-graphql (it is declared next to ContactInput).
-import '../contacts/contact.inputs';
+import { Channel } from '../warehouse/channels';
 import { parseIds } from '../org/ids';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findMembers, type MemberNames } from '../org/directory.lookup';

@@ -1,4 +1,4 @@
-import type { Channel } from '../contacts/contact.entity';
+import type { Channel } from '../warehouse/channels';
 import { BUCKET_MS } from './contact-sums';
 import { countedRanges, spanCondition, timestamps } from './kpi.compiler';
 import { DIMENSION_COLUMN, type KpiRequest } from './kpi.request';

@@ -1,8 +1,5 @@
-import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Channel, Direction } from './contact.entity';
-
-registerEnumType(Channel, { name: 'Channel', description: 'How the customer reached the center.' });
-registerEnumType(Direction, { name: 'Direction', description: 'Who started the contact.' });
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { Channel, Direction } from '../warehouse/channels';
 
 /**
  * One contact as a phone switch, chat or email platform reports it. Rules

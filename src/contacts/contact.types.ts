@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { Channel, Direction } from './contact.entity';
+import { Channel, Direction } from '../warehouse/channels';
 // Registers the Channel and Direction enums with type-graphql.
 import './contact.inputs';
 import type { ContactRow } from './contacts.query.service';

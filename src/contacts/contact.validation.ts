@@ -1,5 +1,5 @@
 import type { FieldProblem } from '../platform/errors';
-import { Channel, Direction } from './contact.entity';
+import { Channel, Direction } from '../warehouse/channels';
 
 /**
  * Whole-batch validation of contacts, pure: every broken rule of every contact is

@@ -2,8 +2,8 @@ import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 
 import { ContactFilter, DateRange, TimeRange, rangeOrDates } from '../analytics/query.inputs';
 import { toAgentView, toQueueView, toTeamView } from '../org/directory.mappers';
 import { AgentView, QueueView, TeamView } from '../org/org.types';
-import { Permission, requirePrincipal } from '../platform/auth';
-import type { Context } from '../platform/context';
+import { Permission, requirePrincipal } from '../org/auth';
+import type { Context } from '../org/context';
 import { ContactConnection, ContactView, toContactView } from './contact.types';
 import { ContactsQueryService, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_RANGE_DAYS } from './contacts.query.service';
 

@@ -4,7 +4,7 @@ import { scopeWhere } from '../analytics/scope.sql';
 import type { ContactScope } from '../analytics/kpi.request';
 import { raw, sql, type Sql } from '../analytics/sql';
 import { badUserInput } from '../platform/errors';
-import type { Channel, Direction } from './contact.entity';
+import type { Channel, Direction } from '../warehouse/channels';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;

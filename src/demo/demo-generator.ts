@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import { Channel, Direction } from '../contacts/contact.entity';
+import { Channel, Direction } from '../warehouse/channels';
 import type { ContactFields } from '../contacts/contact.validation';
 import type { ActivityFields } from '../activity/activity.validation';
 import { DemoDispatcher, deriveActivity, planShifts, type DemoShift } from './demo-activity';

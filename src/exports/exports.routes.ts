@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type express from 'express';
 import { getVariableValues, GraphQLError, parse, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { parseContactSelection, type ContactSelectionArgs } from '../contacts/contacts.query.service';
-import type { Context } from '../platform/context';
+import type { Context } from '../org/context';
 import { RETRY_AFTER_SECONDS } from '../platform/db-failures';
 import { badUserInput } from '../platform/errors';
 import type { Logger } from '../platform/logger';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { Channel, Direction } from '../contacts/contact.entity';
+import { Channel, Direction } from '../warehouse/channels';
 import type { ContactFields } from '../contacts/contact.validation';
 import { ImportFileError, type CellProblem } from './problems';
 

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CsvError, parse } from 'csv-parse';
-import { ACTIVITY_CSV } from '../activity/activity.csv';
+import { ACTIVITY_CSV } from './csv-activity';
 import { CONTACTS_CSV } from './csv-contacts';
 import { parseRow, readHeader, type CsvFormat, type CsvHeader } from './csv-format';
 import { importRows, type ImportOptions, type ImportRow, type ImportSummary } from './import-rows';

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import { Permission, requirePrincipal } from '../platform/auth';
-import type { Context } from '../platform/context';
+import { Permission, requirePrincipal } from './auth';
+import type { Context } from './context';
 import { Role } from './api-key.entity';
 import { ApiKeysService } from './api-keys.service';
 import { toApiKeyView } from './directory.mappers';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Principal } from '../platform/auth';
+import type { Principal } from './auth';
 import { badUserInput, notFound } from '../platform/errors';
 import { ApiKey, Role } from './api-key.entity';
 import { hashSecret, newSecret } from './api-keys.crypto';

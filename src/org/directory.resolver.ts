@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { Permission, requirePrincipal } from '../platform/auth';
-import type { Context } from '../platform/context';
+import { Permission, requirePrincipal } from './auth';
+import type { Context } from './context';
 import { DirectoryService } from './directory.service';
 import { toAgentView, toQueueView, toTeamView } from './directory.mappers';
 import { parseId } from './ids';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Principal } from '../platform/auth';
+import type { Principal } from './auth';
 import { Agent, Queue, Team } from './directory.entities';
 
 /** Reads the organization's teams, queues and agents, ordered by key. */

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { Permission, requirePrincipal } from '../platform/auth';
-import type { Context } from '../platform/context';
+import { Permission, requirePrincipal } from './auth';
+import type { Context } from './context';
 import type { Organization } from './organization.entity';
 import { OrganizationService } from './organization.service';
 

@@ -2,8 +2,8 @@ import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-g
 import { Dimension } from '../analytics/kpi.request';
 import { resolveContactFilter } from '../analytics/query.inputs';
 import { toAgentView, toTeamView } from '../org/directory.mappers';
-import { Permission, requirePrincipal } from '../platform/auth';
-import type { Context } from '../platform/context';
+import { Permission, requirePrincipal } from '../org/auth';
+import type { Context } from '../org/context';
 import { SlaScorecards, type ScorecardResult } from './sla.scorecards';
 import { SlaStore, currentVersion, type SlaPolicyVersion } from './sla.store';
 import type { SlaDefinitionInput } from './sla-policy';

@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ContactFilter } from '../analytics/query.inputs';
-import { Channel } from '../contacts/contact.entity';
+import { Channel } from '../warehouse/channels';
 import { AgentView, TeamView } from '../org/org.types';
 import { ComparatorEnum } from '../analytics/kpi.types';
 import { CHANGES, SLA_STATUSES } from './evaluation';

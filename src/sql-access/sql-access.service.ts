@@ -1,6 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
-import type { Principal } from '../platform/auth';
+import type { Principal } from '../org/auth';
 import { badUserInput } from '../platform/errors';
 import { connectionTarget, newLoginName, newLoginPassword, quoteIdentifier, quoteLiteral } from './logins';
 import type { SqlAccessView } from './sql-access.types';

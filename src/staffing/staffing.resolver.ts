@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import { resolveContactFilter, rangeOrDates } from '../analytics/query.inputs';
-import { Permission, requirePrincipal } from '../platform/auth';
-import type { Context } from '../platform/context';
+import { Permission, requirePrincipal } from '../org/auth';
+import type { Context } from '../org/context';
 import { StaffingService } from './staffing.service';
 import { StaffingIntervalView, StaffingQuery } from './staffing.types';
 

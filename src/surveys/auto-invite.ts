@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
-import type { Channel } from '../contacts/contact.entity';
+import type { Channel } from '../warehouse/channels';
 import { insertInvitations } from './surveys.service';
 
 export interface AutoInviteSettings {

@@ -1,5 +1,5 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Channel } from '../contacts/contact.entity';
+import { Channel } from '../warehouse/channels';
 import { ContactView, PageInfo } from '../contacts/contact.types';
 import { InvitationStatus } from './surveys.service';
 import { MAX_CATEGORY, MAX_COMMENT } from './survey.validation';

@@ -1,12 +1,12 @@
 import { Arg, Authorized, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Channel } from '../contacts/contact.entity';
+import { Channel } from '../warehouse/channels';
 import { readAutoInvite } from './auto-invite';
 import { KpiQuery } from '../analytics/kpi.types';
 import { ContactFilter, DateRange, TimeRange, resolveContactFilter, rangeOrDates } from '../analytics/query.inputs';
 import { ContactView, toContactView } from '../contacts/contact.types';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ContactRow } from '../contacts/contacts.query.service';
-import { Permission, requirePrincipal } from '../platform/auth';
-import type { Context } from '../platform/context';
+import { Permission, requirePrincipal } from '../org/auth';
+import type { Context } from '../org/context';
 import { badUserInput, notFound } from '../platform/errors';
 import { SurveyAnswersQuery } from './survey-answers.query';
 import {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Channel } from '../contacts/contact.entity';
+import type { Channel } from './channels';
 import { CONTACT_FACT, SURVEY_TALLIES } from './facts';
 import { ensureDeltaTable, upkeepClock } from './deltas';
 

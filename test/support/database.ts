@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { openOrm, type MikroORM } from '../../src/platform/orm';
+import { openOrm, type MikroORM } from '../../src/app/orm';
 import { adminQuery, databaseUrl } from './postgres-server';
 
 export interface TestDatabase {

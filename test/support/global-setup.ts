@@ -18,7 +18,7 @@ export default async function setup(project: TestProject) {
   const template = `callpulse_template_${process.pid}`;
   await adminQuery(server.adminUrl, `drop database if exists ${template}`);
   await adminQuery(server.adminUrl, `create database ${template}`);
-  const { openOrm, migrate } = await import('../../src/platform/orm');
+  const { openOrm, migrate } = await import('../../src/app/orm');
   const orm = await openOrm(databaseUrl(server.adminUrl, template));
   await migrate(orm);
   await orm.close(true);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startHttpServer, type HttpOptions, type HttpServer } from '../../src/platform/http';
+import { startHttpServer, type HttpOptions, type HttpServer } from '../../src/app/http';
 import { createLogger } from '../../src/platform/logger';
-import { openOrm, type MikroORM } from '../../src/platform/orm';
-import { buildAppSchema } from '../../src/platform/schema';
+import { openOrm, type MikroORM } from '../../src/app/orm';
+import { buildAppSchema } from '../../src/app/schema';
 import { Role } from '../../src/org/api-key.entity';
 import { hashSecret, newSecret } from '../../src/org/api-keys.crypto';
 import { ApiKey } from '../../src/org/api-key.entity';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { printAppSchema } from '../../src/platform/schema';
+import { printAppSchema } from '../../src/app/schema';
 
 describe('schema.graphql', () => {
   it('is the schema the code builds (run `npm run schema` after changing types)', async () => {

@@ -3,10 +3,10 @@ import pgClient from 'pg';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../../src/platform/embedded-postgres';
-import { startHttpServer, type HttpServer } from '../../../src/platform/http';
+import { startHttpServer, type HttpServer } from '../../../src/app/http';
 import { createLogger } from '../../../src/platform/logger';
-import { migrate, openOrm, type MikroORM } from '../../../src/platform/orm';
-import { buildAppSchema } from '../../../src/platform/schema';
+import { migrate, openOrm, type MikroORM } from '../../../src/app/orm';
+import { buildAppSchema } from '../../../src/app/schema';
 import { ensureBootstrapKey, ensureDefaultOrganization } from '../../../src/org/api-keys.service';
 import { postGraphQL } from '../../support/server';
 

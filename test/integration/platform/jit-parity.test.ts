@@ -1,9 +1,9 @@
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS } from '../../../src/analytics/metric-catalog';
-import { startHttpServer, type HttpServer } from '../../../src/platform/http';
+import { startHttpServer, type HttpServer } from '../../../src/app/http';
 import { createLogger } from '../../../src/platform/logger';
-import { buildAppSchema } from '../../../src/platform/schema';
+import { buildAppSchema } from '../../../src/app/schema';
 import { postGraphQL, useTestServer } from '../../support/server';
 
 /**

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openOrm } from '../../../src/platform/orm';
+import { openOrm } from '../../../src/app/orm';
 import { SqlAccessService } from '../../../src/sql-access/sql-access.service';
 import { Role } from '../../../src/org/api-key.entity';
 import { adminQuery } from '../../support/postgres-server';

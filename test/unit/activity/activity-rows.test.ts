@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { activityScope, mergeActivity, overlapSeconds } from '../../../src/analytics/activity-rows';
 import { Dimension, type ContactScope, type SumRow } from '../../../src/analytics/kpi.request';
-import { Channel } from '../../../src/contacts/contact.entity';
+import { Channel } from '../../../src/warehouse/channels';
 
 const at = (s: string) => new Date(s);
 const row = (over: Partial<SumRow>): SumRow => ({ period: 1, channel: null, queueId: null, teamId: null, agentId: null, isTotal: false, sums: {}, ...over });

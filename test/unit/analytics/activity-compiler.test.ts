@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Granularity, periodBoundaries } from '../../../src/analytics/calendar';
 import { compileActivityQuery, compileKpiQuery } from '../../../src/analytics/kpi.compiler';
 import { Dimension, type ContactScope, type KpiRequest } from '../../../src/analytics/kpi.request';
-import { Channel } from '../../../src/contacts/contact.entity';
+import { Channel } from '../../../src/warehouse/channels';
 
 const request = (over: Partial<KpiRequest> = {}): KpiRequest => ({
   organizationId: 1,

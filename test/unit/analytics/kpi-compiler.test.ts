@@ -3,7 +3,7 @@ import { periodBoundaries, Granularity } from '../../../src/analytics/calendar';
 import { compileKpiQuery, decodeSumRows } from '../../../src/analytics/kpi.compiler';
 import { Dimension, type ContactScope, type DimensionColumn, type KpiRequest } from '../../../src/analytics/kpi.request';
 import type { SumName } from '../../../src/analytics/metric-catalog';
-import { Channel } from '../../../src/contacts/contact.entity';
+import { Channel } from '../../../src/warehouse/channels';
 
 /** Which rollup tables and sources the compiled statement of a UTC June by day reads. */
 function tables(groupBy: Dimension[], filter: ContactScope = {}, to = '2025-07-01T00:00:00Z') {

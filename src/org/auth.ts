@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthChecker } from 'type-graphql';
-import { ApiKey, Role } from '../org/api-key.entity';
-import { hashSecret } from '../org/api-keys.crypto';
-import { forbidden, unauthenticated } from './errors';
+import { ApiKey, Role } from './api-key.entity';
+import { hashSecret } from './api-keys.crypto';
+import { forbidden, unauthenticated } from '../platform/errors';
 
 /** What a request may do; roles grant sets of these. */
 export enum Permission {

@@ -1,5 +1,5 @@
-import { parseInteger, parseTimestamp, type CsvFormat } from '../import/csv-format';
-import type { ActivityFields } from './activity.validation';
+import { parseInteger, parseTimestamp, type CsvFormat } from './csv-format';
+import type { ActivityFields } from '../activity/activity.validation';
 
 /** The agent activity CSV (`import activity FILE`): one agent × 15-minute interval per row. */
 

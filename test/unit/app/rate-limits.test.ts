@@ -1,6 +1,6 @@
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { countRootFields, keyOfSecret, rateLimitedError, retryAfterSeconds } from '../../../src/platform/rate-limits';
+import { countRootFields, keyOfSecret, rateLimitedError, retryAfterSeconds } from '../../../src/app/rate-limits';
 import { hashSecret } from '../../../src/org/api-keys.crypto';
 
 function submissions(source: string): number {

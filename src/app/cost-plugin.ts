@@ -1,10 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Context } from '../context';
+import type { Context } from '../org/context';
 import { estimateCost } from './cost-model';
-import { NO_DIRECTORY, type DirectorySizeCache } from './directory-sizes';
-import { DOCUMENT_LIMITS } from './document-shape';
-import { queryTooComplex } from './limit-error';
-import { operationDepth } from './operation-depth';
+import { NO_DIRECTORY, type DirectorySizeCache } from '../platform/limits/directory-sizes';
+import { DOCUMENT_LIMITS } from '../platform/limits/document-shape';
+import { queryTooComplex } from '../platform/limits/limit-error';
+import { operationDepth } from '../platform/limits/operation-depth';
 
 export interface CostLimits {
   /** MAX_QUERY_COST: the estimated cost above which an operation is refused. */

@@ -3,18 +3,17 @@ import { Migrator } from '@mikro-orm/migrations';
 import { ApiKey } from '../org/api-key.entity';
 import { Agent, Queue, Team } from '../org/directory.entities';
 import { Organization } from '../org/organization.entity';
-import { Contact } from '../contacts/contact.entity';
-import { leadingTag, statementTag } from './db-errors';
-import type { Logger } from './logger';
-import { guardConnection } from './db-guard';
-import { MIGRATIONS_DIR } from './runtime-files';
+import { leadingTag, statementTag } from '../platform/db-errors';
+import type { Logger } from '../platform/logger';
+import { guardConnection } from '../platform/db-guard';
+import { MIGRATIONS_DIR } from '../platform/runtime-files';
 
 export type { MikroORM };
 
 /** work_mem of the server's own database sessions (see the pool's afterCreate). */
 const SESSION_WORK_MEM = '32MB';
 
-export const ENTITIES = [Organization, ApiKey, Team, Queue, Agent, Contact];
+export const ENTITIES = [Organization, ApiKey, Team, Queue, Agent];
 
 /** How the request pool's sessions are bounded. */
 export interface SessionLimits {

@@ -17,11 +17,11 @@ import {
   typeFromAST,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
-import { MAX_ROWS } from '../../analytics/kpi.service';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../contacts/contacts.query.service';
-import { MAX_TREND_PERIODS } from '../../sla/sla.scorecards';
-import { MAX_WEEKS_OF_HISTORY } from '../../staffing/staffing.service';
-import type { DirectorySizes } from './directory-sizes';
+import { MAX_ROWS } from '../analytics/kpi.service';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../contacts/contacts.query.service';
+import { MAX_TREND_PERIODS } from '../sla/sla.scorecards';
+import { MAX_WEEKS_OF_HISTORY } from '../staffing/staffing.service';
+import type { DirectorySizes } from '../platform/limits/directory-sizes';
 
 /**
  * What a request will cost, estimated before it runs, in units of about one

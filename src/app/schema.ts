@@ -11,9 +11,8 @@ import { SlaResolver } from '../sla/sla.resolver';
 import { SqlAccessResolver } from '../sql-access/sql-access.resolver';
 import { SurveyResponseFieldsResolver, SurveysResolver } from '../surveys/surveys.resolver';
 import { AgentResolver, DirectoryResolver } from '../org/directory.resolver';
-import { authChecker } from './auth';
-import { DateTimeScalar } from './date-time.scalar';
-import { validateInput } from './validation';
+import { authChecker } from '../org/auth';
+import { DateTimeScalar } from '../platform/date-time.scalar';
 
 export const RESOLVERS = [
   DirectoryResolver,
@@ -37,7 +36,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: RESOLVERS,
     authChecker,
-    validateFn: validateInput,
+    validate: false, // batches are validated whole by their own pure validators; no input uses class-validator
     // ISO-8601 with an offset in, UTC ("…Z") out.
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
   });

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthContext, Principal } from './auth';
-import type { Logger } from './logger';
-import type { DirectoryLoaders } from '../org/directory.loaders';
+import type { Logger } from '../platform/logger';
+import type { DirectoryLoaders } from './directory.loaders';
 
 /** Everything a resolver may touch for one request. */
 export interface Context extends AuthContext {

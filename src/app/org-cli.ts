@@ -1,8 +1,8 @@
 import type { Config } from '../platform/config';
 import { createLogger, type Logger } from '../platform/logger';
-import { openDatabase } from '../platform/app';
-import { OrganizationNameError } from './organization-name';
-import { createOrganization, DuplicateOrganizationError, listOrganizations } from './organizations.operator';
+import { openDatabase } from './app';
+import { OrganizationNameError } from '../org/organization-name';
+import { createOrganization, DuplicateOrganizationError, listOrganizations } from '../org/organizations.operator';
 
 const USAGE = 'usage: org create "<name>" | org list';
 

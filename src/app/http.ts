@@ -9,22 +9,22 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { bearerSecret, findPrincipal, type Principal } from './auth';
-import { DEFAULT_LIMITS, type OperationalLimits } from './config';
-import type { Context } from './context';
+import { bearerSecret, findPrincipal, type Principal } from '../org/auth';
+import { DEFAULT_LIMITS, type OperationalLimits } from '../platform/config';
+import type { Context } from '../org/context';
 import { databaseFailureHandler,
-  lastErrorHandler, databaseFailureStatus, formatDatabaseFailure, RETRY_AFTER_SECONDS } from './db-failures';
-import { cancelOnDisconnect } from './db-guard';
-import { openDatabaseLine } from './db-health';
-import { httpServerOptions } from './http-timeouts';
+  lastErrorHandler, databaseFailureStatus, formatDatabaseFailure, RETRY_AFTER_SECONDS } from '../platform/db-failures';
+import { cancelOnDisconnect } from '../platform/db-guard';
+import { openDatabaseLine } from '../platform/db-health';
+import { httpServerOptions } from '../platform/http-timeouts';
 import { bodyErrors, earlyPrincipal, jsonBodyByPrincipal, resolvePrincipal, type EarlyAuthOptions } from './early-auth';
-import { costLimitPlugin } from './limits/cost-plugin';
-import { DirectorySizeCache } from './limits/directory-sizes';
-import { DOCUMENT_LIMITS } from './limits/document-shape';
-import { documentLimits, documentPrefixLimits } from './limits/preflight';
-import { formatInputRefusal, refuseUnstorableInputs } from './input-refusals';
-import { jitGateway } from './jit-executor';
-import type { Logger } from './logger';
+import { costLimitPlugin } from './cost-plugin';
+import { DirectorySizeCache } from '../platform/limits/directory-sizes';
+import { DOCUMENT_LIMITS } from '../platform/limits/document-shape';
+import { documentLimits, documentPrefixLimits } from '../platform/limits/preflight';
+import { formatInputRefusal, refuseUnstorableInputs } from '../platform/input-refusals';
+import { jitGateway } from '../platform/jit-executor';
+import type { Logger } from '../platform/logger';
 import { createRateLimits } from './rate-limits';
 import { createDirectoryLoaders } from '../org/directory.loaders';
 import { explorerAssets, mountExplorer } from '../explorer/routes';
@@ -45,7 +45,7 @@ export interface HttpOptions {
   logger: Logger;
   port: number;
   host?: string;
-  /** Extra routes (widget assets, pages) mounted before GraphQL. */
+  /** Extra routes mounted before GraphQL: a seam for tests of the HTTP layer (a route that reads the database). */
   mount?: (app: Express) => void;
   /** Execute with graphql-jit (default) or plain graphql-js (reference answers in tests). */
   jit?: boolean;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpServer, type HttpServer } from '../../../src/platform/http';
+import { startHttpServer, type HttpServer } from '../../../src/app/http';
 import { createLogger } from '../../../src/platform/logger';
-import { buildAppSchema } from '../../../src/platform/schema';
+import { buildAppSchema } from '../../../src/app/schema';
 import { ApiKey, Role } from '../../../src/org/api-key.entity';
 import { hashSecret, newSecret } from '../../../src/org/api-keys.crypto';
 import { Organization } from '../../../src/org/organization.entity';

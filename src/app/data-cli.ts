@@ -4,12 +4,12 @@ import { ensureDefaultOrganization } from '../org/api-keys.service';
 import { Organization } from '../org/organization.entity';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
-import { openDatabase } from '../platform/app';
-import { importAnonymousBank } from './anonymous-bank-import';
-import { parseDataCommand, UsageError, type DataCommand } from './args';
-import { importActivityCsv, importContactsCsv } from './csv-import';
-import { ImportFileError } from './problems';
-import { describeImport } from './report';
+import { openDatabase } from './app';
+import { importAnonymousBank } from '../import/anonymous-bank-import';
+import { parseDataCommand, UsageError, type DataCommand } from '../import/args';
+import { importActivityCsv, importContactsCsv } from '../import/csv-import';
+import { ImportFileError } from '../import/problems';
+import { describeImport } from '../import/report';
 
 /**
  * `seed-demo [--days N] [--end-date YYYY-MM-DD] [--organization SLUG]` and

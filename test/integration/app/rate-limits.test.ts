@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { startHttpServer } from '../../../src/platform/http';
+import { startHttpServer } from '../../../src/app/http';
 import { createLogger } from '../../../src/platform/logger';
-import { buildAppSchema } from '../../../src/platform/schema';
-import { keyOfSecret } from '../../../src/platform/rate-limits';
+import { buildAppSchema } from '../../../src/app/schema';
+import { keyOfSecret } from '../../../src/app/rate-limits';
 import { useTestServer } from '../../support/server';
 
 /** Small limits so a test reaches them; TRUST_PROXY so each test can speak from addresses of its own. */

@@ -1,6 +1,6 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { bearerSecret, findPrincipal, type Principal } from './auth';
+import { bearerSecret, findPrincipal, type Principal } from '../org/auth';
 
 /**
  * Authentication before the body is read, so the body limit can depend on who

@@ -3,12 +3,12 @@ import { HeaderMap } from '@apollo/server';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { createHash } from 'node:crypto';
-import { bearerSecret } from './auth';
-import { addressKey, clientAddressOf } from './client-address';
-import type { OperationalLimits } from './config';
-import type { Context } from './context';
-import type { Logger } from './logger';
-import { SharedCounters, type Count, type Counter } from './rate-limit-store';
+import { bearerSecret } from '../org/auth';
+import { addressKey, clientAddressOf } from '../platform/client-address';
+import type { OperationalLimits } from '../platform/config';
+import type { Context } from '../org/context';
+import type { Logger } from '../platform/logger';
+import { SharedCounters, type Count, type Counter } from '../platform/rate-limit-store';
 
 /**
  * Rate limits (API.md "Operations"): HTTP 429 with Retry-After and a GraphQL error

@@ -1,8 +1,8 @@
 import { parse } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPORT_COST, estimateCost, groupsOf, kpiRows, periodCount, staffingPlan, windowOf } from '../../../../src/platform/limits/cost-model';
-import { NO_DIRECTORY, type DirectorySizes } from '../../../../src/platform/limits/directory-sizes';
-import { buildAppSchema } from '../../../../src/platform/schema';
+import { REPORT_COST, estimateCost, groupsOf, kpiRows, periodCount, staffingPlan, windowOf } from '../../../src/app/cost-model';
+import { NO_DIRECTORY, type DirectorySizes } from '../../../src/platform/limits/directory-sizes';
+import { buildAppSchema } from '../../../src/app/schema';
 import type { GraphQLSchema } from 'graphql';
 
 const CENTER: DirectorySizes = { queues: 12, teams: 10, agents: 200, slaPolicies: 3, slaVersions: 4, slaTargets: 5 };

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Config } from './config';
-import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
+import type { Config } from '../platform/config';
+import { startEmbeddedPostgres, type RunningPostgres } from '../platform/embedded-postgres';
 import { startHttpServer } from './http';
-import type { Logger } from './logger';
+import type { Logger } from '../platform/logger';
 import { migrate, openOrm, type MikroORM } from './orm';
 import { buildAppSchema } from './schema';
 import { countActiveKeys, ensureBootstrapKey, ensureDefaultOrganization } from '../org/api-keys.service';
