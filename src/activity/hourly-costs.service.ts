@@ -58,7 +58,8 @@ export class HourlyCostsService {
       await this.em.execute(
         `select a.key as agent_key, t.key as team_key, c.hourly_cost,
            case when c.effective_from = '-infinity' then null else c.effective_from end as effective_from
-         from hourly_cost c left join agent a on a.id = c.agent_id left join team t on t.id = c.team_id
+         from hourly_cost c left join agent a on a.organization_id = c.organization_id and a.id = c.agent_id
+         left join team t on t.organization_id = c.organization_id and t.id = c.team_id
          where c.organization_id = ?
          order by a.key nulls last, t.key, c.effective_from`,
         [organizationId],

@@ -152,23 +152,27 @@ export class SurveysService {
 
     // No write lock here: a contact batch may hold it for seconds (see survey-tallies.ts).
     return writeTransaction(this.em, async (em) => {
-      const existing: ResponseRow[] = await em.execute(`select * from survey_response where invitation_id = ?`, [invitation.id]);
+      const existing: ResponseRow[] = await em.execute(`select * from survey_response where organization_id = ? and invitation_id = ?`, [
+        invitation.organization_id, invitation.id,
+      ]);
       if (existing[0]) return existing[0];
       // Checked after looking for a response: an answered invitation keeps answering with its response.
       if (invitation.expired) throw refused('EXPIRED');
       const inserted: ResponseRow[] = await em.execute(
         `insert into survey_response (organization_id, invitation_id, contact_id, csat, resolved, complaint, complaint_category, nps, comment)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         on conflict (invitation_id) do nothing
+         on conflict (organization_id, invitation_id) do nothing
          returning *`,
         [
           invitation.organization_id, invitation.id, invitation.contact_id, answers.csat, answers.resolved, answers.complaint,
           answers.complaintCategory, answers.nps, answers.comment,
         ],
       );
-      const response = inserted[0] ?? (await em.execute(`select * from survey_response where invitation_id = ?`, [invitation.id]))[0];
+      const response = inserted[0] ?? (await em.execute(`select * from survey_response where organization_id = ? and invitation_id = ?`, [invitation.organization_id, invitation.id]))[0];
       if (inserted[0]) {
-        await em.execute(`update survey_invitation set responded_at = ? where id = ?`, [response.submitted_at, invitation.id]);
+        await em.execute(`update survey_invitation set responded_at = ? where organization_id = ? and id = ?`, [
+          response.submitted_at, invitation.organization_id, invitation.id,
+        ]);
         await queueTally(em, invitation.organization_id, String(response.id), String(invitation.contact_id));
         await applyTalliesIfFree(em, invitation.organization_id);
       }
