@@ -8,6 +8,9 @@ import { hashSecret, newSecret } from '../../src/org/api-keys.crypto';
 import { launchChromium } from '../support/chromium';
 import { useTestServer, type GraphQLResponse } from '../support/server';
 
+/** expect.poll's 1 s is too short for a first page load in Chromium on a busy machine (seen at load 7). */
+const PAGE_WAIT = { timeout: 15_000 };
+
 /**
  * The API explorer (src/explorer/: GraphiQL 5 bundled by the server) in real
  * headless Chromium with every request to another host aborted: it must load,
@@ -125,7 +128,7 @@ describe('the API explorer in headless Chromium, offline', () => {
     const response = await page.goto(`${origin}/`);
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-security-policy']).toContain("default-src 'self'");
-    await expect.poll(() => page.title()).toBe('CallPulse API explorer');
+    await expect.poll(() => page.title(), PAGE_WAIT).toBe('CallPulse API explorer');
     const key = page.getByLabel('API key', { exact: true });
     expect(await key.inputValue()).toBe(demoKey);
     expect(await key.getAttribute('type')).toBe('password');
@@ -135,14 +138,14 @@ describe('the API explorer in headless Chromium, offline', () => {
   it('runs a kpis query typed into the editor and shows its rows', async () => {
     const answer = await runTypedQuery();
     expect(answer).toEqual({ data: { kpis: { rows: EXPECTED_ROWS } } });
-    await expect.poll(resultText).toContain('"periodStart": "2026-03-03T00:00:00.000Z"');
+    await expect.poll(resultText, PAGE_WAIT).toContain('"periodStart": "2026-03-03T00:00:00.000Z"');
     const shown = await resultText();
     expect(shown).toContain('"offered": 3');
     expect(shown).toContain('"answered": 2');
 
     // Prettify (Prettier, lazily loaded chunks of the bundle) spreads the one-line query over lines.
     await page.getByRole('button', { name: /^Prettify query/ }).click();
-    await expect.poll(() => page.locator('.graphiql-query-editor .view-line').count()).toBeGreaterThan(5);
+    await expect.poll(() => page.locator('.graphiql-query-editor .view-line').count(), PAGE_WAIT).toBeGreaterThan(5);
 
     const screenshot = await page.screenshot({ animations: 'disabled', caret: 'hide' });
     expect(screenshot.subarray(1, 4).toString('latin1')).toBe('PNG');
@@ -182,7 +185,7 @@ describe('the API explorer in headless Chromium, offline', () => {
     const response = await page.goto(`${origin}/graphql`);
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-type']).toMatch(/^text\/html/);
-    await expect.poll(() => page.title()).toBe('CallPulse API explorer');
+    await expect.poll(() => page.title(), PAGE_WAIT).toBe('CallPulse API explorer');
     expect(await page.getByLabel('API key', { exact: true }).inputValue()).toBe(server.org.keys.ADMIN);
     expect(await runTypedQuery()).toEqual({ data: { kpis: { rows: EXPECTED_ROWS } } });
     expect(consoleErrors).toEqual([]);

@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium';
 import { useTestServer, type GraphQLResponse } from '../support/server';
 
+/** expect.poll's 1 s is too short for a first page load in Chromium on a busy machine (seen at load 7). */
+const PAGE_WAIT = { timeout: 15_000 };
+
 /**
  * The hosted survey page (`GET /survey/<token>`, src/surveys/widget/) driven in
  * real headless Chromium (Debian's `chromium` package through playwright-core),
@@ -125,7 +128,7 @@ describe('the hosted survey page in headless Chromium', () => {
   it('is answered with the keyboard and the labels, sent, and thanked for', async () => {
     const response = await page.goto(`${origin}/survey/${token}`);
     expect(response?.status()).toBe(200);
-    await expect.poll(() => page.title()).toBe('Customer survey');
+    await expect.poll(() => page.title(), PAGE_WAIT).toBe('Customer survey');
     await page.getByRole('heading', { level: 1, name: TEXT.heading }).waitFor();
 
     // CSAT with the keyboard: focus "1", arrow down three times to "4 – Satisfied".
