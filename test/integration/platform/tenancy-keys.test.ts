@@ -15,6 +15,7 @@ const GLOBAL_TABLES: Record<string, string> = {
   api_key: 'found by its secret before the organization is known (a reference table: few rows)',
   server_secret: 'the server\'s own signing secret',
   rate_limit: 'counters keyed by client address or key, not by organization',
+  sql_access: 'PostgreSQL logins are global to the cluster: maps a login to its organization (a reference table)',
   mikro_orm_migrations: 'the migrator\'s bookkeeping',
 };
 
