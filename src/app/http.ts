@@ -27,6 +27,7 @@ import { jitGateway } from '../platform/jit-executor';
 import type { Logger } from '../platform/logger';
 import { createRateLimits } from './rate-limits';
 import { createDirectoryLoaders } from '../org/directory.loaders';
+import { createEvents } from './events';
 import { explorerAssets, mountExplorer } from '../explorer/routes';
 import { mountSurveyWidget } from '../surveys/widget/routes';
 import { startTallySweeper } from '../surveys/survey-tallies';
@@ -103,6 +104,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   });
   const [explorer] = await Promise.all([explorerAssets(logger), apollo.start()]);
 
+  const events = createEvents(orm, logger);
   /** A request's GraphQL context; the exports run their operations with the same. */
   const contextOf = (req: express.Request): Context => {
     const em = orm.em.fork();
@@ -118,6 +120,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       principal,
       clientAddress,
       loaders: createDirectoryLoaders(em, async () => (await principal())?.organizationId ?? null),
+      events,
     };
   };
   // An unknown or revoked key counts against its client address (AUTH_FAILURES_PER_MINUTE).

@@ -17,6 +17,6 @@ export class ContactsResolver {
     @Arg('contacts', () => [ContactInput]) contacts: ContactInput[],
   ): Promise<RecordContactsResult> {
     const principal = await requirePrincipal(ctx);
-    return new ContactsService(ctx.em).record(principal.organizationId, contacts);
+    return new ContactsService(ctx.em, ctx.events).record(principal.organizationId, contacts);
   }
 }

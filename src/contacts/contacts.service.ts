@@ -3,13 +3,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { validBatch, type WriteTotals } from '../platform/batches';
 import { MAX_CONTACTS_PER_BATCH, validateContacts, type ContactFields, type ValidContact } from './contact.validation';
 import { DirectoryWriter } from '../org/directory.writer';
-import { autoInvite } from '../surveys/auto-invite';
 import { stagePendingTallies } from '../surveys/survey-tallies';
 import { lockOrganizationWrites } from '../warehouse/write-lock';
 import { refreshFirstContactResolution, upsertContacts } from '../warehouse/contact-facts';
 import { analyzeIfStale, applyDeltas, withoutJit, type FactChange } from '../warehouse/deltas';
 import { CONTACT_FACT } from '../warehouse/facts';
 import { mapYielding } from '../warehouse/yielding';
+import type { DomainEventBus, NewContact } from '../org/events';
 
 /** What a contact batch did, and what it changed (for whoever is told after commit). */
 export type ContactWrite = WriteTotals & { changes: FactChange | null };
@@ -20,7 +20,11 @@ export type ContactWrite = WriteTotals & { changes: FactChange | null };
  * counts nothing twice. A re-sent contact with changes replaces the stored one.
  */
 export class ContactsService {
-  constructor(private readonly em: EntityManager) {}
+  /** `events`: told 'contacts.recorded' after each committed batch (none for a bulk import of history). */
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events?: DomainEventBus,
+  ) {}
 
   async record(organizationId: number, inputs: readonly ContactFields[]): Promise<ContactWrite> {
     const contacts = await validBatch(inputs, { field: 'contacts', noun: 'contacts', max: MAX_CONTACTS_PER_BATCH }, (all) => {
@@ -63,16 +67,19 @@ export class ContactsService {
       }));
       const written = await upsertContacts(em, organizationId, rows);
       if (written.length > 0) await refreshFirstContactResolution(em, organizationId);
-      await autoInvite(em, organizationId, written.filter((r) => r.inserted));
       await stagePendingTallies(em, organizationId); // survey answers that arrived while this batch held the lock
       const changes = await applyDeltas(em, organizationId, CONTACT_FACT);
       const created = written.filter((r) => r.inserted).length;
       const updated = written.length - created;
-      return { received: contacts.length, created, updated, unchanged: contacts.length - written.length, changes };
+      const fresh: NewContact[] = written
+        .filter((r) => r.inserted)
+        .map((r) => ({ id: String(r.id), externalId: r.external_id, channel: r.channel, answered: r.answered }));
+      return { totals: { received: contacts.length, created, updated, unchanged: contacts.length - written.length, changes }, fresh };
     });
     // The next batch's upkeep plans with current statistics (autovacuum lags behind a bulk load).
-    if (result.changes) await analyzeIfStale(this.em, [CONTACT_FACT.table]);
-    return result;
+    if (result.totals.changes) await analyzeIfStale(this.em, [CONTACT_FACT.table]);
+    if (result.totals.changes) await this.events?.emit('contacts.recorded', { ...result.totals.changes, created: result.fresh });
+    return result.totals;
   }
 }
 

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthContext, Principal } from './auth';
 import type { Logger } from '../platform/logger';
 import type { DirectoryLoaders } from './directory.loaders';
+import type { DomainEventBus } from './events';
 
 /** Everything a resolver may touch for one request. */
 export interface Context extends AuthContext {
@@ -12,5 +13,7 @@ export interface Context extends AuthContext {
   /** The caller's address (client-address.ts), for per-address rate limits. */
   clientAddress: string;
   loaders: DirectoryLoaders;
+  /** Where writers tell what they committed. */
+  events: DomainEventBus;
   principal(): Promise<Principal | null>;
 }

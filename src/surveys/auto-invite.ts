@@ -1,6 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
 import type { Channel } from '../warehouse/channels';
+import type { DomainEvents } from '../org/events';
+import { writeTransaction } from '../platform/write-transaction';
+import { applyDeltas } from '../warehouse/deltas';
+import { CONTACT_FACT } from '../warehouse/facts';
+import { lockOrganizationWrites } from '../warehouse/write-lock';
+import { stagePendingTallies } from './survey-tallies';
 import { insertInvitations } from './surveys.service';
 
 export interface AutoInviteSettings {
@@ -9,13 +15,6 @@ export interface AutoInviteSettings {
   samplingRate: number;
 }
 
-/** A newly created contact, as the contact upsert returns it. */
-export interface CreatedContact {
-  id: string;
-  external_id: string;
-  channel: Channel;
-  answered: boolean;
-}
 
 export async function readAutoInvite(em: EntityManager, organizationId: number): Promise<AutoInviteSettings> {
   const [row] = await em.execute(
@@ -34,14 +33,23 @@ export function sampled(externalId: string, rate: number): boolean {
 }
 
 /**
- * Invites the customers of newly created, answered contacts on the configured
- * channels, sampled, under the organization's write lock. Their tallies'
- * deltas are staged: the caller applies them (applyDeltas) before commit.
+ * The handler of 'contacts.recorded': invites the customers of the batch's new,
+ * answered contacts on the configured channels, sampled, in a transaction of its
+ * own after the batch committed (under the organization's write lock, so the
+ * invitations' tallies reach the rollups exactly, as any write's do).
  */
-export async function autoInvite(em: EntityManager, organizationId: number, created: readonly CreatedContact[]): Promise<void> {
-  if (created.length === 0) return;
-  const { channels, samplingRate } = await readAutoInvite(em, organizationId);
+export async function inviteNewContacts(em: EntityManager, recorded: DomainEvents['contacts.recorded']): Promise<void> {
+  if (recorded.created.length === 0) return;
+  const { channels, samplingRate } = await readAutoInvite(em, recorded.organizationId);
   if (samplingRate <= 0 || channels.length === 0) return;
-  const picked = created.filter((c) => c.answered && channels.includes(c.channel) && sampled(c.external_id, samplingRate));
-  if (picked.length) await insertInvitations(em, organizationId, picked.map((c) => String(c.id)));
+  const picked = recorded.created.filter(
+    (c) => c.answered && (channels as string[]).includes(c.channel) && sampled(c.externalId, samplingRate),
+  );
+  if (picked.length === 0) return;
+  await writeTransaction(em, async (tx) => {
+    await lockOrganizationWrites(tx, recorded.organizationId);
+    await insertInvitations(tx, recorded.organizationId, picked.map((c) => c.id));
+    await stagePendingTallies(tx, recorded.organizationId); // survey answers that arrived while this held the lock
+    await applyDeltas(tx, recorded.organizationId, CONTACT_FACT);
+  });
 }

@@ -1,0 +1,12 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { DomainEventBus, DomainEvents } from '../org/events';
+import { EventBus } from '../platform/events';
+import type { Logger } from '../platform/logger';
+import { inviteNewContacts } from '../surveys/auto-invite';
+
+/** The app's event bus with every module's handlers: who acts on whose writes, in one place. */
+export function createEvents(orm: MikroORM, logger: Logger): DomainEventBus {
+  const events = new EventBus<DomainEvents>(logger);
+  events.on('contacts.recorded', (recorded) => inviteNewContacts(orm.em.fork(), recorded));
+  return events;
+}
