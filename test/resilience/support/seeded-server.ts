@@ -42,11 +42,17 @@ function childEnv(env: Record<string, string>): Record<string, string> {
   return { ...out, ...env };
 }
 
-/** The seed's name changes with the demo generator's code, so an edited generator is seeded again. */
+/**
+ * The seed's name changes with the demo generator's code, the migrations and the
+ * warehouse (which writes the rollups the seed keeps), so a seed is never older
+ * than the code that serves it.
+ */
 function seedName(): string {
   const hash = createHash('sha256').update(DEMO_END_DATE);
-  const demoDir = path.join(REPO_ROOT, 'src/demo');
-  for (const file of readdirSync(demoDir).sort()) hash.update(file).update(readFileSync(path.join(demoDir, file)));
+  for (const dir of ['src/demo', 'src/warehouse', 'migrations']) {
+    const full = path.join(REPO_ROOT, dir);
+    for (const file of readdirSync(full).sort()) hash.update(`${dir}/${file}`).update(readFileSync(path.join(full, file)));
+  }
   return SEED_PREFIX + hash.digest('hex').slice(0, 12);
 }
 
