@@ -5,6 +5,7 @@ import 'reflect-metadata';
  * (the same compiled statement reading `contact` only).
  *
  *   npm run bench:kpi     # BENCH_CONTACTS (default 2,000,000), BENCH_RUNS (default 15)
+ *   BENCH_CASES=dashboard # only issue 17's dashboard queries (top N, percentiles, thresholds)
  *
  * Contacts are generated in SQL (setseed, so every run loads the same data) and
  * then FCR flags and rollups are built with the same code that ingestion uses.
@@ -97,6 +98,11 @@ async function main({ url, orm, organizationId: org, reused }: BenchDatabase) {
     return summarize(ms);
   };
 
+  if (process.env.BENCH_CASES !== 'dashboard') await timeCases();
+  await timeDashboardQueries();
+  await server.close();
+
+  async function timeCases() {
   for (const c of CASES) {
     const variables = { q: { range: { from: c.from, to: c.to }, groupBy: c.groupBy, granularity: c.granularity, timeZone: c.timeZone } };
     const ask = { organizationId: org, from: new Date(c.from), to: new Date(c.to), groupBy: c.groupBy, granularity: c.granularity, timeZone: c.timeZone, fields: FIELDS };
@@ -129,7 +135,44 @@ async function main({ url, orm, organizationId: org, reused }: BenchDatabase) {
         `${(rawQuery.median / api.median).toFixed(1)}× / ${(rawQuery.median / dashboard.median).toFixed(1)}× |`,
     );
   }
-  await server.close();
+  }
+
+  /** Issue 17's dashboard queries over HTTP: top N, percentiles, several thresholds. */
+  async function timeDashboardQueries() {
+    const month = { from: '2025-06-01T00:00:00Z', to: '2025-07-01T00:00:00Z' };
+    const kpis = (rows: string, total = 'offered') => `query($q: KpiQuery!) { kpis(query: $q) { rows { ${rows} } total { ${total} } } }`;
+    const thresholds = (ts: number[]) => ts.map((t) => `sl${t}: serviceLevel(thresholdSeconds: ${t})`).join(' ');
+    const dashboardCases: Array<[string, string, Record<string, unknown>]> = [
+      ['per-agent month, all 201 rows (no ranking)', kpis(`agent { key } ${DASHBOARD_FIELDS.join(' ')}`), { range: month, groupBy: ['AGENT'] }],
+      [
+        'per-agent month, orderBy serviceLevel + having handled ≥ 50 + limit 10',
+        kpis(`agent { key } ${DASHBOARD_FIELDS.join(' ')}`),
+        { range: month, groupBy: ['AGENT'], orderBy: [{ metric: 'serviceLevel' }], having: [{ metric: 'handled', comparator: 'AT_LEAST', value: 50 }], limit: 10 },
+      ],
+      ['month × QUEUE, waitTimePercentile p50, p90, p95', kpis('queue { key } p50: waitTimePercentile(p: 0.5) p90: waitTimePercentile(p: 0.9) p95: waitTimePercentile(p: 0.95)'), { range: month, groupBy: ['QUEUE'] }],
+      ['month by DAY × QUEUE, serviceLevel at T = 20 (precomputed)', kpis(`periodStart queue { key } ${thresholds([20])}`), { range: month, groupBy: ['QUEUE'], granularity: 'DAY' }],
+      ['month by DAY × QUEUE, serviceLevel at 25 s (wait distribution)', kpis(`periodStart queue { key } ${thresholds([25])}`), { range: month, groupBy: ['QUEUE'], granularity: 'DAY' }],
+      [
+        'month by DAY × QUEUE, ten thresholds (5 … 300 s, 4 precomputed)',
+        kpis(`periodStart queue { key } ${thresholds([5, 10, 15, 20, 25, 40, 60, 90, 150, 300])}`),
+        { range: month, groupBy: ['QUEUE'], granularity: 'DAY' },
+      ],
+      [
+        'month by DAY × QUEUE, ten thresholds, none precomputed',
+        kpis(`periodStart queue { key } ${thresholds([5, 8, 12, 25, 35, 40, 50, 75, 100, 150])}`),
+        { range: month, groupBy: ['QUEUE'], granularity: 'DAY' },
+      ],
+    ];
+    console.log(`\n| dashboard query (issue 17) | rows | kpis over HTTP (min / median / max) |\n|---|---|---|`);
+    for (const [name, document, q] of dashboardCases) {
+      let rows = 0;
+      await time(3, () => post(document, { q })); // warm-up
+      const api = await time(RUNS, async () => {
+        rows = (await post<{ kpis: { rows: unknown[] } }>(document, { q })).kpis.rows.length;
+      });
+      console.log(`| ${name} | ${rows} | ${formatSummary(api)} |`);
+    }
+  }
 }
 
 /** The compiler's `?` placeholders as pg's $1, $2, … */

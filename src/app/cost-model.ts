@@ -44,6 +44,7 @@ import type { DirectorySizes } from '../platform/limits/directory-sizes';
  * - `slaScorecard`: 2 periods × (REPORT_COST + cards × targets), + cards × fields, cards = 1 + drill-down groups;
  *   `slaTrend`: (periods + 1) × (REPORT_COST + targets), + periods × the card's fields;
  * - connections (`contacts`, `surveyResponses`): page size (`first`, default 50) × an edge's fields;
+ *   `totalCount` one more statement (a count of the whole selection); PageInfo's fields one value each;
  * - lists of the directory (agents, teams, queues, policies, versions, targets): the organization's counts;
  * - writes: RECORD_COST per record of a batch, on top of one statement;
  * - introspection lists: this schema's average counts (types, fields per type, args per field).
@@ -368,6 +369,9 @@ function domainEstimator(sizes: DirectorySizes, childLists: ChildLists, schema: 
       case 'Query.contacts':
       case 'Query.surveyResponses':
         return REPORT_COST + childComplexity; // first × edge: *.edges
+      case 'ContactConnection.totalCount':
+      case 'SurveyResponseConnection.totalCount':
+        return REPORT_COST; // a count over the whole selection
       case 'KpiReport.rows':
       case 'SlaTrend.scorecards':
       case 'ContactConnection.edges':

@@ -4,12 +4,12 @@ import { ActivityResolver } from '../activity/activity.resolver';
 import { StaffingResolver } from '../staffing/staffing.resolver';
 import { KpiResolver, KpiRowThresholdResolver } from '../analytics/kpi.resolver';
 import { ContactsResolver } from '../contacts/contacts.resolver';
-import { ContactFieldsResolver, ContactsQueryResolver } from '../contacts/contacts-query.resolver';
+import { ContactConnectionResolver, ContactFieldsResolver, ContactsQueryResolver } from '../contacts/contacts-query.resolver';
 import { ApiKeysResolver } from '../org/api-keys.resolver';
 import { OrganizationResolver } from '../org/organization.resolver';
 import { SlaResolver } from '../sla/sla.resolver';
 import { SqlAccessResolver } from '../sql-access/sql-access.resolver';
-import { SurveyResponseFieldsResolver, SurveysResolver } from '../surveys/surveys.resolver';
+import { SurveyResponseConnectionResolver, SurveyResponseFieldsResolver, SurveysResolver } from '../surveys/surveys.resolver';
 import { AgentResolver, DirectoryResolver } from '../org/directory.resolver';
 import { authChecker } from '../org/auth';
 import { DateTimeScalar } from '../platform/date-time.scalar';
@@ -22,10 +22,12 @@ export const RESOLVERS = [
   ContactsResolver,
   ContactsQueryResolver,
   ContactFieldsResolver,
+  ContactConnectionResolver,
   KpiResolver,
   KpiRowThresholdResolver,
   SurveysResolver,
   SurveyResponseFieldsResolver,
+  SurveyResponseConnectionResolver,
   SlaResolver,
   ActivityResolver,
   StaffingResolver,

@@ -44,17 +44,38 @@ export class ContactEdge {
   @Field(() => String, { description: 'Opaque; pass as `after` to continue after this contact.' }) cursor!: string;
 }
 
-@ObjectType('PageInfo', { description: 'Where a page of a connection ends.' })
+@ObjectType('PageInfo', { description: 'Where a page of a connection starts and ends (Relay).' })
 export class PageInfo {
   @Field(() => Boolean, { description: 'Whether more items follow this page.' }) hasNextPage!: boolean;
+  @Field(() => Boolean, { description: 'Whether items come before this page (only when it starts `after` a cursor).' })
+  hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true, description: 'The cursor of the first item; null on an empty page.' })
+  startCursor!: string | null;
   @Field(() => String, { nullable: true, description: 'The cursor of the last item; null on an empty page.' })
   endCursor!: string | null;
 }
 
+/** What a page of a connection carries besides its edges: its PageInfo, and how to count every item. */
+export interface Paged<E extends { cursor: string }> {
+  edges: E[];
+  pageInfo: PageInfo;
+  /** Counts every item of the selection, all pages (one statement, run only when totalCount is asked). */
+  countAll: () => Promise<number>;
+}
+
+/** A page's PageInfo from its edges. */
+export const pageInfoOf = (edges: ReadonlyArray<{ cursor: string }>, hasNextPage: boolean, hasPreviousPage: boolean): PageInfo => ({
+  hasNextPage,
+  hasPreviousPage,
+  startCursor: edges[0]?.cursor ?? null,
+  endCursor: edges.at(-1)?.cursor ?? null,
+});
+
 @ObjectType('ContactConnection', { description: 'One page of contacts, newest first.' })
-export class ContactConnection {
+export class ContactConnection implements Paged<ContactEdge> {
   @Field(() => [ContactEdge]) edges!: ContactEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
+  countAll!: () => Promise<number>;
 }
 
 export const toContactView = (row: ContactRow): ContactView => ({

@@ -4,7 +4,7 @@ import { toAgentView, toQueueView, toTeamView } from '../org/directory.mappers';
 import { AgentView, QueueView, TeamView } from '../org/org.types';
 import { Permission, requirePrincipal } from '../org/auth';
 import type { Context } from '../org/context';
-import { ContactConnection, ContactView, toContactView } from './contact.types';
+import { ContactConnection, ContactView, pageInfoOf, toContactView } from './contact.types';
 import { ContactsQueryService, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_RANGE_DAYS } from './contacts.query.service';
 
 @Resolver()
@@ -39,7 +39,15 @@ export class ContactsQueryResolver {
       range: rangeOrDates({ range, dates, timeZone }), filter, answered, minWaitSeconds, first, after,
     });
     const edges = page.rows.map(({ row, cursor }) => ({ node: toContactView(row), cursor }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, page.hasPreviousPage), countAll: page.countAll };
+  }
+}
+
+@Resolver(() => ContactConnection)
+export class ContactConnectionResolver {
+  @FieldResolver(() => Int, { description: 'Contacts of the whole selection, all pages (one count: ask it once, not per page).' })
+  totalCount(@Root() connection: ContactConnection): Promise<number> {
+    return connection.countAll();
   }
 }
 

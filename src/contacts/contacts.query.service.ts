@@ -46,6 +46,9 @@ export interface ContactRow {
 export interface ContactPage {
   rows: Array<{ row: ContactRow; cursor: string }>;
   hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  /** Every contact of the selection, all pages: one count, run only when asked. */
+  countAll: () => Promise<number>;
 }
 
 /** A position in the newest-first order: just after the contact (offeredAt, id). */
@@ -150,18 +153,28 @@ export class ContactsQueryService {
     const first = pageSize(args.first);
     const after = afterCursor(args.after);
 
+    const where = contactSelectionWhere(organizationId, selection);
     const query = sql`select ${raw(CONTACT_COLUMNS.join(', '))}
       from contact
-      where ${contactSelectionWhere(organizationId, selection)}${
+      where ${where}${
           after === null ? raw('') : sql` and (offered_at, id) < (${after.offeredAt.toISOString()}::timestamptz, ${after.id}::bigint)`
         }
       order by offered_at desc, id desc
       limit ${first + 1}`;
-    const rows: ContactRow[] = await this.em.execute(query.text, [...query.values]);
+    // A page after a cursor has items before it when one of the selection is at or before the cursor.
+    const earlier = after && sql`select exists (select 1 from contact where ${where}
+        and (offered_at, id) >= (${after.offeredAt.toISOString()}::timestamptz, ${after.id}::bigint)) as earlier`;
+    const [rows, previous] = await Promise.all([
+      this.em.execute<ContactRow[]>(query.text, [...query.values]),
+      earlier ? this.em.execute<Array<{ earlier: boolean }>>(earlier.text, [...earlier.values]) : [],
+    ]);
     const page = rows.slice(0, first);
+    const count = sql`select count(*)::int as n from contact where ${where}`;
     return {
       rows: page.map((row) => ({ row, cursor: encodeCursor(row.offered_at, String(row.id)) })),
       hasNextPage: rows.length > first,
+      hasPreviousPage: previous[0]?.earlier ?? false,
+      countAll: async () => (await this.em.execute<Array<{ n: number }>>(count.text, [...count.values]))[0]!.n,
     };
   }
 }

@@ -28,7 +28,10 @@ export interface SurveyResponsesArgs {
 export class SurveyAnswersQuery {
   constructor(private readonly em: EntityManager) {}
 
-  async page(organizationId: number, args: SurveyResponsesArgs): Promise<{ rows: Array<{ response: ResponseRow; contact: ContactRow; cursor: string }>; hasNextPage: boolean }> {
+  async page(
+    organizationId: number,
+    args: SurveyResponsesArgs,
+  ): Promise<{ rows: Array<{ response: ResponseRow; contact: ContactRow; cursor: string }>; hasNextPage: boolean; hasPreviousPage: boolean; countAll: () => Promise<number> }> {
     const { from, to } = checkTimeRange(args.range, { field: 'range', maxDays: MAX_RANGE_DAYS });
     const filter = await resolveContactFilter(this.em, organizationId, args.filter, 'filter');
     const first = pageSize(args.first);
@@ -37,20 +40,29 @@ export class SurveyAnswersQuery {
       throw badUserInput(`maxCsat: must be from 1 to 5, got ${maxCsat}`, [{ field: 'maxCsat', rule: 'OUT_OF_RANGE', message: 'must be from 1 to 5' }]);
     }
     const after = afterCursor(args.after);
-    const query = sql`select row_to_json(r) as response, row_to_json(c) as contact
-      from survey_response r
+    const selected = sql`from survey_response r
       join lateral (select ${raw(CONTACT_COLUMNS.join(', '))} from contact
                     where contact.organization_id = r.organization_id and contact.id = r.contact_id) c on true
       where r.organization_id = ${organizationId}
         and c.offered_at >= ${from.toISOString()}::timestamptz and c.offered_at < ${to.toISOString()}::timestamptz${scopeWhere(filter, 'c.')}${
           maxCsat === null ? raw('') : sql` and r.csat <= ${maxCsat}`
-        }${args.complaint == null ? raw('') : sql` and r.complaint = ${args.complaint}`}${
+        }${args.complaint == null ? raw('') : sql` and r.complaint = ${args.complaint}`}`;
+    const query = sql`select row_to_json(r) as response, row_to_json(c) as contact ${selected}${
           after === null ? raw('') : sql` and (c.offered_at, r.id) < (${after.offeredAt.toISOString()}::timestamptz, ${after.id}::bigint)`
         }
       order by c.offered_at desc, r.id desc
       limit ${first + 1}`;
-    const rows: Array<{ response: ResponseRow; contact: ContactRow }> = await this.em.execute(query.text, [...query.values]);
+    // A page after a cursor has items before it when one of the selection is at or before the cursor.
+    const earlier = after && sql`select exists (select 1 ${selected}
+        and (c.offered_at, r.id) >= (${after.offeredAt.toISOString()}::timestamptz, ${after.id}::bigint)) as earlier`;
+    const [rows, previous] = await Promise.all([
+      this.em.execute<Array<{ response: ResponseRow; contact: ContactRow }>>(query.text, [...query.values]),
+      earlier ? this.em.execute<Array<{ earlier: boolean }>>(earlier.text, [...earlier.values]) : [],
+    ]);
+    const count = sql`select count(*)::int as n ${selected}`;
     return {
+      hasPreviousPage: previous[0]?.earlier ?? false,
+      countAll: async () => (await this.em.execute<Array<{ n: number }>>(count.text, [...count.values]))[0]!.n,
       rows: rows.slice(0, first).map(({ response, contact }) => ({
         response,
         contact,

@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Channel } from '../warehouse/channels';
-import { ContactView, PageInfo } from '../contacts/contact.types';
+import { ContactView, PageInfo, type Paged } from '../contacts/contact.types';
 import { InvitationStatus } from './surveys.service';
 import { MAX_CATEGORY, MAX_COMMENT } from './survey.validation';
 
@@ -54,9 +54,10 @@ export class SurveyResponseEdge {
 }
 
 @ObjectType('SurveyResponseConnection', { description: "One page of survey responses, by the contact's offeredAt, newest first." })
-export class SurveyResponseConnection {
+export class SurveyResponseConnection implements Paged<SurveyResponseEdge> {
   @Field(() => [SurveyResponseEdge]) edges!: SurveyResponseEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
+  countAll!: () => Promise<number>;
 }
 
 @ObjectType('ComplaintCount', { description: 'Complaints per category and period, by the period of the contact.' })

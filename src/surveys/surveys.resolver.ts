@@ -3,7 +3,7 @@ import { Channel } from '../warehouse/channels';
 import { readAutoInvite } from './auto-invite';
 import { KpiQuery } from '../analytics/kpi.types';
 import { ContactFilter, DateRange, TimeRange, resolveContactFilter, rangeOrDates } from '../analytics/query.inputs';
-import { ContactView, toContactView } from '../contacts/contact.types';
+import { ContactView, pageInfoOf, toContactView } from '../contacts/contact.types';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ContactRow } from '../contacts/contacts.query.service';
 import { Permission, requirePrincipal } from '../org/auth';
 import type { Context } from '../org/context';
@@ -105,7 +105,7 @@ export class SurveysResolver {
       range: rangeOrDates({ range, dates, timeZone }), filter, maxCsat, complaint, first, after,
     });
     const edges = page.rows.map(({ response, contact, cursor }) => ({ node: toResponseView(response, contact), cursor }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, page.hasPreviousPage), countAll: page.countAll };
   }
 
   @Authorized(Permission.READ)
@@ -125,6 +125,14 @@ export class SurveysResolver {
       filter: await resolveContactFilter(ctx.em, principal.organizationId, query.filter, 'query.filter'),
       granularity: query.granularity,
     });
+  }
+}
+
+@Resolver(() => SurveyResponseConnection)
+export class SurveyResponseConnectionResolver {
+  @FieldResolver(() => Int, { description: 'Responses of the whole selection, all pages (one count: ask it once, not per page).' })
+  totalCount(@Root() connection: SurveyResponseConnection): Promise<number> {
+    return connection.countAll();
   }
 }
 

@@ -426,4 +426,31 @@ describe('kpis: dashboard queries', () => {
       }
     });
   });
+  describe('connections: totalCount and PageInfo', () => {
+    const range = { from: '2026-10-23T00:00:00Z', to: '2026-10-26T00:00:00Z' };
+    const page = `query($r: TimeRange!, $after: String, $f: ContactFilter) { contacts(range: $r, first: 100, after: $after, filter: $f) {
+      totalCount edges { cursor node { externalId } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
+
+    it('counts the whole selection on every page, and says where each page starts and ends', async () => {
+      const expected = facts.filter((f) => f.offeredAt >= Date.parse(range.from) && f.offeredAt < Date.parse(range.to)).length;
+      expect(expected).toBeGreaterThan(200);
+      let after: string | null = null;
+      let seen = 0;
+      for (let i = 0; ; i++) {
+        const res: any = await server.gql(page, { r: range, after });
+        expect(res.errors).toBeUndefined();
+        const { totalCount, edges, pageInfo } = res.data.contacts;
+        expect(totalCount).toBe(expected);
+        expect(pageInfo).toEqual({ hasNextPage: seen + edges.length < expected, hasPreviousPage: i > 0, startCursor: edges[0].cursor, endCursor: edges.at(-1).cursor });
+        seen += edges.length;
+        if (!pageInfo.hasNextPage) break;
+        after = pageInfo.endCursor;
+      }
+      expect(seen).toBe(expected);
+      const annOnly = await server.gql(page, { r: range, f: { agentKeys: ['ann'] } });
+      expect(annOnly.data.contacts.totalCount).toBe(facts.filter((f) => f.agent === 'ann' && f.offeredAt >= Date.parse(range.from) && f.offeredAt < Date.parse(range.to)).length);
+      const surveys = await server.gql(`query($r: TimeRange!) { surveyResponses(range: $r) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`, { r: range });
+      expect(surveys.data.surveyResponses).toEqual({ totalCount: 0, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
+    });
+  });
 });

@@ -110,6 +110,7 @@ describe(estimateCost.name, () => {
       13 * (REPORT_COST + 5) + 1 + 12 * 1,
     );
     expect(cost(`{ contacts(range: { from: "${DAY.from}", to: "${DAY.to}" }, first: 200) { edges { cursor node { id } } } }`)).toBe(REPORT_COST + 1 + 200 * 3);
+    expect(cost(`{ contacts(range: { from: "${DAY.from}", to: "${DAY.to}" }, first: 200) { totalCount pageInfo { hasPreviousPage startCursor } } }`)).toBe(2 * REPORT_COST + 3);
   });
 
   it('multiplies nested policy versions by the most versions a policy has (the issue\'s 7 levels over 10 versions)', () => {
