@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { bearerSecret, findPrincipal, type Principal } from '../org/auth';
+import { errorBody } from '../platform/errors';
 
 /**
  * Authentication before the body is read, so the body limit can depend on who
@@ -67,18 +68,17 @@ export const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
     const keyed = Boolean(earlyPrincipal(res));
     const limit = keyed ? KEYED_BODY_LIMIT : ANONYMOUS_BODY_LIMIT;
     const hint = keyed ? '' : ' without a valid API key (25mb with one)';
-    res.status(413).json({
-      errors: [
-        {
-          message: `Request body of ${error.length ?? 'more than'} bytes is larger than the limit of ${limit}${hint}`,
-          extensions: { code: 'PAYLOAD_TOO_LARGE', limit: error.limit, actual: error.length ?? null },
-        },
-      ],
-    });
+    res.status(413).json(
+      errorBody(`Request body of ${error.length ?? 'more than'} bytes is larger than the limit of ${limit}${hint}`, {
+        code: 'PAYLOAD_TOO_LARGE',
+        limit: error.limit,
+        actual: error.length ?? null,
+      }),
+    );
     return;
   }
   if (error?.type === 'entity.parse.failed') {
-    res.status(400).json({ errors: [{ message: `Request body is not valid JSON: ${error.message}`, extensions: { code: 'BAD_REQUEST' } }] });
+    res.status(400).json(errorBody(`Request body is not valid JSON: ${error.message}`, { code: 'BAD_REQUEST' }));
     return;
   }
   next(error);

@@ -9,6 +9,7 @@ import type { OperationalLimits } from '../platform/config';
 import type { Context } from '../org/context';
 import type { Logger } from '../platform/logger';
 import { SharedCounters, type Count, type Counter } from '../platform/rate-limit-store';
+import { errorBody } from '../platform/errors';
 
 /**
  * Rate limits (API.md "Operations"): HTTP 429 with Retry-After and a GraphQL error
@@ -171,7 +172,7 @@ function refuse(res: Response, rule: Rule, count: Count): void {
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS); // the survey widget reads Retry-After
-  res.end(JSON.stringify({ errors: [{ message, extensions: visible }] }));
+  res.end(JSON.stringify(errorBody(message, visible)));
 }
 
 /** The IETF draft's RateLimit-* fields (as express-rate-limit's draft-6), readable by browser code too. */

@@ -11,6 +11,7 @@ import { CONTACT_EXPORT_COLUMNS, contactExportQuery } from './contacts.export';
 import { streamCursor, type CursorConnection } from './cursor-stream';
 import { kpiExportCells, kpiExportColumns, kpiExportDocument, kpiExportShape, kpiMetricFields, parseKpiFields } from './kpis.export';
 import { CONTENT_TYPES, headerLine, rowLine, type ExportFormat } from './table-format';
+import { errorBody } from '../platform/errors';
 
 /**
  * GET /export/kpis.(csv|ndjson) and /export/contacts.(csv|ndjson) (API.md "Exports").
@@ -160,10 +161,11 @@ function answerErrors(res: express.Response, errors: readonly GraphQLFormattedEr
 
 function busy(res: express.Response, max: number): void {
   res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-  res.status(503).json({
-    errors: [{
-      message: `Every export slot is busy (MAX_CONCURRENT_EXPORTS: ${max} at once); retry in ${RETRY_AFTER_SECONDS} seconds`,
-      extensions: { code: 'SERVER_BUSY', limit: 'MAX_CONCURRENT_EXPORTS', retryAfterSeconds: RETRY_AFTER_SECONDS },
-    }],
-  });
+  res.status(503).json(
+    errorBody(`Every export slot is busy (MAX_CONCURRENT_EXPORTS: ${max} at once); retry in ${RETRY_AFTER_SECONDS} seconds`, {
+      code: 'SERVER_BUSY',
+      limit: 'MAX_CONCURRENT_EXPORTS',
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+    }),
+  );
 }

@@ -4,6 +4,7 @@ import type express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import { classifyDatabaseError, type DatabaseFailure } from './db-errors';
 import type { Logger } from './logger';
+import { errorBody } from './errors';
 
 /**
  * Database failures as answers a client can act on (API.md "Operations"): an
@@ -116,9 +117,9 @@ export function databaseFailureHandler(statementTimeoutMs: number, logger: Logge
     }
     logger.warn({ err: error, requestId: res.locals.requestId, code: answer.code }, 'database failure');
     if (answer.retry) res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
-    res.status(answer.status === 200 ? 503 : answer.status).json({
-      errors: [{ message: answer.message, extensions: { code: answer.code, ...(answer.retry ? { retryAfterSeconds: RETRY_AFTER_SECONDS } : {}) } }],
-    });
+    res
+      .status(answer.status === 200 ? 503 : answer.status)
+      .json(errorBody(answer.message, { code: answer.code, ...(answer.retry ? { retryAfterSeconds: RETRY_AFTER_SECONDS } : {}) }));
   };
 }
 
@@ -132,12 +133,12 @@ export function lastErrorHandler(logger: Logger): express.ErrorRequestHandler {
     if (res.headersSent) return next(error);
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) logger.error({ err: error, requestId: res.locals.requestId }, 'unexpected error');
-    res.status(status).json({
-      errors: [
+    res
+      .status(status)
+      .json(
         status === 500
-          ? { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: res.locals.requestId } }
-          : { message: String(error?.message ?? 'Bad request'), extensions: { code: 'BAD_REQUEST' } },
-      ],
-    });
+          ? errorBody('Internal server error', { code: 'INTERNAL_SERVER_ERROR', requestId: res.locals.requestId })
+          : errorBody(String(error?.message ?? 'Bad request'), { code: 'BAD_REQUEST' }),
+      );
   };
 }

@@ -39,3 +39,8 @@ export function describeProblems(what: string, problems: FieldProblem[], shown =
   const more = problems.length > shown ? `; and ${problems.length - shown} more (see extensions.problems)` : '';
   return `${what}: ${head}${more}`;
 }
+
+/** The body of an error answered outside GraphQL's execution, in GraphQL's shape, so every client reads it one way. */
+export function errorBody(message: string, extensions: Record<string, unknown>): { errors: [{ message: string; extensions: Record<string, unknown> }] } {
+  return { errors: [{ message, extensions }] };
+}

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { errorBody } from '../errors';
 
 /**
  * A refused request names the limit, its maximum and what the request asked for.
@@ -26,5 +27,5 @@ export function queryTooComplex(exceeded: LimitExceeded): GraphQLError {
 
 /** The refusal as a GraphQL-over-HTTP body, for refusals made before Apollo sees the request. */
 export function queryTooComplexBody(exceeded: LimitExceeded) {
-  return { errors: [{ message: exceeded.message, extensions: limitExtensions(exceeded) }] };
+  return errorBody(exceeded.message, limitExtensions(exceeded));
 }

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { documentShape, exceededLimit, DOCUMENT_LIMITS, type DocumentLimits } from './document-shape';
 import { queryTooComplexBody } from './limit-error';
+import { errorBody } from '../errors';
 
 /**
  * Express middleware on /graphql, after the body is parsed and before Apollo:
@@ -77,7 +78,7 @@ export function documentPrefixLimits(
       }
       if (ended) {
         // Shorter than its Content-Length (the parser would refuse it too); the stream cannot be rewound after its end.
-        res.status(400).json({ errors: [{ message: 'Request body ended before its Content-Length', extensions: { code: 'BAD_REQUEST' } }] });
+        res.status(400).json(errorBody('Request body ended before its Content-Length', { code: 'BAD_REQUEST' }));
         return;
       }
       req.unshift(prefix);
