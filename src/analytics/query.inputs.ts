@@ -5,7 +5,8 @@ import { isValidTimeZone } from './calendar';
 import { Channel } from '../warehouse/channels';
 import { parseIds } from '../org/ids';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { findMembers, type MemberNames } from '../org/directory.lookup';
+import { findMembers } from '../org/directory.lookup';
+import { DIMENSIONS } from '../warehouse/dimensions';
 import { badUserInput, describeProblems, type FieldProblem } from '../platform/errors';
 import type { ContactScope } from './kpi.request';
 
@@ -63,12 +64,8 @@ export class ContactFilter {
   agentKeys?: string[] | null;
 }
 
-/** The id and key lists of each member type in a filter. */
-const MEMBER_LISTS = [
-  { table: 'queue', ids: 'queueIds', keys: 'queueKeys' },
-  { table: 'team', ids: 'teamIds', keys: 'teamKeys' },
-  { table: 'agent', ids: 'agentIds', keys: 'agentKeys' },
-] as const;
+/** The id and key lists of each dimension with a directory (the warehouse's catalog): `queueIds` and `queueKeys`, … */
+const MEMBER_LISTS = DIMENSIONS.flatMap((d) => (d.directory ? [{ table: d.directory, ids: d.filter, keys: `${d.directory}Keys` as const }] : []));
 
 /**
  * A filter as the organization's ids, checked against its directory: keys become ids
@@ -84,16 +81,15 @@ export async function resolveContactFilter(
 ): Promise<ContactScope> {
   const scope = parseContactFilter(filter, field);
   if (!filter || MEMBER_LISTS.every((m) => !filter[m.ids] && !filter[m.keys])) return scope;
-  const namesOf = (m: (typeof MEMBER_LISTS)[number]) => ({ ids: scope[m.ids] ?? [], keys: filter[m.keys] ?? [] });
-  const names: MemberNames = { queue: namesOf(MEMBER_LISTS[0]), team: namesOf(MEMBER_LISTS[1]), agent: namesOf(MEMBER_LISTS[2]) };
+  const names = MEMBER_LISTS.map((m) => ({ table: m.table, ids: scope[m.ids] ?? [], keys: filter[m.keys] ?? [] }));
   const found = await findMembers(em, organizationId, names);
   const problems: FieldProblem[] = [];
-  for (const m of MEMBER_LISTS) {
-    const { ids, idOfKey } = found[m.table];
-    names[m.table].ids.forEach((id, i) => {
+  for (const [n, m] of MEMBER_LISTS.entries()) {
+    const { ids, idOfKey } = found[n]!;
+    names[n]!.ids.forEach((id, i) => {
       if (!ids.has(id)) problems.push({ field: `${field}.${m.ids}[${i}]`, rule: 'UNKNOWN_ID', message: `no ${m.table} has id "${id}"` });
     });
-    names[m.table].keys.forEach((key, i) => {
+    names[n]!.keys.forEach((key, i) => {
       if (!idOfKey.has(key)) problems.push({ field: `${field}.${m.keys}[${i}]`, rule: 'UNKNOWN_KEY', message: `no ${m.table} has key "${key}"` });
     });
     if (filter[m.keys]) scope[m.ids] = [...new Set([...(scope[m.ids] ?? []), ...filter[m.keys]!.map((key) => idOfKey.get(key)!)])];

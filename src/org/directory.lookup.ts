@@ -1,28 +1,34 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-/** The member types a contact filter names, with their tables (constants, never input). */
-export const MEMBER_TABLES = ['queue', 'team', 'agent'] as const;
-export type MemberTable = (typeof MEMBER_TABLES)[number];
+/** The directory tables (constants of the code, never input). */
+export type MemberTable = 'queue' | 'team' | 'agent';
 
-export type MemberNames = Record<MemberTable, { ids: readonly number[]; keys: readonly string[] }>;
-export type FoundMembers = Record<MemberTable, { ids: Set<number>; idOfKey: Map<string, number> }>;
+export interface MemberNames {
+  table: MemberTable;
+  ids: readonly number[];
+  keys: readonly string[];
+}
+export interface FoundMembers {
+  ids: Set<number>;
+  idOfKey: Map<string, number>;
+}
 
 /**
- * Which of the named ids and keys exist in the organization, for every member type
- * in one statement (a filter naming nothing asks nothing: callers skip the call).
+ * Which of the named ids and keys exist in the organization, for every table in one
+ * statement, in the order asked (a filter naming nothing asks nothing: callers skip the call).
  */
-export async function findMembers(em: EntityManager, organizationId: number, names: MemberNames): Promise<FoundMembers> {
-  const branches = MEMBER_TABLES.map(
-    (table) => `select '${table}' as kind, id, key from ${table} where organization_id = ?
+export async function findMembers(em: EntityManager, organizationId: number, names: readonly MemberNames[]): Promise<FoundMembers[]> {
+  const branches = names.map(
+    ({ table }, i) => `select ${i} as n, id, key from ${table} where organization_id = ?
        and (id = any(?::int[]) or key in (select jsonb_array_elements_text(?::jsonb)))`,
   );
   // Keys travel as JSON: any text, commas and quotes included, without array-literal escaping.
-  const params = MEMBER_TABLES.flatMap((table) => [organizationId, `{${names[table].ids.join(',')}}`, JSON.stringify(names[table].keys)]);
-  const rows: Array<{ kind: MemberTable; id: number; key: string }> = await em.getConnection().execute(branches.join(' union all '), params);
-  const found = Object.fromEntries(MEMBER_TABLES.map((t) => [t, { ids: new Set<number>(), idOfKey: new Map<string, number>() }])) as FoundMembers;
+  const params = names.flatMap(({ ids, keys }) => [organizationId, `{${ids.join(',')}}`, JSON.stringify(keys)]);
+  const rows: Array<{ n: number; id: number; key: string }> = await em.getConnection().execute(branches.join(' union all '), params);
+  const found = names.map(() => ({ ids: new Set<number>(), idOfKey: new Map<string, number>() }));
   for (const row of rows) {
-    found[row.kind].ids.add(row.id);
-    found[row.kind].idOfKey.set(row.key, row.id);
+    found[row.n]!.ids.add(row.id);
+    found[row.n]!.idOfKey.set(row.key, row.id);
   }
   return found;
 }
