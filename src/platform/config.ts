@@ -14,8 +14,6 @@ export interface Config {
   logLevel: LogLevel;
   /** Where the embedded PostgreSQL keeps its cluster. */
   dataDir: string;
-  /** How long a survey invitation's token is valid. */
-  surveyInvitationTtlSeconds: number;
   /** What one request may cost and how often a client may ask (API.md "Operations"). */
   limits: OperationalLimits;
 }
@@ -54,6 +52,8 @@ export class ConfigError extends Error {}
 type Env = Record<string, string | undefined>;
 
 export function readConfig(env: Env = process.env): Config {
+  // Read again by each invitation (surveys.service.ts); checked here so a bad value stops the start.
+  readSurveyInvitationTtl(env.SURVEY_INVITATION_TTL_SECONDS);
   return {
     port: readPort(env.PORT),
     databaseUrl: readDatabaseUrl(env.DATABASE_URL),
@@ -61,7 +61,6 @@ export function readConfig(env: Env = process.env): Config {
     demoData: readBoolean('DEMO_DATA', env.DEMO_DATA),
     logLevel: readLogLevel(env.LOG_LEVEL),
     dataDir: env.CALLPULSE_DATA_DIR?.trim() || '.data',
-    surveyInvitationTtlSeconds: readSurveyInvitationTtl(env.SURVEY_INVITATION_TTL_SECONDS),
     limits: {
       maxQueryCost: readWholeNumber('MAX_QUERY_COST', env.MAX_QUERY_COST, DEFAULT_LIMITS.maxQueryCost, 1, 1e12),
       statementTimeoutMs: readWholeNumber('STATEMENT_TIMEOUT_MS', env.STATEMENT_TIMEOUT_MS, DEFAULT_LIMITS.statementTimeoutMs, 0, 86_400_000),

@@ -10,7 +10,6 @@ describe('readConfig', () => {
       demoData: undefined,
       logLevel: 'info',
       dataDir: '.data',
-      surveyInvitationTtlSeconds: 604_800,
       limits: DEFAULT_LIMITS,
     });
   });
@@ -39,7 +38,6 @@ describe('readConfig', () => {
       demoData: true,
       logLevel: 'debug',
       dataDir: '/var/lib/callpulse',
-      surveyInvitationTtlSeconds: 3600,
       limits: DEFAULT_LIMITS,
     });
   });
