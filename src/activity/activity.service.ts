@@ -1,10 +1,12 @@
 import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lockOrganizationWrites } from '../warehouse/write-lock';
-import { analyzeIfStale, withoutJit } from '../warehouse/deltas';
+import { analyzeIfStale, applyDeltas, withoutJit } from '../warehouse/deltas';
 import { DirectoryWriter } from '../org/directory.writer';
 import { validBatch, type WriteTotals } from '../platform/batches';
-import { refreshActivityRollups, resolveHourlyCosts } from './activity-facts.maintenance';
+import { resolveHourlyCosts, upsertActivity } from '../warehouse/activity-facts';
+import { ACTIVITY_FACT } from '../warehouse/facts';
+import { mapYielding } from '../warehouse/yielding';
 import { MAX_ACTIVITY_PER_BATCH, validateActivity, type ActivityFields, type ValidActivity } from './activity.validation';
 
 /**
@@ -35,7 +37,7 @@ export class ActivityService {
         records.map((r) => ({ agent: r.agent, team: r.team, offeredAt: r.intervalStart })),
         teams,
       );
-      const rows = records.map((r) => {
+      const rows = await mapYielding(records, (r) => {
         const agent = agents.get(r.agent)!;
         return {
           agent_id: agent.id,
@@ -48,15 +50,12 @@ export class ActivityService {
           not_ready_seconds: r.notReadySeconds,
         };
       });
-      const written: Array<{ inserted: boolean; agent_id: number; interval_start: string | Date }> = await em.execute(UPSERT_ACTIVITY, [
-        organizationId,
-        JSON.stringify(rows),
-      ]);
+      const written = await upsertActivity(em, organizationId, rows);
       if (written.length > 0) {
         const changed = written.map((r) => ({ agentId: r.agent_id, intervalStart: new Date(r.interval_start).toISOString() }));
         await resolveHourlyCosts(em, organizationId, { records: changed });
-        await refreshActivityRollups(em, organizationId, changed.map((c) => c.intervalStart));
       }
+      await applyDeltas(em, organizationId, ACTIVITY_FACT);
       const created = written.filter((r) => r.inserted).length;
       return { received: records.length, created, updated: written.length - created, unchanged: records.length - written.length };
     });
@@ -66,17 +65,3 @@ export class ActivityService {
   }
 }
 
-const COLUMNS = ['team_id', 'logged_in_seconds', 'available_seconds', 'handling_seconds', 'not_ready_seconds'];
-
-// Rows are inserted in key order so concurrent batches lock in the same order.
-// An unchanged re-send matches the WHERE of DO UPDATE nowhere and returns no row.
-const UPSERT_ACTIVITY = `
-  insert into agent_activity (organization_id, agent_id, interval_start, ${COLUMNS.join(', ')})
-  select ?, x.agent_id, x.interval_start, ${COLUMNS.map((c) => `x.${c}`).join(', ')}
-  from jsonb_to_recordset(?::jsonb) as x(agent_id int, interval_start timestamptz, team_id int,
-    logged_in_seconds int, available_seconds int, handling_seconds int, not_ready_seconds int)
-  order by x.agent_id, x.interval_start
-  on conflict (organization_id, agent_id, interval_start) do update set
-    ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now()
-  where (${COLUMNS.map((c) => `agent_activity.${c}`).join(', ')}) is distinct from (${COLUMNS.map((c) => `excluded.${c}`).join(', ')})
-  returning (xmax = 0) as inserted, agent_id, interval_start`;

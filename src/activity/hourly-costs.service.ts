@@ -3,7 +3,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { lockOrganizationWrites } from '../warehouse/write-lock';
 import { DirectoryWriter } from '../org/directory.writer';
 import { badUserInput, describeProblems, type FieldProblem } from '../platform/errors';
-import { refreshActivityRollups, resolveHourlyCosts } from './activity-facts.maintenance';
+import { resolveHourlyCosts } from '../warehouse/activity-facts';
+import { applyDeltas } from '../warehouse/deltas';
+import { ACTIVITY_FACT } from '../warehouse/facts';
 
 /** An hourly cost as set: for an agent or a team, from an instant or for all time. */
 export interface HourlyCostFields {
@@ -48,8 +50,8 @@ export class HourlyCostsService {
          on conflict on constraint hourly_cost_key do update set hourly_cost = excluded.hourly_cost`,
         [organizationId, subject.id, effectiveFrom?.toISOString() ?? '-infinity', input.hourlyCost],
       );
-      const changed = await resolveHourlyCosts(em, organizationId, agent ? { agentId: subject.id } : { teamId: subject.id });
-      await refreshActivityRollups(em, organizationId, changed);
+      await resolveHourlyCosts(em, organizationId, agent ? { agentId: subject.id } : { teamId: subject.id });
+      await applyDeltas(em, organizationId, ACTIVITY_FACT);
     });
   }
 

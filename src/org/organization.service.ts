@@ -1,9 +1,9 @@
 import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rebuildLocalDayActivity } from '../activity/activity-facts.maintenance';
 import { isValidTimeZone } from '../analytics/calendar';
 import { rememberReportingZone } from '../analytics/kpi.service';
 import { rebuildLocalDays } from '../warehouse/rebuild';
+import { ACTIVITY_FACT, CONTACT_FACT } from '../warehouse/facts';
 import { lockOrganizationWrites } from '../warehouse/write-lock';
 import { badUserInput } from '../platform/errors';
 import { Organization } from './organization.entity';
@@ -34,8 +34,8 @@ export class OrganizationService {
         [timeZone, organizationId, timeZone],
       );
       if (!changed) return;
-      await rebuildLocalDays(tx, organizationId);
-      await rebuildLocalDayActivity(tx, organizationId);
+      await rebuildLocalDays(tx, organizationId, CONTACT_FACT);
+      await rebuildLocalDays(tx, organizationId, ACTIVITY_FACT);
     });
     rememberReportingZone(organizationId, timeZone);
     return this.get(organizationId);

@@ -86,8 +86,11 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
      ${summed(finest, `${signedVersions(finest, alias, `${deltaTable} ${alias}`, binned(`${alias}.${time}`, finest.interval))}`)}`,
     [organizationId],
   );
+  // A local day is summed from the finest rollup only where it starts and ends on its buckets (not from hours under +05:30).
+  const daysOnFinest = days.every(([dayStart, dayEnd]) => dayStart % finest.ms === 0 && dayEnd % finest.ms === 0);
   const fromFinest = (rollup: RollupTable) =>
-    rollup.sums === finest.sums && !rollup.where && rollup.keys.every((k) => finestKeys.includes(k.column) && k.expr === `${alias}.${k.column}`);
+    rollup.sums === finest.sums && !rollup.where && (!rollup.local || daysOnFinest) &&
+    rollup.keys.every((k) => finestKeys.includes(k.column) && k.expr === `${alias}.${k.column}`);
 
   for (const rollup of fact.rollups) {
     if (rollup.local && days.length === 0) continue;

@@ -1,5 +1,6 @@
 import { DIMENSIONS } from './dimensions';
 import { BUCKET_MS, ROLLUP_AGGREGATES, ROLLUP_GRAINS, type RollupGrain } from '../analytics/contact-sums';
+import { ACTIVITY_AGGREGATES, ACTIVITY_GRAINS } from '../analytics/activity-sums';
 
 /**
  * Fact specifications: each fact table with the rollup tables kept from it. The
@@ -42,28 +43,22 @@ export interface FactSpec {
 
 const keysOf = (alias: string, columns: readonly string[]) => columns.map((column) => ({ column, expr: `${alias}.${column}` }));
 
-function contactRollup(grain: RollupGrain, finer: RollupTable | undefined): RollupTable {
-  return {
-    table: grain.table,
-    interval: grain.interval,
-    ms: grain.ms,
-    local: grain.local === true,
-    keys: keysOf('c', grain.dimensions),
-    sums: ROLLUP_AGGREGATES,
-    count: 'contacts',
-    finer,
-  };
-}
+/** A grain of the read side's source plan, as the analytics modules declare them. */
+type DeclaredGrain = Pick<RollupGrain, 'table' | 'interval' | 'ms' | 'local'> & { dimensions: readonly string[]; finer?: DeclaredGrain };
 
-/** The contact grains, each linked to the rollup it is summed from at a rebuild. */
-function contactGrains(): RollupTable[] {
+/** The rollup tables of declared grains, each linked to the rollup it is summed from at a rebuild. */
+function rollupsOf(grains: readonly DeclaredGrain[], alias: string, sums: Readonly<Record<string, string>>, count: string): RollupTable[] {
   const byTable = new Map<string, RollupTable>();
-  const of = (grain: RollupGrain): RollupTable => {
+  const of = (grain: DeclaredGrain): RollupTable => {
     let table = byTable.get(grain.table);
-    if (!table) byTable.set(grain.table, (table = contactRollup(grain, grain.finer && of(grain.finer))));
+    if (!table) {
+      const finer = grain.finer && of(grain.finer);
+      table = { table: grain.table, interval: grain.interval, ms: grain.ms, local: grain.local === true, keys: keysOf(alias, grain.dimensions), sums, count, finer };
+      byTable.set(grain.table, table);
+    }
     return table;
   };
-  return ROLLUP_GRAINS.map(of);
+  return grains.map(of);
 }
 
 /** Inbound contacts per quarter hour × channel × queue × team × agent × answered × exact wait: any service-level threshold is an exact sum. */
@@ -97,7 +92,19 @@ export const CONTACT_FACT: FactSpec = {
     ...SURVEY_TALLIES,
   ],
   deltaTable: 'contact_delta',
-  rollups: [...contactGrains(), WAIT_ROLLUP],
+  rollups: [...rollupsOf(ROLLUP_GRAINS, 'c', ROLLUP_AGGREGATES, 'contacts'), WAIT_ROLLUP],
+};
+
+/** Agent activity's sums, and the count of records a row holds (a row no record falls in any more is deleted). */
+const ACTIVITY_SUMS: Readonly<Record<string, string>> = { ...ACTIVITY_AGGREGATES, records: 'count(*)' };
+
+export const ACTIVITY_FACT: FactSpec = {
+  table: 'agent_activity',
+  alias: 'a',
+  time: 'interval_start',
+  staged: ['agent_id', 'team_id', 'interval_start', 'logged_in_seconds', 'available_seconds', 'handling_seconds', 'not_ready_seconds', 'hourly_cost'],
+  deltaTable: 'activity_delta',
+  rollups: rollupsOf(ACTIVITY_GRAINS, 'a', ACTIVITY_SUMS, 'records'),
 };
 
 /** The finest rollup of a fact, with every key, summed from the facts (a local day's edges lie on its buckets). */

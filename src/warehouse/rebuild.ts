@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { writeTransaction } from '../platform/write-transaction';
-import { rebuildActivityRollups, resolveHourlyCosts } from '../activity/activity-facts.maintenance';
-import { rederiveBuckets, timeRangeOf, type Bucket } from '../analytics/rollup-buckets';
+import { resolveHourlyCosts } from './activity-facts';
+import { rederiveBuckets, timeRangeOf, type Bucket } from './buckets';
 import { NO_LOCAL_DAYS_ZONE, localDaysFromTo } from '../analytics/source-plan';
 import { reportingZoneOf } from '../org/reporting-zone';
 import { FCR_WINDOW, refreshSurveyTallies } from './contact-facts';
 import { binned, withoutJit } from './deltas';
-import { CONTACT_FACT, finestOf, type FactSpec, type RollupTable } from './facts';
+import { ACTIVITY_FACT, CONTACT_FACT, finestOf, type FactSpec, type RollupTable } from './facts';
 import { lockOrganizationWrites } from './write-lock';
 
 /**
@@ -48,18 +48,22 @@ async function insertRollup(em: EntityManager, rollup: RollupTable, fromFacts: b
   );
 }
 
-/** Re-derives days of a local-day rollup: from its finer (hour) rollup when each day starts and ends on the hour, else from the finest. */
+/**
+ * Re-derives days of a local-day rollup: from its finer (hour) rollup when each day
+ * starts and ends on its buckets, else from the fact's finest rollup when they do
+ * (quarter hours), else from the facts themselves.
+ */
 async function rederiveLocalDays(em: EntityManager, organizationId: number, fact: FactSpec, rollup: RollupTable, days: Bucket[]): Promise<void> {
-  const hours = rollup.finer!;
-  const onHours = days.every(([start, end]) => start % hours.ms === 0 && end % hours.ms === 0);
-  const finer = { table: (onHours ? hours : finestOf(fact)).table, alias: 'f', time: 'bucket' };
-  await rederiveBuckets(em, organizationId, [rollup.table], days, finer, (from, bucket, params) =>
-    insertRollup(em, rollup, false, from, bucket, [organizationId, ...params]),
+  const onBuckets = (r: RollupTable) => days.every(([start, end]) => start % r.ms === 0 && end % r.ms === 0);
+  const source = [rollup.finer!, finestOf(fact)].find(onBuckets);
+  const from = source ? { table: source.table, alias: 'f', time: 'bucket' } : { table: fact.table, alias: fact.alias, time: fact.time };
+  await rederiveBuckets(em, organizationId, [rollup.table], days, from, (rows, bucket, params) =>
+    insertRollup(em, rollup, !source, rows, bucket, [organizationId, ...params]),
   );
 }
 
 /** Rebuilds an organization's local-day rollups of a fact for its reporting zone (none for UTC). */
-export async function rebuildLocalDays(em: EntityManager, organizationId: number, fact: FactSpec = CONTACT_FACT): Promise<void> {
+export async function rebuildLocalDays(em: EntityManager, organizationId: number, fact: FactSpec): Promise<void> {
   const zone = await reportingZoneOf(em, organizationId);
   const range = zone === NO_LOCAL_DAYS_ZONE ? null : await timeRangeOf(em, organizationId, finestOf(fact).table, 'bucket');
   const days = range ? localDaysFromTo(...range, zone) : [];
@@ -109,6 +113,6 @@ export async function rebuildOrganizationFacts(em: EntityManager, organizationId
     await refreshSurveyTallies(tx, organizationId, null);
     await rebuildRollups(tx, organizationId, CONTACT_FACT);
     await resolveHourlyCosts(tx, organizationId, 'ALL');
-    await rebuildActivityRollups(tx, organizationId);
+    await rebuildRollups(tx, organizationId, ACTIVITY_FACT);
   });
 }

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CONTACT_FACT } from '../../../src/warehouse/facts';
+import { ACTIVITY_FACT, CONTACT_FACT } from '../../../src/warehouse/facts';
 import { rebuildOrganizationFacts } from '../../../src/warehouse/rebuild';
 import { random } from '../../support/random';
 import { useTestServer } from '../../support/server';
 
 const RECORD = `mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created updated unchanged } }`;
+const RECORD_ACTIVITY = `mutation($a: [AgentActivityInput!]!) { recordAgentActivity(activity: $a) { created updated } }`;
+const SET_COST = `mutation($i: AgentCostInput!) { setHourlyCost(input: $i) }`;
 const INVITE = `mutation($ids: [String!]!) { createSurveyInvitations(contactExternalIds: $ids) { id } }`;
 
 /**
@@ -12,6 +14,8 @@ const INVITE = `mutation($ids: [String!]!) { createSurveyInvitations(contactExte
  * quarter hours, days, queues, agents, customers, directions and outcomes, with
  * survey invitations in between: after every round, each rollup kept by additive
  * deltas must equal the rollup rebuilt from scratch, row for row, and so must FCR.
+ * Agent activity likewise: records re-sent with other figures and teams, and
+ * hourly costs set in between.
  */
 describe('rollups kept by deltas', () => {
   const server = useTestServer();
@@ -21,7 +25,7 @@ describe('rollups kept by deltas', () => {
     const tables: Record<string, unknown[]> = {
       fcr: await db().execute('select external_id, first_contact_resolved from contact order by external_id'),
     };
-    for (const rollup of CONTACT_FACT.rollups) {
+    for (const rollup of [...CONTACT_FACT.rollups, ...ACTIVITY_FACT.rollups]) {
       const columns = ['bucket', ...rollup.keys.map((k) => k.column), ...Object.keys(rollup.sums)];
       tables[rollup.table] = await db().execute(
         `select ${columns.join(', ')} from ${rollup.table} order by ${['bucket', ...rollup.keys.map((k) => k.column)].join(', ')}`,
@@ -77,6 +81,26 @@ describe('rollups kept by deltas', () => {
       const res = await server.gql(RECORD, { c: batch });
       expect(res.errors).toBeUndefined();
       for (const c of batch) stored.set(c.externalId as string, c);
+      // Activity records, some re-sent with another team or other figures, and a cost now and then.
+      const activity = Array.from({ length: 40 }, () => {
+        const loggedIn = pick([0, 300, 900]);
+        const handling = Math.floor(next() * (loggedIn + 1));
+        return {
+          agent: pick(['a1', 'a2', 'a3', 'a4']),
+          team: pick(['t1', 't2', null]),
+          intervalStart: new Date(start + Math.floor(next() * 3 * 24 * 4) * 900_000).toISOString(),
+          loggedInSeconds: loggedIn,
+          handlingSeconds: handling,
+          availableSeconds: loggedIn - handling,
+          notReadySeconds: 0,
+        };
+      }).filter((a, i, all) => all.findIndex((b) => b.agent === a.agent && b.intervalStart === a.intervalStart) === i);
+      expect((await server.gql(RECORD_ACTIVITY, { a: activity })).errors).toBeUndefined();
+      if (next() < 0.5) {
+        const cost = { hourlyCost: 10 + Math.floor(next() * 30), effectiveFrom: new Date(start + Math.floor(next() * 3) * 86_400_000).toISOString() };
+        const subject = next() < 0.5 ? { agent: pick(['a1', 'a2', 'a3', 'a4']) } : { team: pick(['t1', 't2']) };
+        expect((await server.gql(SET_COST, { i: { ...subject, ...cost } })).errors).toBeUndefined();
+      }
       // Invitations change survey tallies, which the rollups sum too.
       const invited = [...stored.keys()].filter(() => next() < 0.1);
       if (invited.length) expect((await server.gql(INVITE, { ids: invited })).errors).toBeUndefined();
@@ -84,11 +108,14 @@ describe('rollups kept by deltas', () => {
       const incremental = await snapshot();
       expect((incremental.contact_rollup as unknown[]).length).toBeGreaterThan(0);
       expect((incremental.contact_rollup_local_day_agent as unknown[]).length).toBeGreaterThan(0);
+      expect((incremental.agent_activity_local_day as unknown[]).length).toBeGreaterThan(0);
       await rebuildOrganizationFacts(server.db.orm.em.fork(), server.org.id);
       expect(await snapshot()).toEqual(incremental);
     }
     // Some groups emptied by corrections were deleted, not left with zeros.
     const zeros = await db().execute(`select count(*)::int as n from contact_rollup where contacts = 0`);
     expect(zeros[0].n).toBe(0);
+    const empty = await db().execute(`select count(*)::int as n from agent_activity_hour where records = 0`);
+    expect(empty[0].n).toBe(0);
   });
 });

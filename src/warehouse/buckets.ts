@@ -1,25 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
- * Upkeep shared by every rollup (contact sums, waits, agent activity): a rollup
- * table's rows are bucketed by `bucket` (a fixed length aligned on UTC, or the days
- * of the organization's reporting zone), and each bucket is re-derived whole from
- * the finer rows it covers, inside the writing transaction.
+ * Re-deriving whole buckets of a rollup from the finer rows they cover, for the
+ * rebuild of the reporting zone's days (its buckets are those days, not a fixed
+ * length) and the operator's rebuild.
  */
 
 /** Bucket spans [start, end) in epoch milliseconds. */
 export type Bucket = [number, number];
-
-export interface BucketedTables {
-  tables: readonly string[];
-  /** The buckets holding some of the instants, without repeats. */
-  bucketsHolding(instants: readonly number[]): Bucket[];
-}
-
-/** Buckets of a fixed length, aligned on the Unix epoch (UTC). */
-export function fixedBuckets(ms: number): (instants: readonly number[]) => Bucket[] {
-  return (instants) => [...new Set(instants.map((t) => Math.floor(t / ms) * ms))].map((start) => [start, start + ms]);
-}
 
 /** Where a bucket's rows come from: a table, the alias its rows get, and the column that times them. */
 export interface FinerSource {
@@ -58,23 +46,6 @@ export async function rederiveBuckets(
       where ${alias}.organization_id = ? and ${alias}.${time} >= k.b and ${alias}.${time} < k.e offset 0) ${alias}`;
   await insert(from, 'k.b', [instants(0), instants(1), organizationId]);
 }
-
-/** rederiveBuckets for the buckets of `target` holding any of the instants `changedMs`; returns their starts. */
-export async function refreshBuckets(
-  em: EntityManager,
-  organizationId: number,
-  target: BucketedTables,
-  changedMs: readonly number[],
-  source: FinerSource,
-  insert: (from: string, bucket: string, params: unknown[]) => Promise<void>,
-): Promise<number[]> {
-  const buckets = target.bucketsHolding(changedMs);
-  await rederiveBuckets(em, organizationId, target.tables, buckets, source, insert);
-  return buckets.map((b) => b[0]).sort((a, b) => a - b);
-}
-
-/** The UTC-aligned bucket of `time` (date_bin, unlike date_trunc, ignores the session's TimeZone). */
-export const binned = (time: string, interval: string) => `date_bin('${interval}', ${time}, timestamptz '2000-01-01 00:00:00+00')`;
 
 /** The first and last `column` instants of an organization's rows in `table`; null without rows. */
 export async function timeRangeOf(em: EntityManager, organizationId: number, table: string, column: string): Promise<[number, number] | null> {

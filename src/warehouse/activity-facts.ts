@@ -1,0 +1,123 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ensureDeltaTable } from './deltas';
+import { ACTIVITY_FACT } from './facts';
+import { arrayLiteral } from './contact-facts';
+
+/**
+ * The agent activity fact's writes, each staging the versions it replaced and
+ * wrote for applyDeltas, like contacts: the upsert of a batch and the re-pricing
+ * of records when a cost is set. The caller holds the organization's write lock.
+ */
+
+const STAGED = ACTIVITY_FACT.staged;
+const DELTA = ACTIVITY_FACT.deltaTable;
+
+/** An activity record to store, its agent and team resolved to ids. */
+export interface ActivityRow {
+  agent_id: number;
+  team_id: number | null;
+  interval_start: string;
+  logged_in_seconds: number;
+  available_seconds: number;
+  handling_seconds: number;
+  not_ready_seconds: number;
+}
+
+const COLUMNS = ['team_id', 'logged_in_seconds', 'available_seconds', 'handling_seconds', 'not_ready_seconds'] as const;
+const INPUT = ['agent_id', 'interval_start', ...COLUMNS] as const;
+const TYPES: Record<(typeof INPUT)[number], string> = {
+  agent_id: 'int', interval_start: 'timestamptz', team_id: 'int', logged_in_seconds: 'int', available_seconds: 'int',
+  handling_seconds: 'int', not_ready_seconds: 'int',
+};
+
+/** Stages the replaced (`u.was_*`, the rest as written) and the written versions of `updated` rows. */
+const stageVersions = (updated: string, replaced: (column: string) => string) => `
+  insert into ${DELTA} (sign, ${STAGED.join(', ')})
+  select -1, ${STAGED.map(replaced).join(', ')} from ${updated} u
+  union all
+  select 1, ${STAGED.map((c) => `u.${c}`).join(', ')} from ${updated} u`;
+
+/**
+ * The upsert, staging in the same statement the stored version of every record it
+ * changes and every version it writes. Rows are inserted in key order so concurrent
+ * batches lock in the same order; an unchanged re-send returns no row. A changed
+ * record keeps its hourly cost until resolveHourlyCosts re-prices it.
+ */
+const UPSERT_ACTIVITY = `
+  with x as (
+    select * from unnest(${INPUT.map((c) => `?::${TYPES[c]}[]`).join(', ')}) as x(${INPUT.join(', ')})),
+  stored as (
+    select ${STAGED.map((c) => `a.${c}`).join(', ')} from agent_activity a
+    join x on a.organization_id = ? and a.agent_id = x.agent_id and a.interval_start = x.interval_start),
+  written as (
+    insert into agent_activity as a (organization_id, ${INPUT.join(', ')})
+    select ?, ${INPUT.map((c) => `x.${c}`).join(', ')} from x
+    order by x.agent_id, x.interval_start
+    on conflict (organization_id, agent_id, interval_start) do update set
+      ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now()
+    where (${COLUMNS.map((c) => `a.${c}`).join(', ')}) is distinct from (${COLUMNS.map((c) => `excluded.${c}`).join(', ')})
+    returning (xmax = 0) as inserted, ${STAGED.map((c) => `a.${c}`).join(', ')}),
+  staged as (
+    insert into ${DELTA} (sign, ${STAGED.join(', ')})
+    select -1, ${STAGED.map((c) => `s.${c}`).join(', ')} from stored s join written w on w.agent_id = s.agent_id and w.interval_start = s.interval_start
+    union all
+    select 1, ${STAGED.map((c) => `w.${c}`).join(', ')} from written w)
+  select inserted, agent_id, interval_start from written`;
+
+/** Upserts activity rows (one organization, distinct keys), staging their deltas; returns those created or changed. */
+export async function upsertActivity(
+  em: EntityManager,
+  organizationId: number,
+  rows: readonly ActivityRow[],
+): Promise<Array<{ inserted: boolean; agent_id: number; interval_start: string | Date }>> {
+  await ensureDeltaTable(em, ACTIVITY_FACT);
+  const arrays = INPUT.map((c) => arrayLiteral(rows.map((r) => r[c])));
+  return em.execute(UPSERT_ACTIVITY, [...arrays, organizationId, organizationId]);
+}
+
+/** Which activity records a cost change can touch. */
+export type CostScope =
+  | { agentId: number }
+  | { teamId: number }
+  | { records: Array<{ agentId: number; intervalStart: string }> }
+  | 'ALL';
+
+/**
+ * Sets each record's hourly_cost to the cost that applies to it: the agent's latest
+ * cost effective at the interval start, else its team's, staging every re-priced
+ * record's delta. 'ALL' (the rebuild, which derives the rollups afresh) stages nothing.
+ */
+export async function resolveHourlyCosts(em: EntityManager, organizationId: number, scope: CostScope): Promise<void> {
+  const [where, params] = costScopeWhere(scope);
+  const latest = (subject: string) => `(select c.hourly_cost from hourly_cost c
+      where c.organization_id = a.organization_id and ${subject} and c.effective_from <= a.interval_start
+      order by c.effective_from desc limit 1)`;
+  const update = `
+    update agent_activity t set hourly_cost = r.cost, updated_at = now()
+    from (select a.agent_id, a.interval_start, a.hourly_cost as was,
+            coalesce(${latest('c.agent_id = a.agent_id')}, ${latest('c.team_id = a.team_id and c.agent_id is null')}) as cost
+          from agent_activity a where a.organization_id = ? and ${where}) r
+    where t.organization_id = ? and t.agent_id = r.agent_id and t.interval_start = r.interval_start
+      and t.hourly_cost is distinct from r.cost
+    returning r.was, ${STAGED.map((c) => `t.${c}`).join(', ')}`;
+  if (scope === 'ALL') {
+    await em.execute(update, [organizationId, ...params, organizationId]);
+    return;
+  }
+  await ensureDeltaTable(em, ACTIVITY_FACT);
+  await em.execute(
+    `with updated as (${update}), staged as (${stageVersions('updated', (c) => (c === 'hourly_cost' ? 'u.was' : `u.${c}`))}) select 1`,
+    [organizationId, ...params, organizationId],
+  );
+}
+
+/** The records of a cost scope, as a condition on agent_activity `a` and its parameters. */
+function costScopeWhere(scope: CostScope): [string, unknown[]] {
+  if (scope === 'ALL') return ['true', []];
+  if ('agentId' in scope) return ['a.agent_id = ?', [scope.agentId]];
+  if ('teamId' in scope) return ['a.team_id = ?', [scope.teamId]];
+  return [
+    `(a.agent_id, a.interval_start) in (select * from unnest(?::int[], ?::timestamptz[]))`,
+    [arrayLiteral(scope.records.map((r) => r.agentId)), arrayLiteral(scope.records.map((r) => r.intervalStart))],
+  ];
+}
