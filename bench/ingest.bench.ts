@@ -14,7 +14,7 @@ import 'reflect-metadata';
 import os from 'node:os';
 import { demoActivity, demoDates, generateDemoContacts } from '../src/demo/demo-generator';
 import { rebuildOrganizationFacts } from '../src/warehouse/rebuild';
-import { OrganizationService } from '../src/org/organization.service';
+import { setReportingZone } from '../src/analytics/reporting-zone';
 import type { ContactFields } from '../src/contacts/contact.validation';
 import { upkeepClock } from '../src/warehouse/deltas';
 import { generateCenterYear } from './generate';
@@ -61,7 +61,7 @@ runBench(() =>
       await withClient(url, (c) => c.query('vacuum analyze'));
       prefillNote = `a database holding ${prefill.toLocaleString('en')} contacts (generated in ${(generated / 1000).toFixed(1)} s, FCR + rollups rebuilt in ${(rebuilt / 1000).toFixed(1)} s)`;
     }
-    await new OrganizationService(orm.em.fork()).setReportingTimeZone(organizationId, reportingZone);
+    await setReportingZone(orm.em.fork(), organizationId, reportingZone);
     const { server, post } = await startBenchServer(orm);
     const options = { endDate: '2026-03-31', days, seed: 7 };
     const byDay = [...generateDemoContacts(options)];

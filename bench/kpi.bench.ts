@@ -15,7 +15,7 @@ import { periodBoundaries, type Granularity } from '../src/analytics/calendar';
 import { compileKpiQuery } from '../src/analytics/kpi.compiler';
 import { KpiService, validateKpiAsk } from '../src/analytics/kpi.service';
 import { createDirectoryLoaders } from '../src/org/directory.loaders';
-import { OrganizationService } from '../src/org/organization.service';
+import { setReportingZone } from '../src/analytics/reporting-zone';
 import type { Dimension } from '../src/analytics/kpi.request';
 import { rebuildOrganizationFacts } from '../src/warehouse/rebuild';
 import { generateCenterYear } from './generate';
@@ -59,7 +59,7 @@ async function main({ url, orm, organizationId: org, reused }: BenchDatabase) {
   // Europe/Berlin as the organization's reporting zone: its local days are built (the UTC
   // queries keep reading UTC days).
   started = performance.now();
-  await new OrganizationService(orm.em.fork()).setReportingTimeZone(org, REPORTING_ZONE);
+  await setReportingZone(orm.em.fork(), org, REPORTING_ZONE);
   const localDays = performance.now() - started;
   if (!reused) await withClient(url, (c) => c.query('vacuum analyze'));
   // Exact row counts (pg_stat's n_live_tup is an estimate, off by thousands here).

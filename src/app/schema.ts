@@ -7,6 +7,7 @@ import { ContactsResolver } from '../contacts/contacts.resolver';
 import { ContactConnectionResolver, ContactFieldsResolver, ContactsQueryResolver } from '../contacts/contacts-query.resolver';
 import { ApiKeysResolver } from '../org/api-keys.resolver';
 import { OrganizationResolver } from '../org/organization.resolver';
+import { ReportingZoneResolver } from '../analytics/reporting-zone';
 import { SlaResolver } from '../sla/sla.resolver';
 import { SqlAccessResolver } from '../sql-access/sql-access.resolver';
 import { SurveyResponseConnectionResolver, SurveyResponseFieldsResolver, SurveysResolver } from '../surveys/surveys.resolver';
@@ -19,6 +20,7 @@ export const RESOLVERS = [
   AgentResolver,
   ApiKeysResolver,
   OrganizationResolver,
+  ReportingZoneResolver,
   ContactsResolver,
   ContactsQueryResolver,
   ContactFieldsResolver,

@@ -6,7 +6,7 @@ import { HourlyCostsService } from '../activity/hourly-costs.service';
 import { MAX_ACTIVITY_PER_BATCH, validateActivity, type ValidActivity } from '../activity/activity.validation';
 import { seedDemoSurveysAndPolicies } from './demo-surveys-and-policies';
 import { NO_LOCAL_DAYS_ZONE } from '../analytics/source-plan';
-import { OrganizationService } from '../org/organization.service';
+import { setReportingZone } from '../analytics/reporting-zone';
 import { reportingZoneOf } from '../org/reporting-zone';
 import { MAX_CONTACTS_PER_BATCH, validateContacts } from '../contacts/contact.validation';
 import {
@@ -129,7 +129,8 @@ export async function seedDemo(em: EntityManager, organizationId: number, option
 async function adoptReportingZone(em: EntityManager, organizationId: number): Promise<string> {
   const zone = await reportingZoneOf(em, organizationId);
   if (zone !== NO_LOCAL_DAYS_ZONE) return zone;
-  return (await new OrganizationService(em).setReportingTimeZone(organizationId, DEMO_DEFAULT_TIME_ZONE)).reportingTimeZone;
+  await setReportingZone(em, organizationId, DEMO_DEFAULT_TIME_ZONE);
+  return DEMO_DEFAULT_TIME_ZONE;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Authorized, Ctx, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
 import { Permission, requirePrincipal } from './auth';
 import type { Context } from './context';
 import type { Organization } from './organization.entity';
@@ -16,7 +16,7 @@ export class OrganizationView {
   reportingTimeZone!: string;
 }
 
-const toView = (o: Organization): OrganizationView => ({ id: String(o.id), slug: o.slug, name: o.name, reportingTimeZone: o.reportingTimeZone });
+export const toOrganizationView = (o: Organization): OrganizationView => ({ id: String(o.id), slug: o.slug, name: o.name, reportingTimeZone: o.reportingTimeZone });
 
 @Resolver()
 export class OrganizationResolver {
@@ -24,15 +24,6 @@ export class OrganizationResolver {
   @Query(() => OrganizationView, { description: 'The organization of the API key.' })
   async organization(@Ctx() ctx: Context): Promise<OrganizationView> {
     const principal = await requirePrincipal(ctx);
-    return toView(await new OrganizationService(ctx.em).get(principal.organizationId));
-  }
-
-  @Authorized(Permission.ADMIN)
-  @Mutation(() => OrganizationView, {
-    description: 'Sets the zone reports are usually cut in, and rebuilds its local-day rollups (seconds for a year of contacts).',
-  })
-  async setReportingTimeZone(@Ctx() ctx: Context, @Arg('timeZone', () => String) timeZone: string): Promise<OrganizationView> {
-    const principal = await requirePrincipal(ctx);
-    return toView(await new OrganizationService(ctx.em).setReportingTimeZone(principal.organizationId, timeZone));
+    return toOrganizationView(await new OrganizationService(ctx.em).get(principal.organizationId));
   }
 }

@@ -30,9 +30,6 @@ const KNOWN: readonly string[] = [
   'warehouse -> analytics (warehouse/rebuild.ts)',
   // a batch applies the survey tallies that waited for its lock: survey tallies to the warehouse
   'contacts -> surveys (contacts/contacts.service.ts)',
-  // setting the reporting zone rebuilds the local days: to the warehouse, with the zone cache
-  'org -> analytics (org/organization.service.ts)',
-  'org -> warehouse (org/organization.service.ts)',
 ];
 
 const SRC = path.resolve(import.meta.dirname, '../../src');

@@ -1,0 +1,37 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Permission, requirePrincipal } from '../org/auth';
+import type { Context } from '../org/context';
+import { OrganizationService } from '../org/organization.service';
+import { OrganizationView, toOrganizationView } from '../org/organization.resolver';
+import { badUserInput } from '../platform/errors';
+import { changeReportingZone } from '../warehouse/reporting-zone';
+import { isValidTimeZone } from './calendar';
+import { rememberReportingZone } from './kpi.service';
+
+/**
+ * Sets the zone an organization's reports are usually cut in: its local-day
+ * rollups are rebuilt for it (warehouse), and this server plans its next
+ * report for it at once (others notice from their next statement's snapshot).
+ */
+export async function setReportingZone(em: EntityManager, organizationId: number, timeZone: string): Promise<void> {
+  if (!isValidTimeZone(timeZone)) {
+    const message = `"${timeZone}" is not an IANA time zone name`;
+    throw badUserInput(`timeZone: ${message}`, [{ field: 'timeZone', rule: 'UNKNOWN_TIME_ZONE', message }]);
+  }
+  await changeReportingZone(em.fork(), organizationId, timeZone);
+  rememberReportingZone(organizationId, timeZone);
+}
+
+@Resolver()
+export class ReportingZoneResolver {
+  @Authorized(Permission.ADMIN)
+  @Mutation(() => OrganizationView, {
+    description: 'Sets the zone reports are usually cut in, and rebuilds its local-day rollups (seconds for a year of contacts).',
+  })
+  async setReportingTimeZone(@Ctx() ctx: Context, @Arg('timeZone', () => String) timeZone: string): Promise<OrganizationView> {
+    const principal = await requirePrincipal(ctx);
+    await setReportingZone(ctx.em, principal.organizationId, timeZone);
+    return toOrganizationView(await new OrganizationService(ctx.em).get(principal.organizationId));
+  }
+}
