@@ -30,7 +30,7 @@ import { createDirectoryLoaders } from '../org/directory.loaders';
 import { createEvents } from './events';
 import { explorerAssets, mountExplorer } from '../explorer/routes';
 import { mountSurveyWidget } from '../surveys/widget/routes';
-import { startTallySweeper } from '../surveys/survey-tallies';
+import { startTallySweeper } from '../warehouse/survey-tallies';
 import { mountExports } from '../exports/exports.routes';
 
 export interface HttpServer {

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { validBatch, type WriteTotals } from '../platform/batches';
 import { MAX_CONTACTS_PER_BATCH, validateContacts, type ContactFields, type ValidContact } from './contact.validation';
 import { DirectoryWriter } from '../org/directory.writer';
-import { stagePendingTallies } from '../surveys/survey-tallies';
+import { stagePendingTallies } from '../warehouse/survey-tallies';
 import { lockOrganizationWrites } from '../warehouse/write-lock';
 import { refreshFirstContactResolution, upsertContacts } from '../warehouse/contact-facts';
 import { analyzeIfStale, applyDeltas, withoutJit, type FactChange } from '../warehouse/deltas';

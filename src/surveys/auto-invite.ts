@@ -6,7 +6,7 @@ import { writeTransaction } from '../platform/write-transaction';
 import { applyDeltas } from '../warehouse/deltas';
 import { CONTACT_FACT } from '../warehouse/facts';
 import { lockOrganizationWrites } from '../warehouse/write-lock';
-import { stagePendingTallies } from './survey-tallies';
+import { stagePendingTallies } from '../warehouse/survey-tallies';
 import { insertInvitations } from './surveys.service';
 
 export interface AutoInviteSettings {

@@ -5,7 +5,7 @@ import { lockOrganizationWrites } from '../warehouse/write-lock';
 import { refreshSurveyTallies } from '../warehouse/contact-facts';
 import { applyDeltas } from '../warehouse/deltas';
 import { CONTACT_FACT } from '../warehouse/facts';
-import { applyTalliesIfFree, queueTally, stagePendingTallies } from './survey-tallies';
+import { applyTalliesIfFree, queueTally, stagePendingTallies } from '../warehouse/survey-tallies';
 import { readSurveyInvitationTtl } from '../platform/config';
 import { badUserInput, describeProblems, type FieldProblem } from '../platform/errors';
 import { hashToken, isTokenShaped, newSalt, surveyToken, surveyTokenSecret } from './survey-tokens';

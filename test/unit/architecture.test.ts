@@ -28,8 +28,6 @@ const KNOWN: readonly string[] = [
   'warehouse -> analytics (warehouse/deltas.ts)',
   'warehouse -> analytics (warehouse/facts.ts)',
   'warehouse -> analytics (warehouse/rebuild.ts)',
-  // a batch applies the survey tallies that waited for its lock: survey tallies to the warehouse
-  'contacts -> surveys (contacts/contacts.service.ts)',
 ];
 
 const SRC = path.resolve(import.meta.dirname, '../../src');

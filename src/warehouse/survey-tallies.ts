@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { refreshSurveyTallies } from '../warehouse/contact-facts';
-import { applyDeltas } from '../warehouse/deltas';
-import { CONTACT_FACT } from '../warehouse/facts';
-import { tryLockOrganizationWrites } from '../warehouse/write-lock';
+import { refreshSurveyTallies } from './contact-facts';
+import { applyDeltas } from './deltas';
+import { CONTACT_FACT } from './facts';
+import { tryLockOrganizationWrites } from './write-lock';
 import type { Logger } from '../platform/logger';
 
 /**
