@@ -30,6 +30,8 @@ export interface KpiAsk {
   shortAbandonSeconds?: number | null;
   /** KpiRow fields the client selected; metrics outside the catalog are ignored. */
   fields: Iterable<string>;
+  /** false: rows without periodLabel (null), for callers that never show it (staffing's 52 weekly reports). */
+  labels?: boolean;
   /** Only contacts offered inside these spans count (an SLA policy's service hours). */
   windows?: readonly TimeSpan[];
   /** Fill each row's `previous`. */
@@ -125,7 +127,7 @@ export class KpiService {
     const metricsOf = metricsComputer(ask.fields);
     const rankedMetricsOf = isRanked(ask.ranking) ? metricsComputer(rankingMetrics(ask.ranking)) : null;
     const withThresholds = (request.withinThresholds?.length ?? 0) > 0;
-    const labelOf = periodLabels(request, boundaries);
+    const labelOf = ask.labels === false ? () => null : periodLabels(request, boundaries);
     const shape = (r: SumRow | undefined): KpiRowResult => {
       const period = request.granularity && r?.period ? r.period : null;
       const row: KpiRowResult = {
