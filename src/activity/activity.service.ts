@@ -6,7 +6,7 @@ import { DirectoryWriter } from '../org/directory.writer';
 import { validBatch, type WriteTotals } from '../platform/batches';
 import { resolveHourlyCosts, upsertActivity } from '../warehouse/activity-facts';
 import { ACTIVITY_FACT } from '../warehouse/facts';
-import { mapYielding } from '../warehouse/yielding';
+import { mapYielding } from '../platform/yielding';
 import { MAX_ACTIVITY_PER_BATCH, validateActivity, type ActivityFields, type ValidActivity } from './activity.validation';
 
 /**

@@ -53,8 +53,8 @@ export interface KpiRequest {
   waitPercentiles?: readonly number[];
 }
 
-/** One group's sums, as the database returns them. */
-export interface SumRow {
+/** Which row of a report a statement's row is: its period and the members of its groups. */
+export interface ReportGroup {
   /** 1-based index of the period; null on the total row. */
   period: number | null;
   channel: Channel | null;
@@ -62,6 +62,10 @@ export interface SumRow {
   teamId: number | null;
   agentId: number | null;
   isTotal: boolean;
+}
+
+/** One group's sums, as the database returns them. */
+export interface SumRow extends ReportGroup {
   sums: Partial<Record<SumName, number>>;
   /** Answered within each of the request's withinThresholds, in order; absent on rows without contacts (all 0). */
   within?: number[];

@@ -1,7 +1,7 @@
 import type { Channel } from '../warehouse/channels';
 import { BUCKET_MS } from './contact-sums';
 import { countedRanges, spanCondition, timestamps } from './kpi.compiler';
-import { DIMENSION_COLUMN, type KpiRequest } from './kpi.request';
+import { DIMENSION_COLUMN, type KpiRequest, type ReportGroup } from './kpi.request';
 import { scopeWhere } from './scope.sql';
 import { planRanges, type TimeSpan } from './source-plan';
 import { Sql, raw, sql } from './sql';
@@ -16,14 +16,7 @@ import { Sql, raw, sql } from './sql';
  * multiplied as numeric, so ⌈0.7 × 10⌉ is 7 (in float8 it would be 8).
  */
 
-export interface PercentileRow {
-  /** 1-based period; null on the total. */
-  period: number | null;
-  channel: Channel | null;
-  queueId: number | null;
-  teamId: number | null;
-  agentId: number | null;
-  isTotal: boolean;
+export interface PercentileRow extends ReportGroup {
   /** One value per asked p, in order; null without answered inbound contacts. */
   values: Array<number | null>;
 }

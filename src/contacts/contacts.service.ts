@@ -8,7 +8,7 @@ import { lockOrganizationWrites } from '../warehouse/write-lock';
 import { refreshFirstContactResolution, upsertContacts } from '../warehouse/contact-facts';
 import { analyzeIfStale, applyDeltas, withoutJit, type FactChange } from '../warehouse/deltas';
 import { CONTACT_FACT } from '../warehouse/facts';
-import { mapYielding } from '../warehouse/yielding';
+import { mapYielding } from '../platform/yielding';
 import type { DomainEventBus, NewContact } from '../org/events';
 
 /** What a contact batch did, and what it changed (for whoever is told after commit). */

@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { mapYielding } from '../platform/yielding';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { Granularity, countPeriods, isValidTimeZone, periodBoundaries } from '../analytics/calendar';
@@ -92,23 +93,23 @@ export class StaffingService {
         ? pooledAverageHandleTime(pastWeeks.flatMap((week) => [...week.values()]))
         : (actual.total.metrics.averageHandleTime ?? null);
 
-    const intervals: StaffingIntervalResult[] = [];
-    for (let i = 0; i < boundaries.length - 1; i++) {
-      // A week's forecast over 52 weeks of history is ~35,000 local-time shifts:
-      // the event loop gets a turn between slices, so other clients are not held.
-      if (i > 0 && i % INTERVALS_PER_TURN === 0) await nextTurn();
-      const periodStart = boundaries[i]!;
-      const periodEnd = boundaries[i + 1]!;
-      const row = actualByStart.get(periodStart.getTime());
-      const volume: IntervalVolume =
-        q.source === StaffingSource.FORECAST
-          ? forecastVolume(pastWeeks.map((week, k) => week.get(weekShift(periodStart, k + 1).getTime())), q.weeksOfHistory)
-          : { offered: row?.offered ?? 0, averageHandleTime: row?.averageHandleTime ?? null };
-      const staffed = staffedApplies ? (row?.averageAgentsStaffed ?? 0) : null;
-      const seconds = (periodEnd.getTime() - periodStart.getTime()) / 1000;
-      intervals.push({ periodStart, periodEnd, ...staffInterval(volume, seconds, q.parameters, staffed, fallbackAht) });
-    }
-    return intervals;
+    // A week's forecast over 52 weeks of history is ~35,000 local-time shifts: the
+    // event loop gets a turn between slices, so other clients are not held.
+    return mapYielding(
+      boundaries.slice(0, -1),
+      (periodStart, i): StaffingIntervalResult => {
+        const periodEnd = boundaries[i + 1]!;
+        const row = actualByStart.get(periodStart.getTime());
+        const volume: IntervalVolume =
+          q.source === StaffingSource.FORECAST
+            ? forecastVolume(pastWeeks.map((week, k) => week.get(weekShift(periodStart, k + 1).getTime())), q.weeksOfHistory)
+            : { offered: row?.offered ?? 0, averageHandleTime: row?.averageHandleTime ?? null };
+        const staffed = staffedApplies ? (row?.averageAgentsStaffed ?? 0) : null;
+        const seconds = (periodEnd.getTime() - periodStart.getTime()) / 1000;
+        return { periodStart, periodEnd, ...staffInterval(volume, seconds, q.parameters, staffed, fallbackAht) };
+      },
+      INTERVALS_PER_TURN,
+    );
   }
 }
 
