@@ -117,6 +117,13 @@ describe('planSources', () => {
             expect(localDayHolding(local.to.getTime() - 1, zone)![1]).toBe(local.to.getTime());
             for (const b of boundaries) if (b > local.from && b < local.to) expect(localDayHolding(b.getTime(), zone)![0]).toBe(b.getTime());
           }
+          // Every local day wholly inside a period is read from the local-day grain.
+          const cuts = [from, ...boundaries.filter((b) => b > from && b < to), to].map((b) => b.getTime());
+          for (let i = 0; reportingZone && i + 1 < cuts.length; i++) {
+            for (const [start, end] of localDaysWithin(cuts[i]!, cuts[i + 1]!, zone)) {
+              expect(pieces.some((x) => x.zone && x.from.getTime() <= start && x.to.getTime() >= end)).toBe(true);
+            }
+          }
           // Contiguous, from `from` to `to`, without overlaps.
           expect(pieces[0]!.from).toEqual(from);
           expect(pieces[pieces.length - 1]!.to).toEqual(to);
