@@ -83,6 +83,11 @@ function tagError(error: Error, config: unknown): void {
   });
 }
 
+/** Fails with RequestCancelledError when the current request's client has gone: work not yet started need not start. */
+export function throwIfRequestCancelled(): void {
+  if (requests.getStore()?.cancelled) throw new RequestCancelledError();
+}
+
 /** Cancels running statements by backend pid (pg_cancel_backend on a connection of its own). */
 export type CancelStatements = (pids: number[]) => Promise<void>;
 

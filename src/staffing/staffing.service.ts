@@ -1,5 +1,5 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { mapYielding } from '../platform/yielding';
+import { WorkGate } from '../platform/work-gate';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { Granularity, countPeriods, isValidTimeZone, periodBoundaries } from '../analytics/calendar';
@@ -44,6 +44,15 @@ const GRANULARITY_OF_MINUTES: Record<number, Granularity> = {
 export const MAX_WEEKS_OF_HISTORY = 52;
 
 /**
+ * Forecasts computed at once on this server; the others wait their turn. A 52-week
+ * forecast runs 106 reports: eight at once kept both cores busy and /healthz
+ * answered in up to 400 ms. Two keep a forecast's answer as fast alone and bound
+ * what any number of them take from everyone else.
+ */
+export const MAX_CONCURRENT_FORECASTS = 2;
+const FORECASTS = new WorkGate(MAX_CONCURRENT_FORECASTS);
+
+/**
  * Erlang C staffing per interval: the volume (the range's own, or a forecast from
  * the same weekday and interval of previous weeks) comes from the KPI engine, the
  * requirement from the pure Erlang C module, staffed agents from agent activity.
@@ -56,6 +65,10 @@ export class StaffingService {
 
   async plan(ask: StaffingAsk): Promise<StaffingIntervalResult[]> {
     const q = validateStaffingAsk(ask);
+    return q.source === StaffingSource.FORECAST ? FORECASTS.run(() => this.planValid(ask, q)) : this.planValid(ask, q);
+  }
+
+  private async planValid(ask: StaffingAsk, q: ValidStaffingAsk): Promise<StaffingIntervalResult[]> {
     const kpis = new KpiService(this.em, this.loaders);
     const report = (from: Date, to: Date) =>
       kpis.report({
@@ -74,20 +87,24 @@ export class StaffingService {
     // Activity applies unless the filter names channels or queues (agents are not split by them).
     const staffedApplies = actual.total.metrics.averageAgentsStaffed !== null;
 
-    // FORECAST: one report per past week, each the whole range shifted back on the local clock.
+    // FORECAST: one report per past week, each the whole range shifted back on the local clock,
+    // WEEKS_IN_FLIGHT at a time: a forecast holds at most that many pooled connections (twice:
+    // contact and activity sums), however many weeks it reads.
     const weekShift = (instant: Date, weeks: number) => DateTime.fromJSDate(instant, { zone: q.timeZone }).minus({ weeks }).toJSDate();
-    const launched: Promise<Map<number, IntervalRow>>[] = [];
+    const weeks = q.source === StaffingSource.FORECAST ? q.weeksOfHistory : 0;
+    const pastWeeks: Array<Map<number, IntervalRow>> = [];
+    let nextWeek = 1;
     let failed = false;
-    for (let week = 1; q.source === StaffingSource.FORECAST && week <= q.weeksOfHistory && !failed; week++) {
-      // Each report plans its periods before its statement goes out: launched one a
-      // turn, 52 weeks' plans do not hold the event loop in one piece (~1 s for 8 forecasts);
-      // and once one has failed (its client left, say) no more are planned.
-      await nextTurn();
-      const past = report(weekShift(boundaries[0]!, week), weekShift(boundaries[boundaries.length - 1]!, week)).then(byPeriodStart);
-      past.catch(() => (failed = true)); // awaited below; not an unhandled rejection while the others launch
-      launched.push(past);
-    }
-    const pastWeeks = await Promise.all(launched);
+    const readWeeks = async () => {
+      for (let week = nextWeek++; week <= weeks && !failed; week = nextWeek++) {
+        const shifted = await report(weekShift(boundaries[0]!, week), weekShift(boundaries[boundaries.length - 1]!, week)).catch((error: unknown) => {
+          failed = true; // the first failure (its client left, say) ends the forecast: no more weeks are read
+          throw error;
+        });
+        pastWeeks[week - 1] = byPeriodStart(shifted);
+      }
+    };
+    await Promise.all(Array.from({ length: WEEKS_IN_FLIGHT }, readWeeks));
     const fallbackAht =
       q.source === StaffingSource.FORECAST
         ? pooledAverageHandleTime(pastWeeks.flatMap((week) => [...week.values()]))
@@ -113,6 +130,9 @@ export class StaffingService {
   }
 }
 
+/** Weekly reports of one forecast read at once. */
+const WEEKS_IN_FLIGHT = 2;
+
 /** Intervals planned between two turns of the event loop. */
 const INTERVALS_PER_TURN = 96;
 
@@ -133,6 +153,8 @@ function byPeriodStart(report: KpiReportResult): Map<number, IntervalRow> {
     ]),
   );
 }
+
+type ValidStaffingAsk = ReturnType<typeof validateStaffingAsk>;
 
 /** Checks a staffing query and applies the contract's defaults; every error names its argument. */
 export function validateStaffingAsk(ask: StaffingAsk) {

@@ -103,6 +103,12 @@ describe('staffing', () => {
     close(monday, { offered: 180 / 4, averageHandleTime: aht, ...expectedStaffing(45, aht, 1800), staffedAgents: 0 });
     const [twoWeeks] = (await server.gql(STAFFING, { q: { ...q, weeksOfHistory: 2 } })).data.staffing;
     close(twoWeeks, { offered: 80, averageHandleTime: (100 * 180 + 60 * 240) / 160 });
+    // Five at once (two compute, the others wait their turn): each answers as one alone.
+    const together = await Promise.all([1, 2, 3, 4, 5].map((weeksOfHistory) => server.gql(STAFFING, { q: { ...q, weeksOfHistory } })));
+    const alone = [];
+    for (const weeksOfHistory of [1, 2, 3, 4, 5]) alone.push(await server.gql(STAFFING, { q: { ...q, weeksOfHistory } }));
+    expect(together).toEqual(alone);
+    expect(together[1]!.data.staffing).toEqual([twoWeeks]);
   });
 
   it('counts staffed agents of the filtered teams, and none under a queue filter (activity has no queue)', async () => {
