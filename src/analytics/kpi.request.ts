@@ -4,6 +4,10 @@ import type { Granularity } from './calendar';
 import type { Thresholds } from './contact-sums';
 import type { SumName } from './metric-catalog';
 
+/** The measures with exact percentiles: wait of answered inbound contacts, handle time of handled contacts. */
+export const PERCENTILE_MEASURES = ['wait', 'handle'] as const;
+export type PercentileMeasure = (typeof PERCENTILE_MEASURES)[number];
+
 /** The dimensions a KPI report can be grouped and filtered by. */
 export enum Dimension {
   CHANNEL = 'CHANNEL',
@@ -49,8 +53,8 @@ export interface KpiRequest {
    * (KpiRow.serviceLevel(thresholdSeconds:) and answeredWithinThreshold(thresholdSeconds:)).
    */
   withinThresholds?: readonly number[];
-  /** p of KpiRow.waitTimePercentile(p:) asked, each 0 < p ≤ 1, distinct: read by their own statement (wait-percentiles.ts). */
-  waitPercentiles?: readonly number[];
+  /** Per measure, p of its percentile field asked (waitTimePercentile(p:), …), each 0 < p ≤ 1, distinct, sorted: each measure read by its own statement (percentiles.ts). */
+  percentiles?: Partial<Record<PercentileMeasure, readonly number[]>>;
 }
 
 /** Which row of a report a statement's row is: its period and the members of its groups. */

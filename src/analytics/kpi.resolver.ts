@@ -8,6 +8,8 @@ import { KpiService, MAX_THRESHOLD_SECONDS, type KpiReportResult, type KpiRowRes
 import { KpiQuery, KpiReportView, KpiRowView, THRESHOLD_METRICS, metricFieldOptions, type ReportThresholds } from './kpi.types';
 import { metric } from './metric-catalog';
 import { resolveContactFilter, rangeOrDates } from './query.inputs';
+import { PERCENTILE_MEASURES, type PercentileMeasure } from './kpi.request';
+import { DISTRIBUTIONS } from './percentiles';
 
 @Resolver()
 export class KpiResolver {
@@ -31,7 +33,7 @@ export class KpiResolver {
       compareWithPrevious: query.compareWithPrevious ?? false,
       fields,
       withinThresholds: askedArguments(info, rowPaths, THRESHOLD_METRICS, 'thresholdSeconds'),
-      waitPercentiles: askedArguments(info, rowPaths, ['waitTimePercentile'], 'p'),
+      percentiles: Object.fromEntries(PERCENTILE_MEASURES.map((m) => [m, askedArguments(info, rowPaths, [DISTRIBUTIONS[m].field], 'p')])),
       ranking: {
         orderBy: (query.orderBy ?? []).map((o) => ({ metric: o.metric, direction: o.direction ?? 'ASC' })),
         having: query.having ?? [],
@@ -46,7 +48,7 @@ export class KpiResolver {
 /**
  * The values the selection gives `argument` of these KpiRow fields, literal or
  * variable: the thresholds of serviceLevel(thresholdSeconds:) and
- * answeredWithinThreshold(thresholdSeconds:), the p of waitTimePercentile(p:). All are
+ * answeredWithinThreshold(thresholdSeconds:), the p of waitTimePercentile(p:) or handleTimePercentile(p:). All are
  * computed with the report, and each aliased field then reads its own.
  */
 function askedArguments(info: GraphQLResolveInfo, paths: string[][], fields: readonly string[], argument: string): number[] {
@@ -65,6 +67,14 @@ function answeredWithin(row: KpiRowView, t: number | null | undefined): number {
   if (t == null || t === row.thresholds.serviceLevelSeconds) return row.answeredWithinThreshold as number;
   const i = row.thresholds.index.get(t);
   return i === undefined ? 0 : row.within?.[i] ?? 0;
+}
+
+const P_ARGUMENT = { description: '0 < p ≤ 1, e.g. 0.9.' };
+
+/** A row's value of a measure at p, computed with the report (null when p was not asked or the row has no contact in the measure). */
+function percentileOf(row: KpiRowView, measure: PercentileMeasure, p: number): number | null {
+  const i = row.thresholds.percentileIndex[measure].get(p);
+  return i === undefined ? null : row.percentiles?.[measure]?.[i] ?? null;
 }
 
 const THRESHOLD_ARGUMENT = {
@@ -86,9 +96,18 @@ export class KpiRowThresholdResolver {
       'Wait of answered inbound contacts at percentile p, nearest rank: the wait at rank ⌈p × n⌉ of the n answered inbound ' +
       'contacts sorted by wait (p = 1: the longest; p = 0.5 of 4 waits: the 2nd). Exact, in whole seconds; null when n = 0.',
   })
-  waitTimePercentile(@Root() row: KpiRowView, @Arg('p', () => Float, { description: '0 < p ≤ 1, e.g. 0.9.' }) p: number): number | null {
-    const i = row.thresholds.percentileIndex.get(p);
-    return i === undefined ? null : row.waitPercentiles?.[i] ?? null;
+  waitTimePercentile(@Root() row: KpiRowView, @Arg('p', () => Float, P_ARGUMENT) p: number): number | null {
+    return percentileOf(row, 'wait', p);
+  }
+
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description:
+      'Handle time (talk + hold + after-contact work) of handled contacts at percentile p, nearest rank: the value at rank ⌈p × n⌉ ' +
+      'of the n handled contacts (answered, either direction) sorted by handle time. Exact, in whole seconds; null when n = 0.',
+  })
+  handleTimePercentile(@Root() row: KpiRowView, @Arg('p', () => Float, P_ARGUMENT) p: number): number | null {
+    return percentileOf(row, 'handle', p);
   }
 
   @FieldResolver(() => Float, metricFieldOptions(metric('serviceLevel')!))
@@ -107,7 +126,7 @@ function rowViews(metrics: readonly string[], asked: KpiReportResult['thresholds
   const thresholds: ReportThresholds = {
     serviceLevelSeconds: asked.serviceLevelSeconds,
     index: new Map(asked.within.map((t, i) => [t, i])),
-    percentileIndex: new Map(asked.waitPercentiles.map((p, i) => [p, i])),
+    percentileIndex: { wait: indexOf(asked.percentiles.wait), handle: indexOf(asked.percentiles.handle) },
   };
   const template: KpiRowView = {
     periodStart: null,
@@ -122,7 +141,7 @@ function rowViews(metrics: readonly string[], asked: KpiReportResult['thresholds
     thresholds,
     within: null,
     qualifying: 0,
-    waitPercentiles: null,
+    percentiles: null,
     ...Object.fromEntries(metrics.map((name) => [name, null])),
   };
   const queue = once(toQueueView);
@@ -140,12 +159,15 @@ function rowViews(metrics: readonly string[], asked: KpiReportResult['thresholds
     view.agent = row.agent && agent(row.agent);
     view.within = row.within ?? null;
     view.qualifying = row.qualifying ?? 0;
-    view.waitPercentiles = row.waitPercentiles ?? null;
+    view.percentiles = row.percentiles ?? null;
     view.previous = row.previous ? toRowView(row.previous) : null;
     return view;
   };
   return toRowView;
 }
+
+/** Each value with its index in the list. */
+const indexOf = (values: readonly number[] = []) => new Map(values.map((v, i) => [v, i]));
 
 /** `map` remembering its answer per object. */
 function once<T extends object, V>(map: (t: T) => V): (t: T) => V {

@@ -3,11 +3,11 @@ import type { Channel } from '../warehouse/channels';
 import type { AgentRecord, DirectoryLoaders, QueueRecord, TeamRecord } from '../org/directory.loaders';
 import { badUserInput, describeProblems } from '../platform/errors';
 import { isRanked, rank, rankingMetrics, rankingProblems, type Ranking } from './kpi-ranking';
-import { compileWaitPercentiles, decodePercentileRows, percentileKey } from './wait-percentiles';
+import { DISTRIBUTIONS, compilePercentiles, decodePercentileRows, percentileKey } from './percentiles';
 import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, periodLabel, previousPeriodStart, type Granularity } from './calendar';
 import { activityScope, mergeActivity, type ActivityScope } from './activity-rows';
 import { compileActivityQuery, compileKpiQuery, countedRanges, decodeSumRows } from './kpi.compiler';
-import { Dimension, type ContactScope, type KpiRequest, type SumRow } from './kpi.request';
+import { Dimension, PERCENTILE_MEASURES, type ContactScope, type KpiRequest, type PercentileMeasure, type SumRow } from './kpi.request';
 import { checkTimeRange } from './query.inputs';
 import type { TimeSpan } from './source-plan';
 import { computeMetrics, metricsComputer, sumsFor, type SumName } from './metric-catalog';
@@ -40,8 +40,8 @@ export interface KpiAsk {
   withinThresholds?: readonly number[];
   /** having, orderBy and limit over the rows (never the total). */
   ranking?: Ranking | null;
-  /** p of the wait-time percentiles asked (0 < p ≤ 1). */
-  waitPercentiles?: readonly number[];
+  /** Per measure, p of its percentiles asked (0 < p ≤ 1). */
+  percentiles?: Partial<Record<PercentileMeasure, readonly number[]>>;
 }
 
 export interface KpiRowResult {
@@ -60,8 +60,8 @@ export interface KpiRowResult {
   within?: number[];
   /** With withinThresholds: answered + abandoned, the service level's denominator. */
   qualifying?: number;
-  /** With waitPercentiles: each p's wait, in the request's order (absent: no answered inbound contact, all null). */
-  waitPercentiles?: Array<number | null>;
+  /** Per measure asked: each p's value, in the request's order (absent: no contact in the measure, all null). */
+  percentiles?: Partial<Record<PercentileMeasure, Array<number | null>>>;
   /** With compareWithPrevious: the same group in the preceding period. */
   previous?: KpiRowResult;
 }
@@ -69,8 +69,8 @@ export interface KpiRowResult {
 export interface KpiReportResult {
   rows: KpiRowResult[];
   total: KpiRowResult;
-  /** The query's T and the other thresholds of `within`, and the p of `waitPercentiles`, as validated. */
-  thresholds: { serviceLevelSeconds: number; within: readonly number[]; waitPercentiles: readonly number[] };
+  /** The query's T and the other thresholds of `within`, and the p of each measure's `percentiles`, as validated. */
+  thresholds: { serviceLevelSeconds: number; within: readonly number[]; percentiles: Partial<Record<PercentileMeasure, readonly number[]>> };
 }
 
 export interface ReportOptions {
@@ -108,7 +108,7 @@ export class KpiService {
     const activity = activityScope(request);
     const [[contactRows, activityRows], percentiles] = await Promise.all([
       this.sumRows(request, boundaries, activity, options),
-      this.waitPercentiles(request, boundaries),
+      this.percentiles(request, boundaries),
     ]);
     const periodOf = (r: SumRow) =>
       r.isTotal ? { from: request.from, to: request.to } : { from: boundaries[r.period! - 1]!, to: boundaries[r.period!]! };
@@ -145,14 +145,18 @@ export class KpiService {
         row.within = r?.within;
         row.qualifying = (r?.sums.answered ?? 0) + (r?.sums.abandoned ?? 0);
       }
-      if (percentiles && r) row.waitPercentiles = percentiles.get(percentileKey(r));
+      if (percentiles && r) {
+        const key = percentileKey(r);
+        row.percentiles = {};
+        for (const [measure, values] of percentiles) row.percentiles[measure] = values.get(key);
+      }
       return row;
     };
     const total = shape(sumRows.find((r) => r.isTotal));
     const thresholds = {
       serviceLevelSeconds: request.thresholds.serviceLevelSeconds,
       within: request.withinThresholds ?? [],
-      waitPercentiles: request.waitPercentiles ?? [],
+      percentiles: request.percentiles ?? {},
     };
     const ordered = order(groups, request.groupBy, { queues, teams, agents });
     // The top N is chosen over the sums, before shaping: only the rows kept are shaped.
@@ -190,13 +194,17 @@ export class KpiService {
     return [answers[0]!.rows, answers[1]?.rows ?? []];
   }
 
-  /** The asked wait-time percentiles of every row and of the total, by row key; null when none is asked. */
-  private async waitPercentiles(request: KpiRequest, boundaries: readonly Date[]): Promise<Map<string, Array<number | null>> | null> {
-    const ps = request.waitPercentiles ?? [];
-    if (ps.length === 0) return null;
-    const query = compileWaitPercentiles(request, boundaries, ps);
-    const result = await this.em.getKnex().raw(query.text, query.values as never[]);
-    return new Map(decodePercentileRows(result.rows, ps).map((r) => [percentileKey(r), r.values]));
+  /** Per measure asked, the percentiles of every row and of the total by row key (one statement each, in parallel); null when none is asked. */
+  private async percentiles(request: KpiRequest, boundaries: readonly Date[]): Promise<Array<[PercentileMeasure, Map<string, Array<number | null>>]> | null> {
+    const asked = PERCENTILE_MEASURES.flatMap((m) => (request.percentiles?.[m]?.length ? [[m, request.percentiles[m]!] as const] : []));
+    if (asked.length === 0) return null;
+    return Promise.all(
+      asked.map(async ([measure, ps]) => {
+        const query = compilePercentiles(request, boundaries, DISTRIBUTIONS[measure], ps);
+        const result = await this.em.getKnex().raw(query.text, query.values as never[]);
+        return [measure, new Map(decodePercentileRows(result.rows, ps).map((r) => [percentileKey(r), r.values]))] as [PercentileMeasure, Map<string, Array<number | null>>];
+      }),
+    );
   }
 
   /**
@@ -252,7 +260,7 @@ function emptyLike(row: KpiRowResult): KpiRowResult {
   const empty: KpiRowResult = { ...row, metrics: computeMetrics({}, Object.keys(row.metrics)), previous: undefined };
   if (row.within) empty.within = undefined;
   if (row.qualifying !== undefined) empty.qualifying = 0;
-  if (row.waitPercentiles) empty.waitPercentiles = undefined;
+  if (row.percentiles) empty.percentiles = {};
   return empty;
 }
 
@@ -304,7 +312,7 @@ export function validateKpiAsk(ask: KpiAsk): KpiRequest {
   const T = ask.serviceLevelThresholdSeconds ?? 20;
   const S = ask.shortAbandonSeconds ?? 0;
   if (!Number.isInteger(T) || T < 0) throw problem('serviceLevelThresholdSeconds', 'NEGATIVE', 'must be a whole number ≥ 0');
-  for (const p of ask.waitPercentiles ?? []) {
+  for (const p of PERCENTILE_MEASURES.flatMap((m) => ask.percentiles?.[m] ?? [])) {
     if (!(Number.isFinite(p) && p > 0 && p <= 1)) throw problem('p', 'OUT_OF_RANGE', `a percentile's p must be greater than 0 and at most 1, got ${p}`);
   }
   for (const t of ask.withinThresholds ?? []) {
@@ -332,7 +340,7 @@ export function validateKpiAsk(ask: KpiAsk): KpiRequest {
     sums: sumsFor([...ask.fields, ...(ranking ? rankingMetrics(ranking) : [])]),
     windows: ask.windows,
     withinThresholds: [...new Set(ask.withinThresholds ?? [])].filter((t) => t !== T).sort((a, b) => a - b),
-    waitPercentiles: [...new Set(ask.waitPercentiles ?? [])].sort((a, b) => a - b),
+    percentiles: Object.fromEntries(PERCENTILE_MEASURES.map((m) => [m, [...new Set(ask.percentiles?.[m] ?? [])].sort((a, b) => a - b)])),
   };
 }
 

@@ -2,7 +2,7 @@ import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type
 import { COMPARATORS, MAX_LIMIT, SORT_DIRECTIONS } from './kpi-ranking';
 import { Channel } from '../warehouse/channels';
 import { Granularity } from './calendar';
-import { Dimension } from './kpi.request';
+import { Dimension, type PercentileMeasure } from './kpi.request';
 import { METRICS, type MetricDefinition } from './metric-catalog';
 import { AgentView, QueueView, TeamView } from '../org/org.types';
 import { ContactFilter, DateRange, TimeRange } from './query.inputs';
@@ -131,7 +131,7 @@ export class KpiRowView {
   thresholds!: ReportThresholds;
   within!: number[] | null;
   qualifying!: number;
-  waitPercentiles!: Array<number | null> | null;
+  percentiles!: Partial<Record<PercentileMeasure, Array<number | null>>> | null;
 
   [metric: string]: unknown;
 }
@@ -140,8 +140,8 @@ export class KpiRowView {
 export interface ReportThresholds {
   serviceLevelSeconds: number;
   index: ReadonlyMap<number, number>;
-  /** Each asked p with its index in a row's `waitPercentiles`. */
-  percentileIndex: ReadonlyMap<number, number>;
+  /** Per measure, each asked p with its index in a row's `percentiles` of that measure. */
+  percentileIndex: Readonly<Record<PercentileMeasure, ReadonlyMap<number, number>>>;
 }
 
 /** The metrics with a threshold argument: declared by their field resolvers (kpi.resolver.ts). */

@@ -18,6 +18,7 @@ import {
 } from 'graphql';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { MAX_ROWS } from '../analytics/kpi.service';
+import { DISTRIBUTIONS } from '../analytics/percentiles';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../contacts/contacts.query.service';
 import { MAX_TREND_PERIODS } from '../sla/sla.scorecards';
 import { MAX_WEEKS_OF_HISTORY } from '../staffing/staffing.service';
@@ -38,8 +39,8 @@ import type { DirectorySizes } from '../platform/limits/directory-sizes';
  *   like any metric (each threshold is one more sum of the same statement); with `limit`, rows are at
  *   most limit, plus one value per row of the report and orderBy or having metric (the ranking);
  *   periodLabel and partial are one value per row like any field (a label is formatted once per period);
- *   waitTimePercentile(p:) one value per row and p, and its report reads the wait distribution in a
- *   statement of its own: one more REPORT_COST per report (× 2 with compareWithPrevious);
+ *   waitTimePercentile(p:) and handleTimePercentile(p:) one value per row and p, and each measure's distribution
+ *   is read by a statement of its own: one more REPORT_COST per measure and report (× 2 with compareWithPrevious);
  * - `staffing`: (1 + weeksOfHistory for FORECAST) reports of intervals × 4 sums, + intervals × fields;
  * - `slaScorecard`: 2 periods × (REPORT_COST + cards × targets), + cards × fields, cards = 1 + drill-down groups;
  *   `slaTrend`: (periods + 1) × (REPORT_COST + targets), + periods × the card's fields;
@@ -56,6 +57,8 @@ import type { DirectorySizes } from '../platform/limits/directory-sizes';
  */
 
 export const REPORT_COST = 5_000;
+/** The KpiRow fields that read a distribution of their own (waitTimePercentile, handleTimePercentile). */
+const PERCENTILE_FIELDS = Object.values(DISTRIBUTIONS).map((d) => d.field);
 export const RECORD_COST = 5;
 const CHANNELS = 4;
 const STAFFING_SUMS = 4; // offered, handled, averageHandleTime, averageAgentsStaffed
@@ -268,8 +271,9 @@ function childListSizes(
       case 'kpis': {
         const rows = kpiRows(args.query, sizes) ?? 0;
         for (const node of children('rows')) set(node, answeredRows(args.query, rows));
-        // A report with percentiles reads the wait distribution in a statement of its own: marked on the kpis node.
-        if (selects(field.selectionSet, 'waitTimePercentile', fragments, variables)) set(field, 1);
+        // A report reads each measure's distribution it takes percentiles of in a statement of its own: their count, marked on the kpis node.
+        const measures = PERCENTILE_FIELDS.filter((name) => selects(field.selectionSet, name, fragments, variables)).length;
+        if (measures > 0) set(field, measures);
         break;
       }
       case 'slaTrend': {
@@ -345,7 +349,7 @@ function domainEstimator(sizes: DirectorySizes, childLists: ChildLists, schema: 
         const rows = kpiRows(args.query, sizes);
         if (rows === null) return REPORT_COST;
         // rows × fields: KpiReport.rows (limit rows at most)
-        const statements = (args.query.compareWithPrevious ? 2 : 1) * (childLists.get(node) ? 2 : 1);
+        const statements = (args.query.compareWithPrevious ? 2 : 1) * (1 + (childLists.get(node) ?? 0));
         return statements * REPORT_COST + rankingCost(args.query, rows) + childComplexity;
       }
       case 'Query.complaintBreakdown': {

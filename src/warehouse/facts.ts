@@ -77,6 +77,24 @@ const WAIT_ROLLUP: RollupTable = {
   count: 'contacts',
 };
 
+/** A handled contact's handle time (talk + hold + ACW) in whole seconds, over a contact row `c`. */
+export const HANDLE_SECONDS = '(c.talk_seconds + c.hold_seconds + c.after_contact_work_seconds)';
+
+/** Handled contacts (answered, either direction) per quarter hour × channel × queue × team × agent × exact handle time: any handle-time percentile is exact. */
+const HANDLE_ROLLUP: RollupTable = {
+  table: 'contact_handle_rollup',
+  interval: '15 minutes',
+  ms: BUCKET_MS,
+  local: false,
+  keys: [
+    ...keysOf('c', DIMENSIONS.filter((d) => d.column !== 'direction').map((d) => d.column)),
+    { column: 'handle_seconds', expr: HANDLE_SECONDS },
+  ],
+  sums: { contacts: 'count(*)' },
+  where: 'c.answered_at is not null',
+  count: 'contacts',
+};
+
 export const SURVEY_TALLIES = [
   'survey_invitations', 'survey_responses', 'csat_top2', 'csat_sum', 'resolution_answered', 'resolution_yes',
   'complaints', 'nps_answers', 'nps_promoters', 'nps_detractors',
@@ -92,7 +110,7 @@ export const CONTACT_FACT: FactSpec = {
     ...SURVEY_TALLIES,
   ],
   deltaTable: 'contact_delta',
-  rollups: [...rollupsOf(ROLLUP_GRAINS, 'c', ROLLUP_AGGREGATES, 'contacts'), WAIT_ROLLUP],
+  rollups: [...rollupsOf(ROLLUP_GRAINS, 'c', ROLLUP_AGGREGATES, 'contacts'), WAIT_ROLLUP, HANDLE_ROLLUP],
 };
 
 /** Agent activity's sums, and the count of records a row holds (a row no record falls in any more is deleted). */

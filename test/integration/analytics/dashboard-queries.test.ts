@@ -50,6 +50,9 @@ function generate(count: number, seed: number): Fact[] {
   });
 }
 
+const holdOf = (f: Fact) => (f.handleSeconds % 7) * 3;
+const acwOf = (f: Fact) => f.handleSeconds % 11;
+
 function toInput(f: Fact) {
   const waited = f.offeredAt + f.waitSeconds * SECOND;
   return {
@@ -62,7 +65,10 @@ function toInput(f: Fact) {
     offeredAt: new Date(f.offeredAt).toISOString(),
     answeredAt: f.answered ? new Date(waited).toISOString() : null,
     endedAt: new Date(waited + (f.answered ? f.handleSeconds : 0) * SECOND).toISOString(),
-    talkSeconds: f.answered ? f.handleSeconds : 0,
+    // Handle time split into talk, hold and ACW (handleSeconds ≥ 30 > the largest hold + ACW, 28).
+    talkSeconds: f.answered ? f.handleSeconds - holdOf(f) - acwOf(f) : 0,
+    holdSeconds: f.answered ? holdOf(f) : 0,
+    afterContactWorkSeconds: f.answered ? acwOf(f) : 0,
   };
 }
 
@@ -421,6 +427,74 @@ describe('kpis: dashboard queries', () => {
       expect(res.data.kpis.total.waitTimePercentile).toBe(nearestRank(only, 50));
       for (const p of [0, 1.5, -0.1]) {
         const bad = await server.gql(`query($q: KpiQuery!, $p: Float!) { kpis(query: $q) { total { waitTimePercentile(p: $p) } } }`, { q: { range: quiet }, p });
+        expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+        expect(bad.errors![0]!.message).toBe(`p: a percentile's p must be greater than 0 and at most 1, got ${p}`);
+      }
+    });
+  });
+  describe('handleTimePercentile', () => {
+    const HUNDREDTHS = [1, 5, 10, 25, 33, 50, 67, 70, 75, 90, 95, 99, 100];
+    const aliases = HUNDREDTHS.map((h) => `h${h}: handleTimePercentile(p: ${h / 100})`).join(' ');
+    /** Nearest rank over the handled contacts' talk + hold + ACW, both directions (DOMAIN.md "Percentiles"). */
+    const nearestRank = (fs: readonly Fact[], hundredths: number) => {
+      const handles = fs.filter((f) => f.answered).map((f) => f.handleSeconds).sort((a, b) => a - b);
+      return handles.length === 0 ? null : handles[Math.ceil((hundredths * handles.length) / 100) - 1]!;
+    };
+    const expectPercentiles = (row: any, fs: readonly Fact[]) => {
+      for (const h of HUNDREDTHS) expect([h, row[`h${h}`]]).toEqual([h, nearestRank(fs, h)]);
+    };
+    // Cut mid-bucket at both ends, across Berlin's 25-hour day (2026-10-25).
+    const from = Date.parse('2026-10-23T05:40:00Z');
+    const to = Date.parse('2026-10-27T19:07:00Z');
+    const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+    const within = (fs: readonly Fact[], lo: number, hi: number) => fs.filter((f) => f.offeredAt >= Math.max(from, lo) && f.offeredAt < Math.min(to, hi));
+
+    for (const zone of ['Europe/Berlin', 'Asia/Kathmandu']) {
+      it(`is the nearest-rank handle time per agent and local day in ${zone}, previous and total included`, async () => {
+        const query = `query($q: KpiQuery!) { kpis(query: $q) { rows { periodStart agent { key } ${aliases} previous { h90: handleTimePercentile(p: 0.9) } } total { ${aliases} previous { h50: handleTimePercentile(p: 0.5) } } } }`;
+        const res = await server.gql(query, { q: { range, timeZone: zone, groupBy: ['AGENT'], granularity: 'DAY', compareWithPrevious: true } });
+        expect(res.errors).toBeUndefined();
+        const rows = res.data.kpis.rows as any[];
+        expect(rows.length).toBeGreaterThan(20);
+        for (const row of rows) {
+          const day = DateTime.fromISO(row.periodStart, { zone });
+          const byAgent = facts.filter((f) => f.agent === (row.agent?.key ?? null));
+          expectPercentiles(row, within(byAgent, day.toMillis(), day.plus({ days: 1 }).toMillis()));
+          const before = byAgent.filter((f) => f.offeredAt >= day.minus({ days: 1 }).toMillis() && f.offeredAt < day.toMillis());
+          expect(row.previous.h90).toBe(nearestRank(before, 90));
+        }
+        // Both directions count: outbound handled contacts are among the total's.
+        expect(within(facts, from, to).filter((f) => f.answered && f.direction === 'OUTBOUND').length).toBeGreaterThan(10);
+        expectPercentiles(res.data.kpis.total, within(facts, from, to));
+        expect(res.data.kpis.total.previous.h50).toBe(nearestRank(facts.filter((f) => f.offeredAt >= 2 * from - to && f.offeredAt < from), 50));
+      });
+    }
+
+    it('follows any grouping and filter: by queue and hour in UTC for two agents, beside wait percentiles of the same rows', async () => {
+      const agents = ['ann', 'eve'];
+      const query = `query($q: KpiQuery!) { kpis(query: $q) { rows { periodStart queue { key } ${aliases} w50: waitTimePercentile(p: 0.5) } total { ${aliases} } } }`;
+      const res = await server.gql(query, { q: { range, groupBy: ['QUEUE'], granularity: 'HOUR', filter: { agentKeys: agents } } });
+      expect(res.errors).toBeUndefined();
+      const scoped = facts.filter((f) => f.agent !== null && agents.includes(f.agent));
+      const rows = res.data.kpis.rows as any[];
+      expect(rows.length).toBeGreaterThan(50);
+      for (const row of rows) {
+        const hour = Date.parse(row.periodStart);
+        const fs = within(scoped.filter((f) => f.queue === row.queue.key), hour, hour + 3_600_000);
+        for (const h of HUNDREDTHS) expect([h, row[`h${h}`]]).toEqual([h, nearestRank(fs, h)]);
+        const waits = inbound(fs).filter((f) => f.answered).map((f) => f.waitSeconds).sort((a, b) => a - b);
+        expect(row.w50).toBe(waits.length ? waits[Math.ceil(waits.length / 2) - 1] : null);
+      }
+      expectPercentiles(res.data.kpis.total, within(scoped, from, to));
+    });
+
+    it('is null without handled contacts, and refuses p outside (0, 1]', async () => {
+      const unanswered = facts.find((f) => !f.answered && !facts.some((g) => g.answered && g.offeredAt === f.offeredAt))!;
+      const quiet = { from: new Date(unanswered.offeredAt).toISOString(), to: new Date(unanswered.offeredAt + 1000).toISOString() };
+      const res = await server.gql(`query($q: KpiQuery!) { kpis(query: $q) { total { handleTimePercentile(p: 0.5) offered } } }`, { q: { range: quiet } });
+      expect(res.data.kpis.total).toEqual({ handleTimePercentile: null, offered: unanswered.direction === 'INBOUND' ? 1 : 0 });
+      for (const p of [0, 1.000001, -1]) {
+        const bad = await server.gql(`query($q: KpiQuery!, $p: Float!) { kpis(query: $q) { total { handleTimePercentile(p: $p) } } }`, { q: { range: quiet }, p });
         expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
         expect(bad.errors![0]!.message).toBe(`p: a percentile's p must be greater than 0 and at most 1, got ${p}`);
       }

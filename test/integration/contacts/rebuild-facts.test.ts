@@ -44,6 +44,9 @@ describe('rebuildOrganizationFacts', () => {
       waits: await db.execute(
         'select * from contact_wait_rollup order by bucket, channel, queue_id, team_id, agent_id, answered, wait_seconds',
       ),
+      handles: await db.execute(
+        'select * from contact_handle_rollup order by bucket, channel, queue_id, team_id, agent_id, handle_seconds',
+      ),
     };
   };
 
@@ -94,10 +97,19 @@ describe('rebuildOrganizationFacts', () => {
       expect(new Set(incremental[table].map((r: any) => new Date(r.bucket).toISOString().slice(11)))).toEqual(new Set(['18:30:00.000Z']));
     }
 
+    // The handle distribution counts every handled contact once, by talk + hold + ACW.
+    const handled = await server.db.orm.em.fork().getConnection().execute(
+      `select count(*)::int as n, coalesce(sum(talk_seconds + hold_seconds + after_contact_work_seconds), 0)::int as s from contact where answered_at is not null`,
+    );
+    expect(handled[0].n).toBeGreaterThan(0);
+    expect(total(incremental.handles)).toBe(handled[0].n);
+    expect(incremental.handles.reduce((n: number, r: any) => n + r.contacts * r.handle_seconds, 0)).toBe(handled[0].s);
+
     const db = server.db.orm.em.fork().getConnection();
     await db.execute('update contact set first_contact_resolved = null');
     for (const g of ROLLUP_GRAINS) await db.execute(`delete from ${g.table}`);
     await db.execute('delete from contact_wait_rollup');
+    await db.execute('delete from contact_handle_rollup');
     await rebuildOrganizationFacts(server.db.orm.em.fork(), server.org.id);
 
     expect(await snapshot()).toEqual(incremental);

@@ -58,6 +58,9 @@ describe('rollups kept by deltas', () => {
         answeredAt: answered ? new Date(offered + wait * 1000).toISOString() : null,
         endedAt: new Date(offered + wait * 1000 + (answered ? 120_000 : 0)).toISOString(),
         talkSeconds: answered ? 100 + Math.floor(next() * 200) : 0,
+        // Handle time is talk + hold + ACW: a correction that changes only hold or ACW moves a contact in the handle distribution.
+        holdSeconds: answered && next() < 0.3 ? Math.floor(next() * 60) : 0,
+        afterContactWorkSeconds: answered ? Math.floor(next() * 40) : 0,
         transfers: next() < 0.1 ? 1 : 0,
         resolved: answered ? next() < 0.5 : null,
       };
@@ -108,13 +111,16 @@ describe('rollups kept by deltas', () => {
       const incremental = await snapshot();
       expect((incremental.contact_rollup as unknown[]).length).toBeGreaterThan(0);
       expect((incremental.contact_rollup_local_day_agent as unknown[]).length).toBeGreaterThan(0);
+      expect((incremental.contact_handle_rollup as unknown[]).length).toBeGreaterThan(0);
       expect((incremental.agent_activity_local_day as unknown[]).length).toBeGreaterThan(0);
       await rebuildOrganizationFacts(server.db.orm.em.fork(), server.org.id);
       expect(await snapshot()).toEqual(incremental);
     }
     // Some groups emptied by corrections were deleted, not left with zeros.
-    const zeros = await db().execute(`select count(*)::int as n from contact_rollup where contacts = 0`);
-    expect(zeros[0].n).toBe(0);
+    for (const table of ['contact_rollup', 'contact_wait_rollup', 'contact_handle_rollup']) {
+      const zeros = await db().execute(`select count(*)::int as n from ${table} where contacts = 0`);
+      expect([table, zeros[0].n]).toEqual([table, 0]);
+    }
     const empty = await db().execute(`select count(*)::int as n from agent_activity_hour where records = 0`);
     expect(empty[0].n).toBe(0);
   });

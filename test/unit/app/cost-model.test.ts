@@ -88,6 +88,14 @@ describe(estimateCost.name, () => {
     expect(cost(query, { r: { from: MONTH.from.toISOString(), to: MONTH.to.toISOString() } })).toBe(2 * REPORT_COST + 1 + 13 * 2);
   });
 
+  it('prices handle-time percentiles as one more statement beside the wait ones, and doubles them with compareWithPrevious', () => {
+    const range = { r: { from: MONTH.from.toISOString(), to: MONTH.to.toISOString() } };
+    const handle = `query($r: TimeRange!) { kpis(query: { range: $r, groupBy: [QUEUE] }) { rows { h: handleTimePercentile(p: 0.9) } } }`;
+    expect(cost(handle, range)).toBe(2 * REPORT_COST + 1 + 13);
+    const both = `query($r: TimeRange!) { kpis(query: { range: $r, groupBy: [QUEUE], compareWithPrevious: true }) { rows { w: waitTimePercentile(p: 0.9) h: handleTimePercentile(p: 0.9) } } }`;
+    expect(cost(both, range)).toBe(2 * 3 * REPORT_COST + 1 + 13 * 2);
+  });
+
   it('doubles the statements with compareWithPrevious, and counts previous as fields of each row', () => {
     const base = `query($r: TimeRange!) { kpis(query: { range: $r, granularity: DAY, compareWithPrevious: true }) { rows { offered previous { offered } } } }`;
     expect(cost(base, { r: DAY })).toBe(2 * REPORT_COST + 1 + 2 * 3);

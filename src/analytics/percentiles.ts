@@ -1,46 +1,82 @@
 import type { Channel } from '../warehouse/channels';
+import { HANDLE_SECONDS } from '../warehouse/facts';
 import { BUCKET_MS } from './contact-sums';
 import { countedRanges, spanCondition, timestamps } from './kpi.compiler';
-import { DIMENSION_COLUMN, type KpiRequest, type ReportGroup } from './kpi.request';
+import { DIMENSION_COLUMN, type KpiRequest, type PercentileMeasure, type ReportGroup } from './kpi.request';
 import { scopeWhere } from './scope.sql';
 import { planRanges, type TimeSpan } from './source-plan';
 import { Sql, raw, sql } from './sql';
 
 /**
- * Exact wait-time percentiles (DOMAIN.md "Percentiles"): for the answered inbound
- * contacts of each row, the wait at nearest rank ⌈p × n⌉. Not additive, so not a
- * sum: the wait distribution of each row and of the total is counted (whole
- * quarter hours from contact_wait_rollup, which keeps every wait second per 15
+ * Exact percentiles (DOMAIN.md "Percentiles"): for the contacts of each row that a
+ * measure covers, the value at nearest rank ⌈p × n⌉. Not additive, so not a sum:
+ * each measure's distribution per row and for the total is counted (whole quarter
+ * hours from its distribution rollup, which keeps every whole second per 15
  * minutes × dimension; the rest of the range from raw contacts), and each p is
  * read off its running count in the same statement. p is bound as text and
  * multiplied as numeric, so ⌈0.7 × 10⌉ is 7 (in float8 it would be 8).
  */
 
 export interface PercentileRow extends ReportGroup {
-  /** One value per asked p, in order; null without answered inbound contacts. */
+  /** One value per asked p, in order; null without contacts in the measure. */
   values: Array<number | null>;
 }
 
-/** The 15-minute wait rollup, as a grain the source planner can cover a range with. */
-const WAIT_GRAIN = { ms: BUCKET_MS };
+/** Where a measure's distribution is kept and what it counts. */
+export interface Distribution {
+  /** The KpiRow field that asks for its percentiles. */
+  field: string;
+  /** Its rollup (alias `w`): rows per quarter hour × dimensions × value, each with a count of contacts. */
+  table: string;
+  value: string;
+  /** Which of the rollup's rows count. */
+  rollupWhere: string;
+  /** The same over raw contacts (alias `c`). */
+  rawValue: string;
+  rawWhere: string;
+}
 
-export function compileWaitPercentiles(request: KpiRequest, boundaries: readonly Date[], ps: readonly number[]): Sql {
+export const DISTRIBUTIONS: Readonly<Record<PercentileMeasure, Distribution>> = {
+  // Answered inbound contacts, those behind ASA.
+  wait: {
+    field: 'waitTimePercentile',
+    table: 'contact_wait_rollup',
+    value: 'wait_seconds',
+    rollupWhere: 'w.answered',
+    rawValue: 'c.wait_seconds',
+    rawWhere: `c.direction = 'INBOUND' and c.answered_at is not null`,
+  },
+  // Handled contacts (answered, either direction), those behind AHT: talk + hold + ACW.
+  handle: {
+    field: 'handleTimePercentile',
+    table: 'contact_handle_rollup',
+    value: 'handle_seconds',
+    rollupWhere: 'true',
+    rawValue: HANDLE_SECONDS,
+    rawWhere: 'c.answered_at is not null',
+  },
+};
+
+/** The distribution rollups' grain, as the source planner covers a range with it. */
+const DISTRIBUTION_GRAIN = { ms: BUCKET_MS };
+
+export function compilePercentiles(request: KpiRequest, boundaries: readonly Date[], measure: Distribution, ps: readonly number[]): Sql {
   const dims = request.groupBy.map((d) => DIMENSION_COLUMN[d]);
-  const plan = planRanges(countedRanges(request), boundaries, [WAIT_GRAIN]);
+  const plan = planRanges(countedRanges(request), boundaries, [DISTRIBUTION_GRAIN]);
   const bounds = timestamps(boundaries);
-  const select = (alias: string, time: string, value: string, count: string, spans: readonly TimeSpan[], where: string) =>
+  const select = (alias: 'w' | 'c', time: string, value: string, count: string, spans: readonly TimeSpan[], where: string) =>
     sql`select width_bucket(${raw(time)}, ${bounds}) as p${raw(dims.map((d) => `, ${alias}.${d}`).join(''))}, ${raw(value)} as v, ${raw(count)} as n
-      from ${raw(alias === 'w' ? 'contact_wait_rollup' : 'contact')} ${raw(alias)}
+      from ${raw(alias === 'w' ? measure.table : 'contact')} ${raw(alias)}
       where ${raw(alias)}.organization_id = ${request.organizationId} and ${spanCondition(time, spans)} and ${raw(where)}${scopeWhere(request.filter, `${alias}.`)}`;
   const branches: Sql[] = [];
   const rolledUp = plan.rollups.flatMap((r) => r.spans);
-  if (rolledUp.length) branches.push(select('w', 'w.bucket', 'w.wait_seconds', 'w.contacts', rolledUp, 'w.answered'));
+  if (rolledUp.length) branches.push(select('w', 'w.bucket', `w.${measure.value}`, 'w.contacts', rolledUp, measure.rollupWhere));
   const rawSpans = plan.raw.length || !branches.length ? plan.raw.length ? plan.raw : [{ from: request.from, to: request.from }] : [];
-  if (rawSpans.length) branches.push(select('c', 'c.offered_at', 'c.wait_seconds', '1', rawSpans, `c.direction = 'INBOUND' and c.answered_at is not null`));
+  if (rawSpans.length) branches.push(select('c', 'c.offered_at', measure.rawValue, '1', rawSpans, measure.rawWhere));
   const keys = ['p', ...dims];
   const partition = ['t', ...keys].join(', ');
   const quantiles = ps.map((p, i) => sql`min(v) filter (where cum >= ceil(${String(p)}::numeric * total)) as ${raw(`q${i}`)}`);
-  // One row per group and wait second, and per wait second for the total (grouping set (v)).
+  // One row per group and value, and per value for the total (grouping set (v)).
   return sql`with d as (${Sql.join(branches, ' union all ')}),
     g as (select ${raw(keys.join(', '))}, v, sum(n) as n, grouping(p) as t from d group by grouping sets ((${raw(keys.join(', '))}, v), (v))),
     c as (select *, sum(n) over (partition by ${raw(partition)} order by v) as cum, sum(n) over (partition by ${raw(partition)}) as total from g)
