@@ -77,8 +77,8 @@ const WAIT_ROLLUP: RollupTable = {
   count: 'contacts',
 };
 
-/** A handled contact's handle time (talk + hold + ACW) in whole seconds, over a contact row `c`. */
-export const HANDLE_SECONDS = '(c.talk_seconds + c.hold_seconds + c.after_contact_work_seconds)';
+/** A handled contact's handle time (talk + hold + ACW) in whole seconds, over a contact row `c`: int8, three int4 maxima overflow int4. */
+export const HANDLE_SECONDS = '(c.talk_seconds::int8 + c.hold_seconds + c.after_contact_work_seconds)';
 
 /** Handled contacts (answered, either direction) per quarter hour × channel × queue × team × agent × exact handle time: any handle-time percentile is exact. */
 const HANDLE_ROLLUP: RollupTable = {

@@ -131,8 +131,11 @@ describe('input PostgreSQL would refuse', () => {
     const max = 2 ** 31 - 1;
     const huge = [contact('n-2', { talkSeconds: max, holdSeconds: max, afterContactWorkSeconds: max, transfers: max }), contact('n-3', { talkSeconds: max, transfers: max })];
     expect((await server.gql(RECORD, { c: huge })).errors).toBeUndefined();
-    const kpis = await server.gql(`query($q: KpiQuery!) { kpis(query: $q) { total { handled averageTalkTime averageHandleTime } } }`, { q: { range: RANGE, serviceLevelThresholdSeconds: max, shortAbandonSeconds: max } });
+    const kpis = await server.gql(
+      `query($q: KpiQuery!) { kpis(query: $q) { total { handled averageTalkTime averageHandleTime h50: handleTimePercentile(p: 0.5) h100: handleTimePercentile(p: 1) } } }`,
+      { q: { range: RANGE, serviceLevelThresholdSeconds: max, shortAbandonSeconds: max } },
+    );
     expect(kpis.errors).toBeUndefined();
-    expect(kpis.data.kpis.total).toEqual({ handled: 2, averageTalkTime: max, averageHandleTime: (4 * max) / 2 });
+    expect(kpis.data.kpis.total).toEqual({ handled: 2, averageTalkTime: max, averageHandleTime: (4 * max) / 2, h50: max, h100: 3 * max });
   });
 });
