@@ -29,6 +29,7 @@ import { createRateLimits } from './rate-limits';
 import { createDirectoryLoaders } from '../org/directory.loaders';
 import { createEvents } from './events';
 import { explorerAssets, mountExplorer } from '../explorer/routes';
+import { dashboardAssets, mountDashboard } from '../dashboard/routes';
 import { mountSurveyWidget } from '../surveys/widget/routes';
 import { startTallySweeper } from '../warehouse/survey-tallies';
 import { mountExports } from '../exports/exports.routes';
@@ -54,7 +55,7 @@ export interface HttpOptions {
   limits?: Partial<OperationalLimits>;
   /** Hooks of the authentication made before the body is read (failed keys: rate limits). */
   auth?: EarlyAuthOptions;
-  /** The embedded database's local ADMIN key, prefilled in the explorer for browsers on this machine. */
+  /** The embedded database's local ADMIN key, prefilled in the explorer and the dashboard for browsers on this machine. */
   explorerDemoKey?: string;
 }
 
@@ -102,7 +103,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     // A second guard behind the pre-parse scan (limits/preflight.ts), for documents that reach Apollo otherwise.
     parseOptions: { maxTokens: DOCUMENT_LIMITS.tokens },
   });
-  const [explorer] = await Promise.all([explorerAssets(logger), apollo.start()]);
+  const [explorer, dashboard] = await Promise.all([explorerAssets(logger), dashboardAssets(logger), apollo.start()]);
 
   const events = createEvents(orm, logger);
   /** A request's GraphQL context; the exports run their operations with the same. */
@@ -139,6 +140,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   });
   mountSurveyWidget(app);
   mountExplorer(app, { assets: explorer, demoKey: options.explorerDemoKey }); // before /graphql: browsers' GETs
+  mountDashboard(app, { assets: dashboard, demoKey: options.explorerDemoKey });
   options.mount?.(app);
   // GraphQL answers are never cached (no-store), so Express's ETag, a hash of each body,
   // only cost time there (about 10 ms for a 6,000-row report); the widget's assets keep theirs.

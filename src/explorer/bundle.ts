@@ -1,6 +1,7 @@
 import type { BuildOptions, Metafile, Plugin } from 'esbuild';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { MANIFEST, type BundleManifest } from '../platform/bundle-cache';
 
 /**
  * Builds the API explorer (client/explorer.jsx: GraphiQL 5, React 19, Monaco)
@@ -11,20 +12,13 @@ import path from 'node:path';
  * data: URLs inside its style sheet.
  */
 
-export const MANIFEST = 'manifest.json';
-
 /** What the page needs to load the explorer, by file name inside the build directory. */
-export interface ExplorerManifest {
+export interface ExplorerManifest extends BundleManifest {
   /** The page's module script; its dynamic imports (Monaco, Prettier) are chunks beside it. */
   script: string;
   stylesheet: string;
   /** Monaco's language workers, classic scripts, by Monaco's worker label. */
   workers: { editor: string; json: string; graphql: string };
-  /** Every file with its size, for the logs and the README's figures. */
-  files: Array<{ name: string; bytes: number }>;
-  buildMs: number;
-  /** The hash of the build's inputs (bundle-cache.ts) it was made from. */
-  inputs: string;
 }
 
 // Monaco's ESM files import their own CSS; GraphiQL's style.css already holds all of it

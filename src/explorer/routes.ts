@@ -1,4 +1,5 @@
 import express, { type Express, type Request, type Response } from 'express';
+import { fromThisMachine } from '../platform/client-address';
 import type { Logger } from '../platform/logger';
 import { ensureExplorerAssets, totalBytes, type ExplorerAssets } from './bundle-cache';
 import { ASSET_PATH, EXPLORER_CSP, explorerPage, explorerUnavailablePage } from './page';
@@ -82,9 +83,4 @@ export function wantsExplorer(req: Pick<Request, 'accepts' | 'query'>): boolean 
   return req.accepts(['application/graphql-response+json', 'application/json', 'text/html']) === 'text/html';
 }
 
-/** The request came straight from this machine: a loopback peer and no proxy in between. */
-export function fromThisMachine(req: Pick<Request, 'socket' | 'headers'>): boolean {
-  if (req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined) return false;
-  const address = req.socket.remoteAddress ?? '';
-  return address === '::1' || /^(::ffff:)?127\./.test(address);
-}
+export { fromThisMachine };

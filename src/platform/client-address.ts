@@ -89,3 +89,13 @@ function expandIpv6(address: string): string[] | null {
   if (tail === undefined ? missing !== 0 : missing < 0) return null;
   return [...left, ...Array<string>(tail === undefined ? 0 : missing).fill('0'), ...right].map((g) => (parseInt(g, 16) || 0).toString(16));
 }
+
+/**
+ * The request came straight from this machine: a loopback peer and no proxy in
+ * between (the pages prefill the embedded database's local key only then).
+ */
+export function fromThisMachine(req: Pick<IncomingMessage, 'socket' | 'headers'>): boolean {
+  if (req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined) return false;
+  const address = req.socket.remoteAddress ?? '';
+  return address === '::1' || /^(::ffff:)?127\./.test(address);
+}

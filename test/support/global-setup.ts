@@ -23,10 +23,12 @@ export default async function setup(project: TestProject) {
   await migrate(orm);
   await orm.close(true);
   console.log(`tests use PostgreSQL from ${server.source}`);
-  // Every test server serves the API explorer: build its bundle once, now, if it is missing or stale.
+  // Every test server serves the API explorer and the dashboard: build their bundles once, now, if missing or stale.
   const { ensureExplorerAssets } = await import('../../src/explorer/bundle-cache');
-  const explorer = await ensureExplorerAssets();
+  const { ensureDashboardAssets } = await import('../../src/dashboard/bundle-cache');
+  const [explorer, dashboard] = await Promise.all([ensureExplorerAssets(), ensureDashboardAssets()]);
   if (explorer.built) console.log(`explorer bundle built in ${explorer.manifest.buildMs} ms`);
+  if (dashboard.built) console.log(`dashboard bundle built in ${dashboard.manifest.buildMs} ms`);
   project.provide('pgAdminUrl', server.adminUrl);
   project.provide('pgTemplate', template);
 

@@ -1,0 +1,211 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium';
+import { LAST_DAY, seedDashboardCenter } from '../support/dashboard-seed';
+import { useTestServer, type GraphQLResponse } from '../support/server';
+
+/**
+ * The dashboard page (src/dashboard/) in headless Chromium, offline (every
+ * request to another host aborted), on a small seeded center: each view
+ * loads, draws its charts, and the figures on the page (each cell's and
+ * tile's data-value, and the text written from it) equal what the API
+ * answers for the same question, asked here with the same key.
+ *
+ * `UPDATE_SCREENSHOTS=1` also writes each view at 1366×768 to
+ * docs/screenshots/<view>.png (the README's screenshots).
+ */
+
+const PAGE_WAIT = { timeout: 20_000 };
+const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
+const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+function ok(result: GraphQLResponse): any {
+  if (result.errors?.length || !result.data) throw new Error(`GraphQL errors (HTTP ${result.status}): ${JSON.stringify(result.errors)}`);
+  return result.data;
+}
+
+/** The page's number for a raw value, as format.js writes it. */
+const numberOrNull = (text: string | null) => (text === null || text === '' ? null : Number(text));
+
+describe('the dashboard page in headless Chromium, offline', () => {
+  const server = useTestServer();
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let origin: string;
+  const consoleErrors: string[] = [];
+  const foreignRequests: string[] = [];
+
+  /** A column's raw values (data-value) in a table, by its caption. */
+  async function columnValues(caption: string, column: string): Promise<Array<number | null>> {
+    const cells = page.getByRole('region', { name: caption, exact: true }).locator(`td[data-column="${column}"]`);
+    return (await cells.evaluateAll((tds) => tds.map((td) => td.getAttribute('data-value')))).map(numberOrNull);
+  }
+  async function columnTexts(caption: string, column: string): Promise<string[]> {
+    return page.getByRole('region', { name: caption, exact: true }).locator(`td[data-column="${column}"]`).allInnerTexts();
+  }
+  async function screenshot(name: string): Promise<void> {
+    const png = await page.screenshot({ animations: 'disabled', caret: 'hide' });
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    if (UPDATE_SCREENSHOTS) {
+      await mkdir(SCREENSHOTS, { recursive: true });
+      await writeFile(path.join(SCREENSHOTS, `${name}.png`), png);
+    }
+  }
+  /** Waits until the view's charts are drawn (uPlot canvases with a size). */
+  async function chartsDrawn(count: number): Promise<void> {
+    await expect.poll(() => page.locator('figure.chart canvas').count(), PAGE_WAIT).toBe(count);
+    const sizes = await page.locator('figure.chart canvas').evaluateAll((canvases) => canvases.map((c) => (c as any).width as number));
+    for (const width of sizes) expect(width).toBeGreaterThan(200);
+  }
+
+  beforeAll(async () => {
+    await seedDashboardCenter(server);
+    browser = await launchChromium('the dashboard page');
+    origin = new URL(server.url).origin;
+    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB', colorScheme: 'light', acceptDownloads: true });
+    await context.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.origin === origin || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
+      foreignRequests.push(route.request().url());
+      return route.abort('internetdisconnected');
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      if (new URL(message.location().url || 'about:blank').pathname === '/favicon.ico') return;
+      consoleErrors.push(`${message.text()} (${message.location().url})`);
+    });
+    page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+  });
+
+  it('loads at /dashboard with a CSP of its own origin and asks for the key, which the keyboard reaches first', async () => {
+    const response = await page.goto(`${origin}/dashboard`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain("default-src 'self'");
+    await expect.poll(() => page.title(), PAGE_WAIT).toBe('Wallboard · CallPulse dashboard');
+    await page.getByRole('alert').filter({ hasText: 'Enter an API key' }).waitFor();
+    // The bundle's files are named by their content: cached for a year, like the explorer's.
+    const script = await page.locator('script[type="module"]').getAttribute('src');
+    const asset = await fetch(`${origin}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+
+    // Tab through the bar: the view links, then the key field, labelled "API key".
+    const reached: string[] = [];
+    for (let i = 0; i < 10 && reached.at(-1) !== 'callpulse-api-key'; i++) {
+      await page.keyboard.press('Tab');
+      reached.push(await page.evaluate(() => (globalThis as any).document.activeElement?.id || (globalThis as any).document.activeElement?.textContent || ''));
+    }
+    expect(reached.at(-1)).toBe('callpulse-api-key');
+    const key = page.getByLabel('API key', { exact: true });
+    expect(await key.evaluate((element) => element === (globalThis as any).document.activeElement)).toBe(true);
+    expect(await key.getAttribute('type')).toBe('password');
+    await page.keyboard.type(server.org.keys.ANALYST);
+    expect(await page.evaluate(() => (globalThis as any).localStorage.getItem('callpulse.apiKey'))).toBe(server.org.keys.ANALYST);
+  });
+
+  it('Wallboard: the day by 15 minutes, its tiles and rows equal kpis and staffing for the same question', async () => {
+    await page.goto(`${origin}/dashboard#/wallboard?date=${LAST_DAY}&scope=team:team-north&threshold=30&target=75`);
+    await page.reload(); // the key comes back from the browser's storage
+    await chartsDrawn(3);
+    const variables = {
+      query: { dates: { from: LAST_DAY, to: LAST_DAY }, timeZone: 'UTC', filter: { teamKeys: ['team-north'] }, granularity: 'FIFTEEN_MINUTES', serviceLevelThresholdSeconds: 30 },
+      staffing: { dates: { from: LAST_DAY, to: LAST_DAY }, timeZone: 'UTC', filter: { teamKeys: ['team-north'] }, intervalMinutes: 15, thresholdSeconds: 30, targetServiceLevel: 0.75 },
+    };
+    const figures = 'periodStart offered answered serviceLevel averageSpeedOfAnswer abandonRate longestWait: waitTimePercentile(p: 1)';
+    const expected = ok(
+      await server.gql(
+        `query($query: KpiQuery!, $staffing: StaffingQuery!) { kpis(query: $query) { rows { ${figures} } total { ${figures} } }
+          staffing(query: $staffing) { periodStart requiredStaff staffedAgents } }`,
+        variables,
+        server.org.keys.ANALYST,
+      ),
+    );
+    const total = expected.kpis.total;
+    expect(total.offered).toBeGreaterThan(50);
+    const tile = (name: string) => page.locator(`[data-tile="${name}"] .tile-value`);
+    for (const name of ['offered', 'answered', 'serviceLevel', 'averageSpeedOfAnswer', 'abandonRate', 'longestWait']) {
+      expect(numberOrNull(await tile(name).getAttribute('data-value')), name).toBe(total[name]);
+    }
+    expect(await tile('offered').innerText()).toBe(String(total.offered));
+    expect(await tile('serviceLevel').innerText()).toBe(`${(total.serviceLevel * 100).toFixed(1)}%`);
+
+    // Every interval with contacts, in order, with its figures; staffing joined by interval.
+    const rows = expected.kpis.rows as Array<Record<string, any>>;
+    const shownStarts = await columnTexts('Per 15 minutes', 'interval');
+    expect(shownStarts.length).toBeGreaterThanOrEqual(rows.length);
+    const offered = await columnValues('Per 15 minutes', 'offered');
+    const serviceLevels = await columnValues('Per 15 minutes', 'serviceLevel');
+    const longest = await columnValues('Per 15 minutes', 'longestWait');
+    const staffed = await columnValues('Per 15 minutes', 'staffedAgents');
+    const required = await columnValues('Per 15 minutes', 'requiredStaff');
+    const byClock = new Map(shownStarts.map((clock, i) => [clock, i]));
+    for (const row of rows) {
+      const i = byClock.get(row.periodStart.slice(11, 16))!;
+      expect(i, row.periodStart).toBeDefined();
+      expect(offered[i]).toBe(row.offered);
+      expect(serviceLevels[i]).toBe(row.serviceLevel);
+      expect(longest[i]).toBe(row.longestWait);
+    }
+    for (const interval of expected.staffing as Array<Record<string, any>>) {
+      const i = byClock.get(interval.periodStart.slice(11, 16));
+      if (i === undefined) {
+        expect(interval.requiredStaff === 0 && !interval.staffedAgents, interval.periodStart).toBe(true);
+        continue;
+      }
+      expect(required[i]).toBe(interval.requiredStaff);
+      expect(staffed[i]).toBe(interval.staffedAgents);
+    }
+    expect(staffed.filter((s) => s !== null).length).toBe(40); // 08:00–18:00 UTC
+    await screenshot('wallboard');
+  });
+
+  it('Explore: a metric by queue and day with the previous period equals kpis, and its CSV is the export', async () => {
+    const hash = `#/explore?metric=averageHandleTime&groupBy=QUEUE&granularity=DAY&from=2026-02-24&to=${LAST_DAY}&compare=1`;
+    await page.goto(`${origin}/dashboard${hash}`);
+    await chartsDrawn(1);
+    const query = { dates: { from: '2026-02-24', to: LAST_DAY }, timeZone: 'UTC', groupBy: ['QUEUE'], granularity: 'DAY', compareWithPrevious: true };
+    const expected = ok(
+      await server.gql(
+        `query($query: KpiQuery!) { kpis(query: $query) { rows { periodLabel queue { name } averageHandleTime previous { averageHandleTime } } total { averageHandleTime } } }`,
+        { query },
+        server.org.keys.ANALYST,
+      ),
+    ).kpis;
+    const caption = 'Average handle time per period and queue';
+    expect(await columnTexts(caption, 'period')).toEqual(expected.rows.map((r: any) => r.periodLabel));
+    expect(await columnTexts(caption, 'group')).toEqual(expected.rows.map((r: any) => r.queue.name));
+    expect(await columnValues(caption, 'value')).toEqual(expected.rows.map((r: any) => r.averageHandleTime));
+    expect(await columnValues(caption, 'previous')).toEqual(expected.rows.map((r: any) => r.previous?.averageHandleTime ?? null));
+    expect(numberOrNull(await page.getByTestId('explore-total').locator('strong').getAttribute('data-value'))).toBe(expected.total.averageHandleTime);
+    expect(expected.rows.length).toBe(14); // 7 days × 2 queues
+    await screenshot('explore');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('region', { name: caption, exact: true }).getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('kpis.csv');
+    const saved = await readFile((await download.path())!, 'utf8');
+    const direct = await fetch(`${origin}/export/kpis.csv?${new URLSearchParams({ query: JSON.stringify(query), fields: 'averageHandleTime' })}`, {
+      headers: { authorization: `Bearer ${server.org.keys.ANALYST}` },
+    });
+    expect(saved).toBe(await direct.text());
+    expect(saved.split('\r\n')[0]).toBe('periodStart,periodEnd,periodLabel,queue,averageHandleTime');
+  });
+
+  it('made no request to another host and logged no error', () => {
+    expect(foreignRequests).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+});
