@@ -18,12 +18,16 @@ import { setReportingZone } from '../src/analytics/reporting-zone';
 import type { ContactFields } from '../src/contacts/contact.validation';
 import { upkeepClock } from '../src/warehouse/deltas';
 import { generateCenterYear } from './generate';
+import { drainStatementClock, startStatementClock } from './statement-clock';
 import { copyIn, formatSummary, machine, runBench, startBenchServer, summarize, withBenchDatabase, withClient, type Summary } from './support';
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 10_000);
 const days = Number(process.env.BENCH_DAYS ?? 60);
 const prefill = Number(process.env.BENCH_PREFILL ?? 0);
 const reportingZone = process.env.BENCH_REPORTING_ZONE ?? 'UTC';
+// BENCH_STATEMENTS=1: after each run, the wall time per kind of SQL statement (stderr); BENCH_STATEMENTS_DUMP=dir: the slow ones' SQL.
+const statements = process.env.BENCH_STATEMENTS === '1';
+if (statements) startStatementClock(process.env.BENCH_STATEMENTS_DUMP);
 const RECORD = 'mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created updated unchanged } }';
 const RECORD_ACTIVITY = 'mutation($a: [AgentActivityInput!]!) { recordAgentActivity(activity: $a) { created updated unchanged } }';
 
@@ -86,11 +90,13 @@ runBench(() =>
         ms.push(performance.now() - t);
       }
       const total = performance.now() - started;
+      if (statements) console.error(`statements of the last run (${Math.round(total)} ms in all):\n${drainStatementClock().slice(0, 25).join('\n')}`);
       const share = (key: keyof typeof upkeepClock) => `${Math.round((100 * (upkeepClock[key] - clock[key])) / total)} %`;
       return { perBatch: summarize(ms), rate: items.length / (total / 1000), upkeep: `rollups ${share('rollupsMs')}, FCR ${share('fcrMs')}` };
     };
     const sendContacts = (c: unknown[]) => post(RECORD, { c });
     const sendActivity = (a: unknown[]) => post(RECORD_ACTIVITY, { a });
+    if (statements) drainStatementClock();
     const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
     const loads: string[] = [load()];
     const fresh = await timeAll(contacts, sendContacts); // every contact created

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ensureDeltaTable } from './deltas';
 import { ACTIVITY_FACT } from './facts';
 import { arrayLiteral } from './contact-facts';
+import { executeBound } from '../platform/bound-statements';
 
 /**
  * The agent activity fact's writes, each staging the versions it replaced and
@@ -72,7 +73,7 @@ export async function upsertActivity(
 ): Promise<Array<{ inserted: boolean; agent_id: number; interval_start: string | Date }>> {
   await ensureDeltaTable(em, ACTIVITY_FACT);
   const arrays = INPUT.map((c) => arrayLiteral(rows.map((r) => r[c])));
-  return em.execute(UPSERT_ACTIVITY, [...arrays, organizationId, organizationId]);
+  return executeBound(em, UPSERT_ACTIVITY, [...arrays, organizationId, organizationId]);
 }
 
 /** Which activity records a cost change can touch. */

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Channel } from './channels';
 import { CONTACT_FACT, SURVEY_TALLIES } from './facts';
 import { ensureDeltaTable, upkeepClock } from './deltas';
+import { executeBound } from '../platform/bound-statements';
 
 /**
  * The contact fact's writes, each staging the versions it replaced and wrote for
@@ -94,12 +95,12 @@ const UPSERT_CONTACTS = `
 export async function upsertContacts(em: EntityManager, organizationId: number, rows: readonly ContactRow[]): Promise<WrittenContact[]> {
   await ensureDeltaTable(em, CONTACT_FACT);
   const arrays = INPUT.map((c) => arrayLiteral(rows.map((r) => r[c])));
-  return em.execute(UPSERT_CONTACTS, [...arrays, organizationId, arrays[0], organizationId]);
+  return executeBound(em, UPSERT_CONTACTS, [...arrays, organizationId, arrays[0], organizationId]);
 }
 
 /**
- * A PostgreSQL array literal ('{…}') of values: the ORM inlines parameters as SQL
- * literals and would spread a JavaScript array into a list.
+ * A PostgreSQL array literal ('{…}') of values, for one `?::type[]` parameter (the
+ * ORM and knex would spread a JavaScript array into a list).
  */
 export function arrayLiteral(values: ReadonlyArray<string | number | boolean | null>): string {
   const element = (v: string | number | boolean | null) =>
