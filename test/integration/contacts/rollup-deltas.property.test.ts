@@ -124,4 +124,28 @@ describe('rollups kept by deltas', () => {
     const empty = await db().execute(`select count(*)::int as n from agent_activity_hour where records = 0`);
     expect(empty[0].n).toBe(0);
   });
+
+  it('writes a batch\'s own FCR flags against the batch and the stored contacts it does not replace', async () => {
+    const contact = (externalId: string, offeredAt: string) => ({
+      externalId, channel: 'VOICE', direction: 'INBOUND', queue: 'q1', customerRef: 'fcr-z', offeredAt,
+      answeredAt: offeredAt, endedAt: new Date(Date.parse(offeredAt) + 60_000).toISOString(), talkSeconds: 60, resolved: true,
+    });
+    expect((await server.gql(RECORD, { c: [contact('fcr-a', '2026-05-01T10:00:00Z')] })).errors).toBeUndefined();
+    // b comes before a's stored version, which the same batch moves 9 days later: b's next contact is 9 days on.
+    // c and d share one instant: neither is the other's next contact.
+    const batch = [
+      contact('fcr-b', '2026-05-01T09:00:00Z'), contact('fcr-a', '2026-05-10T10:00:00Z'),
+      contact('fcr-c', '2026-06-01T10:00:00Z'), contact('fcr-d', '2026-06-01T10:00:00Z'),
+    ];
+    expect((await server.gql(RECORD, { c: batch })).errors).toBeUndefined();
+    const flags = async () =>
+      db().execute(`select external_id, first_contact_resolved as fcr from contact where customer_ref = 'fcr-z' order by external_id`);
+    expect(await flags()).toEqual([
+      { external_id: 'fcr-a', fcr: true }, { external_id: 'fcr-b', fcr: true },
+      { external_id: 'fcr-c', fcr: true }, { external_id: 'fcr-d', fcr: true },
+    ]);
+    const incremental = await snapshot();
+    await rebuildOrganizationFacts(server.db.orm.em.fork(), server.org.id);
+    expect(await snapshot()).toEqual(incremental);
+  });
 });
