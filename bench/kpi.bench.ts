@@ -84,6 +84,17 @@ async function main({ url, orm, organizationId: org, reused }: BenchDatabase) {
   );
   console.log(`reporting zone ${REPORTING_ZONE}: local days built in ${(localDays / 1000).toFixed(1)} s`);
   for (const row of sizes.rows) console.log(`  ${row.relname}: ${row.rows.toLocaleString('en')} rows, ${row.size}`);
+  // What the exact distributions cost per contact stored (heap, indexes and TOAST).
+  const distributions = await withClient(url, async (c) => {
+    const contacts = Number((await c.query('select count(*) from contact')).rows[0].count);
+    const lines: string[] = [];
+    for (const table of ['contact_wait_rollup', 'contact_wait_rollup_day_team', 'contact_handle_rollup']) {
+      const { rows: [r] } = await c.query(`select count(*) as n, pg_total_relation_size('${table}') as bytes from ${table}`);
+      lines.push(`  ${table}: ${(Number(r.n) / contacts).toFixed(3)} rows and ${(Number(r.bytes) / contacts).toFixed(1)} bytes per contact`);
+    }
+    return lines;
+  });
+  console.log(`distributions:\n${distributions.join('\n')}`);
   console.log(
     `\n| query | rows | kpis over HTTP, all ${FIELDS.length} metrics (min / median / max) | kpis over HTTP, ${DASHBOARD_FIELDS.length} dashboard metrics | KpiService in-process, all | raw-contacts SQL | speed-up vs raw (median, HTTP all / dashboard) |\n|---|---|---|---|---|---|---|`,
   );
@@ -150,6 +161,9 @@ async function main({ url, orm, organizationId: org, reused }: BenchDatabase) {
         { range: month, groupBy: ['AGENT'], orderBy: [{ metric: 'serviceLevel' }], having: [{ metric: 'handled', comparator: 'AT_LEAST', value: 50 }], limit: 10 },
       ],
       ['month × QUEUE, waitTimePercentile p50, p90, p95', kpis('queue { key } p50: waitTimePercentile(p: 0.5) p90: waitTimePercentile(p: 0.9) p95: waitTimePercentile(p: 0.95)'), { range: month, groupBy: ['QUEUE'] }],
+      ['month × QUEUE, handleTimePercentile p50, p90, p95', kpis('queue { key } p50: handleTimePercentile(p: 0.5) p90: handleTimePercentile(p: 0.9) p95: handleTimePercentile(p: 0.95)'), { range: month, groupBy: ['QUEUE'] }],
+      ['month × AGENT, wait and handle p90', kpis('agent { key } w90: waitTimePercentile(p: 0.9) h90: handleTimePercentile(p: 0.9)'), { range: month, groupBy: ['AGENT'] }],
+      ['month by DAY × QUEUE in Europe/Berlin, waitTimePercentile p90', kpis('periodStart queue { key } p90: waitTimePercentile(p: 0.9)'), { dates: { from: '2025-06-01', to: '2025-06-30' }, timeZone: 'Europe/Berlin', groupBy: ['QUEUE'], granularity: 'DAY' }],
       ['month by DAY × QUEUE, serviceLevel at T = 20 (precomputed)', kpis(`periodStart queue { key } ${thresholds([20])}`), { range: month, groupBy: ['QUEUE'], granularity: 'DAY' }],
       ['month by DAY × QUEUE, serviceLevel at 25 s (wait distribution)', kpis(`periodStart queue { key } ${thresholds([25])}`), { range: month, groupBy: ['QUEUE'], granularity: 'DAY' }],
       [

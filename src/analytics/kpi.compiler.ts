@@ -1,5 +1,5 @@
 import { ACTIVITY_AGGREGATES, ACTIVITY_COLUMN_OF, ACTIVITY_DIMENSIONS, ACTIVITY_GRAINS } from './activity-sums';
-import { ROLLUP_COLUMN_OF, ROLLUP_GRAINS, isPrecomputedS, isPrecomputedT, rawSum, shortColumn, withinColumn } from './contact-sums';
+import { ROLLUP_COLUMN_OF, ROLLUP_GRAINS, WAIT_GRAINS, isPrecomputedS, isPrecomputedT, rawSum, shortColumn, withinColumn } from './contact-sums';
 import { DIMENSION_COLUMN, type DimensionColumn, type KpiRequest, type SumRow } from './kpi.request';
 import type { Channel } from '../warehouse/channels';
 import { scopeColumns, scopeWhere } from './scope.sql';
@@ -61,9 +61,14 @@ export function compileKpiQuery(kpiRequest: KpiRequest, options: CompileOptions)
   const grains = grainsKeeping(grainsFor(ROLLUP_GRAINS, options.reportingZone ?? null, request.timeZone), [...dims, ...scopeColumns(request.filter)]);
   const plan = options.rawOnly ? { rollups: [], raw: unionOf(ranges) } : planRanges(ranges, options.boundaries, grains);
   const branches: Sql[] = plan.rollups.map(({ grain, spans }) => rollupBranch(request, grain.table, spans, boundaries, dims));
-  // The wait rollup has the finest grain, so it answers every span any rollup does.
+  // The wait distribution's finest grain is the finest of all, so its grains answer every span any rollup does.
   const rolledUp = unionOf(plan.rollups.flatMap((r) => r.spans));
-  if (rolledUp.length > 0 && needsWaitRollup(request)) branches.push(waitBranch(request, rolledUp, boundaries, dims));
+  if (rolledUp.length > 0 && needsWaitRollup(request)) {
+    const waitGrains = grainsKeeping(WAIT_GRAINS, [...dims, ...scopeColumns(request.filter)]);
+    const waits = planRanges(rolledUp, options.boundaries, waitGrains);
+    if (waits.raw.length > 0) throw new Error('the wait distribution misses a span the rollups answer');
+    for (const { grain, spans } of waits.rollups) branches.push(waitBranch(request, grain.table, spans, boundaries, dims));
+  }
   // With nothing to read (no service hours in the range), one empty branch keeps the statement whole.
   if (plan.raw.length > 0 || branches.length === 0) branches.push(rawBranch(request, plan.raw.length ? plan.raw : [{ from, to: from }], boundaries, dims));
   // Contact sums are whole numbers: printed as int8 they are the same text, made faster than float8's.
@@ -264,7 +269,7 @@ function rollupBranch(request: KpiRequest, table: string, spans: readonly TimeSp
 }
 
 /** The threshold sums the sums rollup could not answer, from the exact wait distribution. */
-function waitBranch(request: KpiRequest, spans: readonly TimeSpan[], boundaries: Sql, dims: string[]): Sql {
+function waitBranch(request: KpiRequest, table: string, spans: readonly TimeSpan[], boundaries: Sql, dims: string[]): Sql {
   const { serviceLevelSeconds: T, shortAbandonSeconds: S } = request.thresholds;
   const from = precomputed(request);
   const short = sql`coalesce(sum(w.contacts) filter (where not w.answered and w.wait_seconds < ${S}), 0)`;
@@ -280,7 +285,7 @@ function waitBranch(request: KpiRequest, spans: readonly TimeSpan[], boundaries:
   const within = (request.withinThresholds ?? []).map((t) =>
     isPrecomputedT(t) ? raw('0::float8') : sql`coalesce(sum(w.contacts) filter (where w.answered and w.wait_seconds <= ${t}), 0)::float8`,
   );
-  return branch('contact_wait_rollup', 'w', 'w.bucket', request, spans, boundaries, dims, [...exprs, ...within]);
+  return branch(table, 'w', 'w.bucket', request, spans, boundaries, dims, [...exprs, ...within]);
 }
 
 function rawBranch(request: KpiRequest, spans: readonly TimeSpan[], boundaries: Sql, dims: string[]): Sql {

@@ -1,19 +1,19 @@
 import type { Channel } from '../warehouse/channels';
 import { HANDLE_SECONDS } from '../warehouse/facts';
-import { BUCKET_MS } from './contact-sums';
+import { HANDLE_GRAINS, WAIT_GRAINS, type DistributionGrain } from './contact-sums';
 import { countedRanges, spanCondition, timestamps } from './kpi.compiler';
 import { DIMENSION_COLUMN, type KpiRequest, type PercentileMeasure, type ReportGroup } from './kpi.request';
-import { scopeWhere } from './scope.sql';
-import { planRanges, type TimeSpan } from './source-plan';
+import { grainsKeeping, planRanges, type TimeSpan } from './source-plan';
+import { scopeColumns, scopeWhere } from './scope.sql';
 import { Sql, raw, sql } from './sql';
 
 /**
  * Exact percentiles (DOMAIN.md "Percentiles"): for the contacts of each row that a
  * measure covers, the value at nearest rank ⌈p × n⌉. Not additive, so not a sum:
- * each measure's distribution per row and for the total is counted (whole quarter
- * hours from its distribution rollup, which keeps every whole second per 15
- * minutes × dimension; the rest of the range from raw contacts), and each p is
- * read off its running count in the same statement. p is bound as text and
+ * each measure's distribution per row is counted (its rollup grains keep every
+ * whole second per bucket × dimension: whole days and quarter hours from them, the
+ * rest of the range from raw contacts), the total's distribution is summed from the
+ * rows', and each p is read off its running count in the same statement. p is bound as text and
  * multiplied as numeric, so ⌈0.7 × 10⌉ is 7 (in float8 it would be 8).
  */
 
@@ -26,8 +26,8 @@ export interface PercentileRow extends ReportGroup {
 export interface Distribution {
   /** The KpiRow field that asks for its percentiles. */
   field: string;
-  /** Its rollup (alias `w`): rows per quarter hour × dimensions × value, each with a count of contacts. */
-  table: string;
+  /** Its rollup grains (alias `w`), coarsest first: rows per bucket × dimensions × value, each with a count of contacts. */
+  grains: readonly DistributionGrain[];
   value: string;
   /** Which of the rollup's rows count. */
   rollupWhere: string;
@@ -40,7 +40,7 @@ export const DISTRIBUTIONS: Readonly<Record<PercentileMeasure, Distribution>> = 
   // Answered inbound contacts, those behind ASA.
   wait: {
     field: 'waitTimePercentile',
-    table: 'contact_wait_rollup',
+    grains: WAIT_GRAINS,
     value: 'wait_seconds',
     rollupWhere: 'w.answered',
     rawValue: 'c.wait_seconds',
@@ -49,7 +49,7 @@ export const DISTRIBUTIONS: Readonly<Record<PercentileMeasure, Distribution>> = 
   // Handled contacts (answered, either direction), those behind AHT: talk + hold + ACW.
   handle: {
     field: 'handleTimePercentile',
-    table: 'contact_handle_rollup',
+    grains: HANDLE_GRAINS,
     value: 'handle_seconds',
     rollupWhere: 'true',
     rawValue: HANDLE_SECONDS,
@@ -57,28 +57,29 @@ export const DISTRIBUTIONS: Readonly<Record<PercentileMeasure, Distribution>> = 
   },
 };
 
-/** The distribution rollups' grain, as the source planner covers a range with it. */
-const DISTRIBUTION_GRAIN = { ms: BUCKET_MS };
-
 export function compilePercentiles(request: KpiRequest, boundaries: readonly Date[], measure: Distribution, ps: readonly number[]): Sql {
   const dims = request.groupBy.map((d) => DIMENSION_COLUMN[d]);
-  const plan = planRanges(countedRanges(request), boundaries, [DISTRIBUTION_GRAIN]);
+  // Only grains keeping every dimension the query groups or filters by (days without agents for a report by queue).
+  const grains = grainsKeeping(measure.grains, [...dims, ...scopeColumns(request.filter)]);
+  const plan = planRanges(countedRanges(request), boundaries, grains);
   const bounds = timestamps(boundaries);
-  const select = (alias: 'w' | 'c', time: string, value: string, count: string, spans: readonly TimeSpan[], where: string) =>
+  const select = (table: string, alias: 'w' | 'c', time: string, value: string, count: string, spans: readonly TimeSpan[], where: string) =>
     sql`select width_bucket(${raw(time)}, ${bounds}) as p${raw(dims.map((d) => `, ${alias}.${d}`).join(''))}, ${raw(value)} as v, ${raw(count)} as n
-      from ${raw(alias === 'w' ? measure.table : 'contact')} ${raw(alias)}
+      from ${raw(table)} ${raw(alias)}
       where ${raw(alias)}.organization_id = ${request.organizationId} and ${spanCondition(time, spans)} and ${raw(where)}${scopeWhere(request.filter, `${alias}.`)}`;
-  const branches: Sql[] = [];
-  const rolledUp = plan.rollups.flatMap((r) => r.spans);
-  if (rolledUp.length) branches.push(select('w', 'w.bucket', `w.${measure.value}`, 'w.contacts', rolledUp, measure.rollupWhere));
+  const branches = plan.rollups.map(({ grain, spans }) => select(grain.table, 'w', 'w.bucket', `w.${measure.value}`, 'w.contacts', spans, measure.rollupWhere));
   const rawSpans = plan.raw.length || !branches.length ? plan.raw.length ? plan.raw : [{ from: request.from, to: request.from }] : [];
-  if (rawSpans.length) branches.push(select('c', 'c.offered_at', measure.rawValue, '1', rawSpans, measure.rawWhere));
+  if (rawSpans.length) branches.push(select('contact', 'c', 'c.offered_at', measure.rawValue, '1', rawSpans, measure.rawWhere));
   const keys = ['p', ...dims];
   const partition = ['t', ...keys].join(', ');
   const quantiles = ps.map((p, i) => sql`min(v) filter (where cum >= ceil(${String(p)}::numeric * total)) as ${raw(`q${i}`)}`);
-  // One row per group and value, and per value for the total (grouping set (v)).
+  // One row per group and value (hashed: a month's 150,000 rollup rows fold into a few
+  // thousand), then per value for the total, summed from those: grouping sets sorted
+  // every rollup row instead, spilling to disk.
   return sql`with d as (${Sql.join(branches, ' union all ')}),
-    g as (select ${raw(keys.join(', '))}, v, sum(n) as n, grouping(p) as t from d group by grouping sets ((${raw(keys.join(', '))}, v), (v))),
+    r as (select ${raw(keys.join(', '))}, v, sum(n) as n from d group by ${raw(keys.join(', '))}, v),
+    g as (select 0 as t, ${raw(keys.join(', '))}, v, n from r
+          union all select 1, ${raw(keys.map(() => 'null').join(', '))}, v, sum(n) from r group by v),
     c as (select *, sum(n) over (partition by ${raw(partition)} order by v) as cum, sum(n) over (partition by ${raw(partition)}) as total from g)
     select t, ${raw(keys.join(', '))}, ${Sql.join(quantiles)} from c group by ${raw(partition)}`;
 }

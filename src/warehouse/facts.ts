@@ -1,5 +1,4 @@
-import { DIMENSIONS } from './dimensions';
-import { BUCKET_MS, ROLLUP_AGGREGATES, ROLLUP_GRAINS, type RollupGrain } from '../analytics/contact-sums';
+import { HANDLE_GRAINS, ROLLUP_AGGREGATES, ROLLUP_GRAINS, WAIT_GRAINS, type RollupGrain } from '../analytics/contact-sums';
 import { ACTIVITY_AGGREGATES, ACTIVITY_GRAINS } from '../analytics/activity-sums';
 
 /**
@@ -46,14 +45,26 @@ const keysOf = (alias: string, columns: readonly string[]) => columns.map((colum
 /** A grain of the read side's source plan, as the analytics modules declare them. */
 type DeclaredGrain = Pick<RollupGrain, 'table' | 'interval' | 'ms' | 'local'> & { dimensions: readonly string[]; finer?: DeclaredGrain };
 
-/** The rollup tables of declared grains, each linked to the rollup it is summed from at a rebuild. */
-function rollupsOf(grains: readonly DeclaredGrain[], alias: string, sums: Readonly<Record<string, string>>, count: string): RollupTable[] {
+/**
+ * The rollup tables of declared grains, each linked to the rollup it is summed from at
+ * a rebuild. A distribution's grains add its value keys after the dimensions, and count
+ * only the facts `where` holds.
+ */
+function rollupsOf(
+  grains: readonly DeclaredGrain[],
+  alias: string,
+  sums: Readonly<Record<string, string>>,
+  count: string,
+  distribution: { values: RollupTable['keys']; where: string } | null = null,
+): RollupTable[] {
   const byTable = new Map<string, RollupTable>();
   const of = (grain: DeclaredGrain): RollupTable => {
     let table = byTable.get(grain.table);
     if (!table) {
       const finer = grain.finer && of(grain.finer);
-      table = { table: grain.table, interval: grain.interval, ms: grain.ms, local: grain.local === true, keys: keysOf(alias, grain.dimensions), sums, count, finer };
+      const keys = [...keysOf(alias, grain.dimensions), ...(distribution?.values ?? [])];
+      table = { table: grain.table, interval: grain.interval, ms: grain.ms, local: grain.local === true, keys, sums, count, finer };
+      if (distribution) table.where = distribution.where;
       byTable.set(grain.table, table);
     }
     return table;
@@ -61,39 +72,26 @@ function rollupsOf(grains: readonly DeclaredGrain[], alias: string, sums: Readon
   return grains.map(of);
 }
 
-/** Inbound contacts per quarter hour × channel × queue × team × agent × answered × exact wait: any service-level threshold is an exact sum. */
-const WAIT_ROLLUP: RollupTable = {
-  table: 'contact_wait_rollup',
-  interval: '15 minutes',
-  ms: BUCKET_MS,
-  local: false,
-  keys: [
-    ...keysOf('c', DIMENSIONS.filter((d) => d.column !== 'direction').map((d) => d.column)),
+/** A distribution's only sum: the contacts with each value. */
+const CONTACTS_COUNTED = { contacts: 'count(*)' };
+
+/** Inbound contacts per bucket × dimensions × answered × exact wait (WAIT_GRAINS): any service-level threshold is an exact sum, any wait percentile exact. */
+const WAIT_ROLLUPS = rollupsOf(WAIT_GRAINS, 'c', CONTACTS_COUNTED, 'contacts', {
+  values: [
     { column: 'answered', expr: 'c.answered_at is not null' },
     { column: 'wait_seconds', expr: 'c.wait_seconds' },
   ],
-  sums: { contacts: 'count(*)' },
   where: `c.direction = 'INBOUND'`,
-  count: 'contacts',
-};
+});
 
 /** A handled contact's handle time (talk + hold + ACW) in whole seconds, over a contact row `c`: int8, three int4 maxima overflow int4. */
 export const HANDLE_SECONDS = '(c.talk_seconds::int8 + c.hold_seconds + c.after_contact_work_seconds)';
 
-/** Handled contacts (answered, either direction) per quarter hour × channel × queue × team × agent × exact handle time: any handle-time percentile is exact. */
-const HANDLE_ROLLUP: RollupTable = {
-  table: 'contact_handle_rollup',
-  interval: '15 minutes',
-  ms: BUCKET_MS,
-  local: false,
-  keys: [
-    ...keysOf('c', DIMENSIONS.filter((d) => d.column !== 'direction').map((d) => d.column)),
-    { column: 'handle_seconds', expr: HANDLE_SECONDS },
-  ],
-  sums: { contacts: 'count(*)' },
+/** Handled contacts (answered, either direction) per bucket × dimensions × exact handle time (HANDLE_GRAINS): any handle-time percentile is exact. */
+const HANDLE_ROLLUPS = rollupsOf(HANDLE_GRAINS, 'c', CONTACTS_COUNTED, 'contacts', {
+  values: [{ column: 'handle_seconds', expr: HANDLE_SECONDS }],
   where: 'c.answered_at is not null',
-  count: 'contacts',
-};
+});
 
 export const SURVEY_TALLIES = [
   'survey_invitations', 'survey_responses', 'csat_top2', 'csat_sum', 'resolution_answered', 'resolution_yes',
@@ -110,7 +108,7 @@ export const CONTACT_FACT: FactSpec = {
     ...SURVEY_TALLIES,
   ],
   deltaTable: 'contact_delta',
-  rollups: [...rollupsOf(ROLLUP_GRAINS, 'c', ROLLUP_AGGREGATES, 'contacts'), WAIT_ROLLUP, HANDLE_ROLLUP],
+  rollups: [...rollupsOf(ROLLUP_GRAINS, 'c', ROLLUP_AGGREGATES, 'contacts'), ...WAIT_ROLLUPS, ...HANDLE_ROLLUPS],
 };
 
 /** Agent activity's sums, and the count of records a row holds (a row no record falls in any more is deleted). */

@@ -419,6 +419,28 @@ describe('kpis: dashboard queries', () => {
       });
     }
 
+    it('reads whole UTC days from the day distribution without agents: by queue and day, filtered by team keys, thresholds beside', async () => {
+      const teams = ['north', 'east'];
+      const from = Date.parse('2026-10-22T10:15:00Z'); // a quarter hour mid-day: quarter hours, then whole days, then raw contacts
+      const to = Date.parse('2026-10-27T19:07:00Z');
+      const sls = THRESHOLDS.map((t) => `sl${t}: serviceLevel(thresholdSeconds: ${t})`).join(' ');
+      const q = { range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() }, groupBy: ['QUEUE'], granularity: 'DAY', filter: { teamKeys: teams } };
+      const { result: res, statements } = await withStatements(() => server.gql(`query($q: KpiQuery!) { kpis(query: $q) { rows { periodStart queue { key } ${aliases} ${sls} } total { ${aliases} } } }`, { q }));
+      expect(res.errors).toBeUndefined();
+      // Both the percentiles and the thresholds read the day rows.
+      expect(statements.filter((s) => s.includes('contact_wait_rollup_day_team')).length).toBe(2);
+      const scoped = facts.filter((f) => f.agent !== null && teams.includes(AGENT_TEAM[f.agent]!));
+      const rows = res.data.kpis.rows as any[];
+      expect(rows.length).toBe(6 * QUEUES.length);
+      for (const row of rows) {
+        const day = Date.parse(row.periodStart);
+        const fs = scoped.filter((f) => f.queue === row.queue.key && f.offeredAt >= Math.max(from, day) && f.offeredAt < Math.min(to, day + 86_400_000));
+        expectPercentiles(row, fs);
+        for (const t of THRESHOLDS) expect([t, row[`sl${t}`]]).toEqual([t, serviceLevel(fs, t)]);
+      }
+      expectPercentiles(res.data.kpis.total, scoped.filter((f) => f.offeredAt >= from && f.offeredAt < to));
+    });
+
     it('is null without answered inbound contacts, and refuses p outside (0, 1]', async () => {
       const outbound = facts.find((f) => f.direction === 'OUTBOUND')!;
       const quiet = { from: new Date(outbound.offeredAt).toISOString(), to: new Date(outbound.offeredAt + 1000).toISOString() };

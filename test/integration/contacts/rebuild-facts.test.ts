@@ -44,6 +44,9 @@ describe('rebuildOrganizationFacts', () => {
       waits: await db.execute(
         'select * from contact_wait_rollup order by bucket, channel, queue_id, team_id, agent_id, answered, wait_seconds',
       ),
+      waitDays: await db.execute(
+        'select * from contact_wait_rollup_day_team order by bucket, channel, queue_id, team_id, answered, wait_seconds',
+      ),
       handles: await db.execute(
         'select * from contact_handle_rollup order by bucket, channel, queue_id, team_id, agent_id, handle_seconds',
       ),
@@ -103,6 +106,9 @@ describe('rebuildOrganizationFacts', () => {
     );
     expect(handled[0].n).toBeGreaterThan(0);
     expect(total(incremental.handles)).toBe(handled[0].n);
+    // The day distribution of waits folds the quarter hours' (no agents): the same inbound contacts in fewer rows.
+    expect(total(incremental.waitDays)).toBe(total(incremental.waits));
+    expect(incremental.waitDays.length).toBeLessThanOrEqual(incremental.waits.length);
     expect(incremental.handles.reduce((n: number, r: any) => n + r.contacts * r.handle_seconds, 0)).toBe(handled[0].s);
 
     const db = server.db.orm.em.fork().getConnection();
@@ -110,6 +116,7 @@ describe('rebuildOrganizationFacts', () => {
     for (const g of ROLLUP_GRAINS) await db.execute(`delete from ${g.table}`);
     await db.execute('delete from contact_wait_rollup');
     await db.execute('delete from contact_handle_rollup');
+    await db.execute('delete from contact_wait_rollup_day_team');
     await rebuildOrganizationFacts(server.db.orm.em.fork(), server.org.id);
 
     expect(await snapshot()).toEqual(incremental);
