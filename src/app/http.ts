@@ -33,6 +33,7 @@ import { dashboardAssets, mountDashboard } from '../dashboard/routes';
 import { mountSurveyWidget } from '../surveys/widget/routes';
 import { startTallySweeper } from '../warehouse/survey-tallies';
 import { mountExports } from '../exports/exports.routes';
+import { CONNECT_TIMEOUT_MS } from './orm';
 
 export interface HttpServer {
   url: string;
@@ -170,7 +171,12 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   downloads.set('etag', false);
   app.use('/export', downloads);
   downloads.use(allowCrossOrigin, rateLimits.admitRequest, authenticate, cancelOnDisconnect(databaseLine.cancel, logger));
-  mountExports(downloads, { apollo, schema, orm, contextOf, maxConcurrentExports: limits.maxConcurrentExports, logger });
+  const cursorConnection = {
+    connectionString: orm.config.getClientUrl(),
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    ...(limits.statementTimeoutMs ? { statement_timeout: limits.statementTimeoutMs } : {}),
+  };
+  mountExports(downloads, { apollo, schema, orm, contextOf, maxConcurrentExports: limits.maxConcurrentExports, cursorConnection, logger });
 
   // Middleware that met the database (key lookup, counters) answers 503 DATABASE_UNAVAILABLE too.
   app.use(databaseFailureHandler(limits.statementTimeoutMs, logger));

@@ -1,18 +1,26 @@
+import { Worker } from 'node:worker_threads';
 import type { Response } from 'express';
+import type { ClientConfig } from 'pg';
 import type { Sql } from '../analytics/sql';
 import type { Logger } from '../platform/logger';
-
-/** What the export needs of a pooled pg connection (knex's, so the disconnect guard wraps its `query`). */
-export interface CursorConnection {
-  query(config: { text: string; values?: unknown[]; rowMode?: 'array' }, callback: (error: Error | null, result: { rows: unknown[] }) => void): void;
-  __knex__disposed?: unknown;
-}
+import { runtimeFile } from '../platform/runtime-files';
 
 /** Rows fetched per FETCH: about 150 KB of CSV, so memory stays flat however many rows follow. */
 export const FETCH_ROWS = 1_000;
 
+/**
+ * The cursor thread's heap (MB). The server runs with a large young generation
+ * (--max-semi-space-size=64, for report throughput) that lets an export's garbage,
+ * 300 MB of row text for 2 M contacts, raise RSS by ~240 MB before V8 collects it;
+ * a thread of its own with a small heap collects every few chunks instead.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
+/** Chunks fetched ahead of the response: one being written, one ready. */
+const CHUNKS_AHEAD = 2;
+
 export interface CursorExport {
-  connection: CursorConnection;
+  /** How the cursor's own connection reaches the database (one per export; MAX_CONCURRENT_EXPORTS bounds them). */
+  connection: ClientConfig;
   /** The select: one text column, each row's whole line (line end included). */
   query: Sql;
   /** Written before the first row (CSV's header row; NDJSON has none). */
@@ -23,83 +31,67 @@ export interface CursorExport {
   start(): void;
 }
 
+type FromWorker =
+  | { type: 'open' }
+  | { type: 'chunk'; bytes: Uint8Array }
+  | { type: 'end' }
+  | { type: 'error'; error: { name: string; message: string; code?: string; errors?: Array<{ code?: string; message: string }> } };
+
 /**
  * Streams a select through a server-side cursor (DECLARE … FETCH in a read-only,
- * repeatable-read transaction: one snapshot for the whole file), one FETCH at a time,
- * fetching the next only when the response has taken the last (back-pressure). A client
- * that leaves stops the loop: the disconnect guard (db-guard.ts) cancels a FETCH running
- * then, and the transaction rolls back, closing the cursor. Resolves when the response
- * ended or was abandoned; rejects only before the first byte (the caller answers then).
+ * repeatable-read transaction: one snapshot for the whole file) run by a worker
+ * thread (cursor-worker.mjs), one FETCH at a time, fetching ahead only as far as
+ * the response has taken (back-pressure). A client that leaves ends the thread: its
+ * connection closes and PostgreSQL rolls the transaction back, closing the cursor.
+ * Resolves when the response ended or was abandoned; rejects only before the first
+ * byte (the caller answers then).
  */
-export async function streamCursor(job: CursorExport): Promise<void> {
-  const { connection, res } = job;
-  const run = (text: string, values: readonly unknown[] = [], rowMode?: 'array') =>
-    new Promise<unknown[]>((resolve, reject) =>
-      connection.query({ text, values: [...values], rowMode }, (error, result) => (error ? reject(error) : resolve(result.rows))),
-    );
+export function streamCursor(job: CursorExport): Promise<void> {
+  const { res } = job;
+  const worker = new Worker(runtimeFile('exports/cursor-worker.mjs'), {
+    workerData: { connection: job.connection, text: numbered(job.query.text), values: job.query.values, fetchRows: FETCH_ROWS, credit: CHUNKS_AHEAD },
+    resourceLimits: WORKER_LIMITS,
+    execArgv: [], // plain JavaScript: none of the server's loaders or flags
+  });
   let started = false;
-  try {
-    await run('begin transaction isolation level repeatable read, read only');
-    await run(`declare export_rows no scroll cursor for ${numbered(job.query.text)}`, job.query.values);
-    job.start();
-    started = true;
-    res.write(job.header);
-    while (!gone(res)) {
-      const rows = (await run(`fetch ${FETCH_ROWS} from export_rows`, [], 'array')) as Array<[string]>;
-      if (rows.length === 0) break;
-      if (!writeLines(res, rows.map((row) => row[0]))) await drained(res);
-    }
-    if (gone(res)) throw new Error('client gone');
-    await run('commit');
-    res.end();
-  } catch (error) {
-    await run('rollback').catch((rollbackError: unknown) => {
-      connection.__knex__disposed = rollbackError; // never back into the pool mid-transaction
-    });
-    if (!started) throw error;
-    if (!gone(res)) {
+  let finished = false;
+  return new Promise<void>((resolve, reject) => {
+    const finish = (error?: Error) => {
+      if (finished) return; // the thread's exit follows its last message
+      finished = true;
+      res.off('close', onClose);
+      void worker.terminate();
+      if (!error) return resolve();
+      if (!started) return reject(error);
       // Headers are sent: the only way left to say "incomplete" is to cut the chunked body short.
       job.logger.warn({ err: error, requestId: res.locals.requestId }, 'export failed after its first rows');
       res.destroy();
-    } else {
-      job.logger.info({ requestId: res.locals.requestId, code: 'REQUEST_CANCELLED' }, 'export cancelled: its client disconnected');
-    }
-  }
-}
-
-/**
- * Chunk size in characters: under V8's large-object size (128 KB), so a chunk is a young
- * object a scavenge frees, not one in large-object space that waits for a full collection.
- */
-const CHUNK_CHARS = 32_000;
-
-/** Writes lines in chunks of about CHUNK_CHARS; false when the socket wants a pause (like `write`). */
-export function writeLines(res: Response, lines: readonly string[]): boolean {
-  let chunk = '';
-  let more = true;
-  for (const line of lines) {
-    chunk += line;
-    if (chunk.length >= CHUNK_CHARS) {
-      more = res.write(chunk) && more;
-      chunk = '';
-    }
-  }
-  if (chunk) more = res.write(chunk) && more;
-  return more;
-}
-
-const gone = (res: Response) => res.destroyed || res.writableEnded;
-
-/** Waits until the response wants more, or its client has gone. */
-function drained(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
       resolve();
     };
-    res.on('drain', done);
-    res.on('close', done);
+    const onClose = () => {
+      if (res.writableFinished) return;
+      job.logger.info({ requestId: res.locals.requestId, code: 'REQUEST_CANCELLED' }, 'export cancelled: its client disconnected');
+      finish();
+    };
+    res.on('close', onClose);
+    worker.on('error', (error) => finish(error)); // out of its heap, say
+    worker.on('exit', (code) => finish(new Error(`the export's cursor thread ended early (exit code ${code})`)));
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'open') {
+        job.start();
+        started = true;
+        res.write(job.header);
+      } else if (message.type === 'chunk') {
+        const taken = res.write(Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength));
+        if (taken) worker.postMessage('more');
+        else res.once('drain', () => worker.postMessage('more'));
+      } else if (message.type === 'end') {
+        res.end();
+        finish();
+      } else {
+        finish(Object.assign(new Error(message.error.message), message.error));
+      }
+    });
   });
 }
 

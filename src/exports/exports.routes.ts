@@ -1,6 +1,7 @@
 import type { ApolloServer } from '@apollo/server';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type express from 'express';
+import type { ClientConfig } from 'pg';
 import { getVariableValues, GraphQLError, parse, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { parseContactSelection, type ContactSelectionArgs } from '../contacts/contacts.query.service';
 import type { Context } from '../org/context';
@@ -8,7 +9,7 @@ import { RETRY_AFTER_SECONDS } from '../platform/db-failures';
 import { badUserInput } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { CONTACT_EXPORT_COLUMNS, contactExportQuery } from './contacts.export';
-import { streamCursor, type CursorConnection } from './cursor-stream';
+import { streamCursor } from './cursor-stream';
 import { kpiExportCells, kpiExportColumns, kpiExportDocument, kpiExportShape, kpiMetricFields, parseKpiFields } from './kpis.export';
 import { CONTENT_TYPES, headerLine, rowLine, type ExportFormat } from './table-format';
 import { errorBody } from '../platform/errors';
@@ -29,6 +30,8 @@ export interface ExportDeps {
   orm: MikroORM;
   contextOf(req: express.Request): Context;
   maxConcurrentExports: number;
+  /** The cursor's own connection (cursor-stream.ts): the database and the request sessions' statement timeout. */
+  cursorConnection: ClientConfig;
   logger: Logger;
 }
 
@@ -93,20 +96,14 @@ export function mountExports(router: express.Router, deps: ExportDeps): void {
     const coerced = getVariableValues(deps.schema, CONTACTS_CHECK_OPERATION.variableDefinitions ?? [], query);
     const principal = (await context.principal())!;
     const selection = await parseContactSelection(deps.orm.em.fork(), principal.organizationId, coerced.coerced as unknown as ContactSelectionArgs);
-    const knex = deps.orm.em.getConnection().getKnex();
-    const connection = (await knex.client.acquireConnection()) as CursorConnection;
-    try {
-      await streamCursor({
-        connection,
-        query: contactExportQuery(principal.organizationId, selection, format),
-        header: headerLine(format, CONTACT_EXPORT_COLUMNS),
-        res,
-        logger: deps.logger,
-        start: () => startDownload(res, format, 'contacts'),
-      });
-    } finally {
-      await knex.client.releaseConnection(connection);
-    }
+    await streamCursor({
+      connection: deps.cursorConnection,
+      query: contactExportQuery(principal.organizationId, selection, format),
+      header: headerLine(format, CONTACT_EXPORT_COLUMNS),
+      res,
+      logger: deps.logger,
+      start: () => startDownload(res, format, 'contacts'),
+    });
   }
 
   type Executed = { ok: true; data: unknown } | { ok: false; errors: readonly GraphQLFormattedError[]; status: number | undefined };
