@@ -33,7 +33,7 @@ export interface CursorExport {
 
 type FromWorker =
   | { type: 'open' }
-  | { type: 'chunk'; bytes: Uint8Array }
+  | { type: 'chunk'; bytes: Uint8Array<ArrayBuffer> }
   | { type: 'end' }
   | { type: 'error'; error: { name: string; message: string; code?: string; errors?: Array<{ code?: string; message: string }> } };
 
@@ -82,9 +82,12 @@ export function streamCursor(job: CursorExport): Promise<void> {
         started = true;
         res.write(job.header);
       } else if (message.type === 'chunk') {
-        const taken = res.write(Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength));
-        if (taken) worker.postMessage('more');
-        else res.once('drain', () => worker.postMessage('more'));
+        // Once written, the chunk goes back to the thread that made it (its memory with it): here,
+        // where little else is allocated, garbage collection would come too seldom to free it.
+        const { bytes } = message;
+        res.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), () => {
+          if (!finished) worker.postMessage({ spent: bytes }, [bytes.buffer]);
+        });
       } else if (message.type === 'end') {
         res.end();
         finish();

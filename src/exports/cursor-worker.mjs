@@ -8,13 +8,13 @@ import pg from 'pg';
 const job = workerData;
 const client = new pg.Client(job.connection);
 
-// Chunks the main thread is ready to take: it sends 'more' each time the response took one.
+// Chunks the main thread is ready to take: each chunk it has written comes back ({ spent }),
+// and its memory is freed here, by this thread's frequent collections.
 let credit = job.credit;
 /** @type {(() => void) | null} */
 let wake = null;
 parentPort.unref(); // the connection keeps the thread alive while it works; once closed, the thread ends
-parentPort.on('message', (message) => {
-  if (message !== 'more') return;
+parentPort.on('message', () => {
   credit++;
   wake?.();
   wake = null;
