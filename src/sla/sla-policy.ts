@@ -1,5 +1,7 @@
 import { Granularity } from '../analytics/calendar';
 import type { ContactScope } from '../analytics/kpi.request';
+import { MAX_THRESHOLD_SECONDS } from '../analytics/kpi.service';
+import type { Channel } from '../warehouse/channels';
 import type { FieldProblem } from '../platform/errors';
 import { validateTargets, type SlaTargetInput, type ValidSlaTarget } from './evaluation';
 import { validateServiceCalendar, type ServiceCalendar, type ServiceWindow } from './service-hours';
@@ -19,6 +21,12 @@ export const SLA_PERIOD_GRANULARITY: Record<SlaPeriod, Granularity> = {
   [SlaPeriod.QUARTER]: Granularity.QUARTER,
 };
 
+/** A channel judged by its own T ("answered within 60 s" for chat where voice has 20 s). */
+export interface ChannelThreshold {
+  channel: Channel;
+  serviceLevelThresholdSeconds: number;
+}
+
 /** One version of a policy: everything needed to evaluate a period. Stored as JSON. */
 export interface SlaDefinition extends ServiceCalendar {
   name: string;
@@ -28,6 +36,8 @@ export interface SlaDefinition extends ServiceCalendar {
   serviceHours: ServiceWindow[];
   holidays: string[];
   serviceLevelThresholdSeconds: number;
+  /** Channels with a T of their own; the others are judged by serviceLevelThresholdSeconds. Absent in versions stored before them. */
+  channelThresholds?: ChannelThreshold[];
   shortAbandonSeconds: number;
   targets: ValidSlaTarget[];
 }
@@ -40,6 +50,7 @@ export interface SlaDefinitionInput {
   serviceHours?: ServiceWindow[] | null;
   holidays?: string[] | null;
   serviceLevelThresholdSeconds?: number | null;
+  channelThresholds?: ChannelThreshold[] | null;
   shortAbandonSeconds?: number | null;
   targets: SlaTargetInput[];
 }
@@ -57,6 +68,16 @@ export function validateSlaDefinition(input: SlaDefinitionInput): { definition: 
   const S = input.shortAbandonSeconds ?? 0;
   if (!Number.isInteger(T) || T < 0) problems.push({ field: 'input.serviceLevelThresholdSeconds', rule: 'NEGATIVE', message: 'must be a whole number ≥ 0' });
   if (!Number.isInteger(S) || S < 0) problems.push({ field: 'input.shortAbandonSeconds', rule: 'NEGATIVE', message: 'must be a whole number ≥ 0' });
+  const channelThresholds = input.channelThresholds ?? [];
+  channelThresholds.forEach(({ channel, serviceLevelThresholdSeconds: t }, i) => {
+    const field = `input.channelThresholds[${i}]`;
+    if (channelThresholds.findIndex((c) => c.channel === channel) !== i) {
+      problems.push({ field: `${field}.channel`, rule: 'DUPLICATE', message: `${channel} is listed more than once` });
+    }
+    if (!Number.isInteger(t) || t < 0 || t > MAX_THRESHOLD_SECONDS) {
+      problems.push({ field: `${field}.serviceLevelThresholdSeconds`, rule: 'OUT_OF_RANGE', message: `must be a whole number from 0 to ${MAX_THRESHOLD_SECONDS}` });
+    }
+  });
   if (input.targets.length === 0) problems.push({ field: 'input.targets', rule: 'REQUIRED', message: 'needs at least one target' });
   const targets = validateTargets(input.targets, 'input.targets');
   problems.push(...targets.problems);
@@ -69,6 +90,7 @@ export function validateSlaDefinition(input: SlaDefinitionInput): { definition: 
       serviceHours: calendar.serviceHours.map(({ dayOfWeek, opens, closes }) => ({ dayOfWeek, opens, closes })),
       holidays: [...calendar.holidays],
       serviceLevelThresholdSeconds: T,
+      channelThresholds: channelThresholds.map(({ channel, serviceLevelThresholdSeconds }) => ({ channel, serviceLevelThresholdSeconds })),
       shortAbandonSeconds: S,
       targets: targets.targets,
     },

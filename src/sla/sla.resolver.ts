@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Dimension } from '../analytics/kpi.request';
 import { resolveContactFilter } from '../analytics/query.inputs';
-import { toAgentView, toTeamView } from '../org/directory.mappers';
+import { toAgentView, toQueueView, toTeamView } from '../org/directory.mappers';
 import { Permission, requirePrincipal } from '../org/auth';
 import type { Context } from '../org/context';
 import { SlaScorecards, type ScorecardResult } from './sla.scorecards';
@@ -47,8 +47,8 @@ export class SlaResolver {
   @Authorized(Permission.READ)
   @Query(() => [SlaScorecardView], {
     description:
-      'The policy evaluated for the period containing the instant: the policy-wide card first, then with drillDown TEAM or AGENT ' +
-      'one card per team or agent on its own contacts, worst first (most breached, then lowest compliance).',
+      'The policy evaluated for the period containing the instant: the policy-wide card first, then with drillDown one card per ' +
+      'channel, queue, team or agent on its own contacts (those without one on an `unassigned` card), worst first (most breached, then lowest compliance).',
   })
   async slaScorecard(
     @Ctx() ctx: Context,
@@ -87,6 +87,7 @@ async function definitionOf(ctx: Context, organizationId: number, input: SlaPoli
     serviceHours: input.serviceHours,
     holidays: input.holidays,
     serviceLevelThresholdSeconds: input.serviceLevelThresholdSeconds,
+    channelThresholds: input.channelThresholds,
     shortAbandonSeconds: input.shortAbandonSeconds,
     targets: input.targets,
   };
@@ -99,8 +100,11 @@ function cardView(card: ScorecardResult, versions: readonly SlaPolicyVersion[]):
     policy: toPolicyView(card.version, versions),
     periodStart: card.periodStart,
     periodEnd: card.periodEnd,
+    channel: card.channel,
+    queue: card.queue && toQueueView(card.queue),
     team: card.team && toTeamView(card.team),
     agent: card.agent && toAgentView(card.agent),
+    unassigned: card.unassigned,
     targets: card.targets,
     met: card.met,
     atRisk: card.atRisk,

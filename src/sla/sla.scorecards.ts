@@ -1,25 +1,30 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { nextPeriodStart, periodStart, previousPeriodStart } from '../analytics/calendar';
 import { Dimension } from '../analytics/kpi.request';
-import { KpiService, type KpiRowResult } from '../analytics/kpi.service';
-import type { AgentRecord, TeamRecord } from '../org/directory.loaders';
+import { KpiService, type KpiReportResult, type KpiRowResult } from '../analytics/kpi.service';
+import type { AgentRecord, QueueRecord, TeamRecord } from '../org/directory.loaders';
+import type { Channel } from '../warehouse/channels';
 import type { DirectoryLoaders } from '../org/directory.loaders';
 import { badUserInput } from '../platform/errors';
 import { evaluateScorecard, slaStatus, targetDirection, type MetricValues, type Scorecard, type SlaStatus } from './evaluation';
 import { openIntervals } from './service-hours';
-import { SLA_PERIOD_GRANULARITY } from './sla-policy';
+import { SLA_PERIOD_GRANULARITY, type ChannelThreshold } from './sla-policy';
 import { versionFor, type SlaPolicyVersion } from './sla.store';
 import { summarizeTrend, type TrendSummary } from './trend';
 
 export const MAX_TREND_PERIODS = 120;
 
-/** One evaluated card: the policy-wide one, or a team's or agent's on a drill-down. */
+/** One evaluated card: the policy-wide one, or a channel's, queue's, team's or agent's on a drill-down. */
 export interface ScorecardResult extends Scorecard {
   version: SlaPolicyVersion;
   periodStart: Date;
   periodEnd: Date;
+  channel: Channel | null;
+  queue: QueueRecord | null;
   team: TeamRecord | null;
   agent: AgentRecord | null;
+  /** A drill-down card of the contacts without the drill-down's dimension. */
+  unassigned: boolean;
 }
 
 export interface TargetTrendResult extends TrendSummary {
@@ -53,18 +58,14 @@ export class SlaScorecards {
   }
 
   async scorecard(versions: readonly SlaPolicyVersion[], instant: Date, drillDown: Dimension | null): Promise<ScorecardResult[]> {
-    if (drillDown === Dimension.CHANNEL || drillDown === Dimension.QUEUE) {
-      throw badUserInput('drillDown: must be TEAM or AGENT', [{ field: 'drillDown', rule: 'UNSUPPORTED', message: 'must be TEAM or AGENT' }]);
-    }
     const period = periodOf(versions, instant);
     const previous = previousOf(versions, period);
     const metrics = period.version.definition.targets.map((t) => t.metric);
     const [now, before] = await Promise.all([this.measure(period, metrics, drillDown), this.measure(previous, metrics, drillDown)]);
     const cards = [card(now, now.total, before.total, null)];
     if (drillDown) {
-      const key = (r: KpiRowResult) => `${r.team?.id}|${r.agent?.id}`;
-      const earlier = new Map(before.groups.map((r) => [key(r), r.metrics]));
-      const groups = now.groups.map((r) => card(now, r.metrics, earlier.get(key(r)) ?? {}, r));
+      const earlier = new Map(before.groups.map((r) => [memberOf(r, drillDown), r.metrics]));
+      const groups = now.groups.map((r) => card(now, r.metrics, earlier.get(memberOf(r, drillDown)) ?? {}, r, drillDown));
       cards.push(...groups.sort(worstFirst));
     }
     return cards;
@@ -100,7 +101,7 @@ export class SlaScorecards {
   private async measure(period: Period, metrics: string[], drillDown: Dimension | null): Promise<Measured> {
     const d = period.version.definition;
     const windows = openIntervals(d, period.start, period.end).map((i) => ({ from: i.start, to: i.end }));
-    const report = await this.kpis.report({
+    const ask = {
       organizationId: this.organizationId,
       from: period.start,
       to: period.end,
@@ -112,19 +113,87 @@ export class SlaScorecards {
       shortAbandonSeconds: d.shortAbandonSeconds,
       fields: metrics,
       windows,
-    });
+    };
+    const channelTs = d.channelThresholds?.length && metrics.some((m) => THRESHOLD_METRICS.includes(m)) ? d.channelThresholds : null;
+    const [report, byChannel] = await Promise.all([
+      this.kpis.report(ask),
+      // With channels of their own T: answered within each channel's T, by channel (and drill-down member).
+      channelTs
+        ? this.kpis.report({
+            ...ask,
+            groupBy: [...new Set([...ask.groupBy, Dimension.CHANNEL])],
+            fields: ['answered', 'abandoned', 'answeredWithinThreshold'],
+            withinThresholds: [...new Set([d.serviceLevelThresholdSeconds, ...channelTs.map((c) => c.serviceLevelThresholdSeconds)])],
+          })
+        : null,
+    ]);
+    if (byChannel) applyChannelThresholds(report, byChannel, d.serviceLevelThresholdSeconds, channelTs!, drillDown);
     return { ...period, total: report.total.metrics, groups: report.rows };
   }
 }
 
-function card(period: Measured, actuals: MetricValues, previous: MetricValues, group: KpiRowResult | null): ScorecardResult {
+/** The KPIs that depend on T. */
+const THRESHOLD_METRICS = ['serviceLevel', 'answeredWithinThreshold'];
+
+/**
+ * Replaces serviceLevel and answeredWithinThreshold of every row and the total by
+ * their per-channel sums: a contact counts as answered within its channel's T (the
+ * policy's T for channels not listed), over the same qualifying contacts.
+ */
+function applyChannelThresholds(
+  report: KpiReportResult,
+  byChannel: KpiReportResult,
+  defaultT: number,
+  channelTs: readonly ChannelThreshold[],
+  drillDown: Dimension | null,
+): void {
+  const { serviceLevelSeconds, within: others } = byChannel.thresholds;
+  const sums = new Map<string | null, { within: number; qualifying: number }>();
+  const total = { within: 0, qualifying: 0 };
+  for (const row of byChannel.rows) {
+    const t = channelTs.find((c) => c.channel === row.channel)?.serviceLevelThresholdSeconds ?? defaultT;
+    // The query's own T is answeredWithinThreshold; the others come in `within`, in order.
+    const within = (t === serviceLevelSeconds ? row.metrics.answeredWithinThreshold : row.within?.[others.indexOf(t)]) ?? 0;
+    const qualifying = (row.metrics.answered ?? 0) + (row.metrics.abandoned ?? 0);
+    const member = drillDown ? memberOf(row, drillDown) : null;
+    const sum = sums.get(member) ?? { within: 0, qualifying: 0 };
+    sums.set(member, { within: sum.within + within, qualifying: sum.qualifying + qualifying });
+    total.within += within;
+    total.qualifying += qualifying;
+  }
+  const set = (row: KpiRowResult, sum = { within: 0, qualifying: 0 }) => {
+    if ('answeredWithinThreshold' in row.metrics) row.metrics.answeredWithinThreshold = sum.within;
+    if ('serviceLevel' in row.metrics) row.metrics.serviceLevel = sum.qualifying > 0 ? sum.within / sum.qualifying : null;
+  };
+  set(report.total, total);
+  for (const row of report.rows) set(row, sums.get(drillDown ? memberOf(row, drillDown) : null));
+}
+
+/** The drill-down member of a row: a channel name or a directory id; null for contacts without one. */
+function memberOf(row: Pick<KpiRowResult, 'channel' | 'queue' | 'team' | 'agent'>, drillDown: Dimension): string | null {
+  switch (drillDown) {
+    case Dimension.CHANNEL:
+      return row.channel;
+    case Dimension.QUEUE:
+      return row.queue ? String(row.queue.id) : null;
+    case Dimension.TEAM:
+      return row.team ? String(row.team.id) : null;
+    case Dimension.AGENT:
+      return row.agent ? String(row.agent.id) : null;
+  }
+}
+
+function card(period: Measured, actuals: MetricValues, previous: MetricValues, group: KpiRowResult | null, drillDown?: Dimension): ScorecardResult {
   return {
     ...evaluateScorecard(period.version.definition.targets, actuals, previous),
     version: period.version,
     periodStart: period.start,
     periodEnd: period.end,
+    channel: group?.channel ?? null,
+    queue: group?.queue ?? null,
     team: group?.team ?? null,
     agent: group?.agent ?? null,
+    unassigned: group !== null && drillDown !== undefined && memberOf(group, drillDown) === null,
   };
 }
 
@@ -134,8 +203,8 @@ function worstFirst(a: ScorecardResult, b: ScorecardResult): number {
   const ca = a.compliance ?? Infinity;
   const cb = b.compliance ?? Infinity;
   if (ca !== cb) return ca - cb;
-  const ka = a.agent?.key ?? a.team?.key ?? '\uffff';
-  const kb = b.agent?.key ?? b.team?.key ?? '\uffff';
+  const ka = a.agent?.key ?? a.team?.key ?? a.queue?.key ?? a.channel ?? '\uffff';
+  const kb = b.agent?.key ?? b.team?.key ?? b.queue?.key ?? b.channel ?? '\uffff';
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 

@@ -37,11 +37,12 @@ const VERSIONS = `select v.policy_id, v.id, v.effective_from, p.archived_at, v.d
 export class SlaStore {
   constructor(private readonly em: EntityManager) {}
 
+  /** A new policy: without `effectiveFrom` its first version is in force for all time (from 1970-01-01). */
   async create(organizationId: number, input: SlaDefinitionInput, effectiveFrom: Date | null): Promise<SlaPolicyVersion[]> {
     const definition = checked(input);
     return writeTransaction(this.em, async (em) => {
       const [policy] = await em.execute(`insert into sla_policy (organization_id) values (?) returning id`, [organizationId]);
-      await insertVersion(em, organizationId, String(policy.id), definition, effectiveFrom);
+      await insertVersion(em, organizationId, String(policy.id), definition, effectiveFrom ?? ALL_TIME);
       return new SlaStore(em).versions(organizationId, String(policy.id));
     });
   }
@@ -88,11 +89,18 @@ export class SlaStore {
   }
 }
 
-/** The version in force for a period starting at `start`: the last effective by then, else the first. */
+/** The effective date of a first version given none. */
+const ALL_TIME = new Date(0);
+
+/**
+ * The version in force for a period starting at `start` (`versions` oldest first):
+ * the one with the latest effectiveFrom at or before it; before every version, the
+ * policy's first (created first, whatever date a later version was given).
+ */
 export function versionFor(versions: readonly SlaPolicyVersion[], start: Date): SlaPolicyVersion {
-  let governing = versions[0]!;
+  let governing: SlaPolicyVersion | undefined;
   for (const v of versions) if (v.effectiveFrom <= start) governing = v;
-  return governing;
+  return governing ?? versions.reduce((first, v) => (BigInt(v.versionId) < BigInt(first.versionId) ? v : first));
 }
 
 /** The version in force now (the one `slaPolicies` shows). */

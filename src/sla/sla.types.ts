@@ -1,7 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ContactFilter } from '../analytics/query.inputs';
 import { Channel } from '../warehouse/channels';
-import { AgentView, TeamView } from '../org/org.types';
+import { AgentView, QueueView, TeamView } from '../org/org.types';
 import { ComparatorEnum } from '../analytics/kpi.types';
 import { CHANGES, SLA_STATUSES } from './evaluation';
 import { SlaPeriod } from './sla-policy';
@@ -54,6 +54,18 @@ export class SlaTargetView {
   @Field(() => Float) penaltyPerBreach!: number;
 }
 
+@InputType('ChannelThresholdInput', { description: "A channel judged by a T of its own (chat 60 s, email 86,400 s)." })
+export class ChannelThresholdInput {
+  @Field(() => Channel) channel!: Channel;
+  @Field(() => Int, { description: 'Whole seconds, 0 to 86,400.' }) serviceLevelThresholdSeconds!: number;
+}
+
+@ObjectType('ChannelThreshold')
+export class ChannelThresholdView {
+  @Field(() => Channel) channel!: Channel;
+  @Field(() => Int) serviceLevelThresholdSeconds!: number;
+}
+
 @InputType('SlaPolicyInput')
 export class SlaPolicyInput {
   @Field(() => String) name!: string;
@@ -64,6 +76,11 @@ export class SlaPolicyInput {
   serviceHours?: ServiceHoursInput[] | null;
   @Field(() => [String], { nullable: true, description: 'ISO dates ("2026-12-25") closed all day.' }) holidays?: string[] | null;
   @Field(() => Int, { nullable: true, description: 'Default 20.' }) serviceLevelThresholdSeconds?: number | null;
+  @Field(() => [ChannelThresholdInput], {
+    nullable: true,
+    description: "A contact on a listed channel is 'answered within' by its channel's T; others by serviceLevelThresholdSeconds.",
+  })
+  channelThresholds?: ChannelThresholdInput[] | null;
   @Field(() => Int, { nullable: true, description: 'Default 0.' }) shortAbandonSeconds?: number | null;
   @Field(() => [SlaTargetInput]) targets!: SlaTargetInput[];
   @Field(() => Date, {
@@ -91,6 +108,7 @@ export class SlaPolicyView {
   @Field(() => [ServiceHoursView]) serviceHours!: ServiceHoursView[];
   @Field(() => [String]) holidays!: string[];
   @Field(() => Int) serviceLevelThresholdSeconds!: number;
+  @Field(() => [ChannelThresholdView]) channelThresholds!: ChannelThresholdView[];
   @Field(() => Int) shortAbandonSeconds!: number;
   @Field(() => [SlaTargetView]) targets!: SlaTargetView[];
   @Field(() => Date) effectiveFrom!: Date;
@@ -120,8 +138,12 @@ export class SlaScorecardView {
   @Field(() => SlaPolicyView, { description: 'The version evaluated (in force for this period).' }) policy!: SlaPolicyView;
   @Field(() => Date) periodStart!: Date;
   @Field(() => Date) periodEnd!: Date;
+  @Field(() => Channel, { nullable: true, description: 'Set on CHANNEL drill-down cards.' }) channel!: Channel | null;
+  @Field(() => QueueView, { nullable: true, description: 'Set on QUEUE drill-down cards.' }) queue!: QueueView | null;
   @Field(() => TeamView, { nullable: true, description: 'Set on TEAM drill-down cards.' }) team!: TeamView | null;
   @Field(() => AgentView, { nullable: true, description: 'Set on AGENT drill-down cards.' }) agent!: AgentView | null;
+  @Field(() => Boolean, { description: 'A drill-down card of the contacts without that dimension (no queue, team or agent); false on every other card.' })
+  unassigned!: boolean;
   @Field(() => [TargetResultView]) targets!: TargetResultView[];
   @Field(() => Int) met!: number;
   @Field(() => Int) atRisk!: number;
@@ -161,6 +183,7 @@ export function toPolicyView(version: SlaPolicyVersion, all: readonly SlaPolicyV
     serviceHours: d.serviceHours,
     holidays: d.holidays,
     serviceLevelThresholdSeconds: d.serviceLevelThresholdSeconds,
+    channelThresholds: d.channelThresholds ?? [],
     shortAbandonSeconds: d.shortAbandonSeconds,
     targets: d.targets.map((t) => ({ ...t, warning: t.warning ?? null })),
     effectiveFrom: version.effectiveFrom,

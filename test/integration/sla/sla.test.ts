@@ -313,3 +313,107 @@ describe('SLA policies, scorecards and trends', () => {
     }
   });
 });
+
+describe('SLA policies: per-channel thresholds, the version rule, every drill-down', () => {
+  const server = useTestServer();
+  const CHANNELS = ['VOICE', 'CHAT', 'EMAIL', 'MESSAGING'] as const;
+  const QUEUES = ['care', 'sales'];
+  interface Mixed { externalId: string; channel: (typeof CHANNELS)[number]; queue: string; agent: string | null; offeredAt: string; wait: number; answered: boolean }
+  /** March 2026 (UTC policy): every channel, waits from seconds to a day, abandoned ones without an agent. */
+  const mixed: Mixed[] = Array.from({ length: 600 }, (_, i) => {
+    const channel = CHANNELS[i % 4]!;
+    const wait = channel === 'EMAIL' ? (i * 977) % 120_000 : channel === 'CHAT' ? (i * 7) % 150 : (i * 3) % 45;
+    const answered = i % 9 !== 0;
+    return {
+      externalId: `mix-${i}`, channel, queue: QUEUES[i % 2]!, agent: answered ? `agent-${i % 5}` : null,
+      offeredAt: new Date(Date.parse('2026-03-01T00:00:00Z') + i * 3_600_000).toISOString(), wait, answered,
+    };
+  }).filter((c) => c.offeredAt < '2026-04-01');
+  const T: Record<string, number> = { VOICE: 20, CHAT: 60, EMAIL: 86_400 }; // MESSAGING: the policy's T, 30
+  const reference = (cs: Mixed[]) => {
+    const within = cs.filter((c) => c.answered && c.wait <= (T[c.channel] ?? 30)).length;
+    return { serviceLevel: cs.length ? within / cs.length : null };
+  };
+  const MIXED_CARD = `query($id: ID!, $d: Dimension) { slaScorecard(policyId: $id, periodContaining: "2026-03-10T00:00:00Z", drillDown: $d) {
+    channel queue { key } team { key } agent { key } unassigned targets { metric actual } } }`;
+  const actual = (card: any, metric: string) => card.targets.find((t: any) => t.metric === metric).actual;
+  let policyId: string;
+
+  it("judges each contact by its channel's T, policy-wide and on every drill-down, with unassigned cards", async () => {
+    const contacts = mixed.map((c) => ({
+      externalId: c.externalId, channel: c.channel, queue: c.queue, agent: c.agent,
+      offeredAt: c.offeredAt,
+      answeredAt: c.answered ? new Date(Date.parse(c.offeredAt) + c.wait * 1000).toISOString() : null,
+      endedAt: new Date(Date.parse(c.offeredAt) + c.wait * 1000 + (c.answered ? 60_000 : 0)).toISOString(),
+      talkSeconds: c.answered ? 60 : 0,
+    }));
+    expect((await server.gql(RECORD, { c: contacts })).errors).toBeUndefined();
+    const policy = {
+      name: 'Every channel', period: 'MONTH', timeZone: 'UTC', serviceLevelThresholdSeconds: 30,
+      channelThresholds: Object.entries(T).map(([channel, t]) => ({ channel, serviceLevelThresholdSeconds: t })),
+      targets: [
+        { metric: 'serviceLevel', comparator: 'AT_LEAST', target: 0.8 },
+        { metric: 'abandonRate', comparator: 'AT_MOST', target: 0.1 },
+      ],
+    };
+    const bad = await server.gql(CREATE, {
+      i: { ...policy, channelThresholds: [{ channel: 'CHAT', serviceLevelThresholdSeconds: 60 }, { channel: 'CHAT', serviceLevelThresholdSeconds: 86_401 }] },
+    });
+    expect(bad.errors![0]!.extensions!.problems.map((p: any) => `${p.field} ${p.rule}`)).toEqual([
+      'input.channelThresholds[1].channel DUPLICATE',
+      'input.channelThresholds[1].serviceLevelThresholdSeconds OUT_OF_RANGE',
+    ]);
+    const created = await server.gql(
+      `mutation($i: SlaPolicyInput!) { createSlaPolicy(input: $i) { id effectiveFrom channelThresholds { channel serviceLevelThresholdSeconds } } }`,
+      { i: policy },
+    );
+    expect(created.errors).toBeUndefined();
+    policyId = created.data.createSlaPolicy.id;
+    expect(created.data.createSlaPolicy.effectiveFrom).toBe('1970-01-01T00:00:00.000Z'); // no effectiveFrom: in force for all time
+    expect(created.data.createSlaPolicy.channelThresholds).toEqual(policy.channelThresholds);
+
+    const [wide] = (await server.gql(MIXED_CARD, { id: policyId })).data.slaScorecard;
+    expect(wide.unassigned).toBe(false);
+    expect(actual(wide, 'serviceLevel')).toBeCloseTo(reference(mixed).serviceLevel!, 12);
+    // One T for all (30 s) would judge email and chat very differently: the per-channel figure is not that one.
+    expect(actual(wide, 'serviceLevel')).not.toBeCloseTo(mixed.filter((c) => c.answered && c.wait <= 30).length / mixed.length, 3);
+
+    const drill = async (d: string) => {
+      const res = await server.gql(MIXED_CARD, { id: policyId, d });
+      expect(res.errors).toBeUndefined();
+      return res.data.slaScorecard.slice(1) as any[];
+    };
+    const byChannel = await drill('CHANNEL');
+    expect(byChannel.map((c) => c.channel).sort()).toEqual([...CHANNELS].sort());
+    for (const c of byChannel) {
+      expect(c.unassigned).toBe(false);
+      expect(actual(c, 'serviceLevel')).toBeCloseTo(reference(mixed.filter((m) => m.channel === c.channel)).serviceLevel!, 12);
+    }
+    const byQueue = await drill('QUEUE');
+    expect(byQueue.map((c) => c.queue.key).sort()).toEqual(QUEUES);
+    for (const c of byQueue) expect(actual(c, 'serviceLevel')).toBeCloseTo(reference(mixed.filter((m) => m.queue === c.queue.key)).serviceLevel!, 12);
+    const byAgent = await drill('AGENT');
+    const unassigned = byAgent.filter((c) => c.unassigned);
+    expect(unassigned).toHaveLength(1);
+    expect(unassigned[0].agent).toBeNull();
+    expect(actual(unassigned[0], 'serviceLevel')).toBe(0); // abandoned calls only: none answered within
+    expect(actual(unassigned[0], 'abandonRate')).toBe(1);
+    for (const c of byAgent.filter((x) => !x.unassigned)) {
+      expect(actual(c, 'serviceLevel')).toBeCloseTo(reference(mixed.filter((m) => m.agent === c.agent.key)).serviceLevel!, 12);
+    }
+  });
+
+  it('judges a period by the version with the latest effectiveFrom at or before its start; before every version, by the first created', async () => {
+    const name = (card: any) => card.policy.name;
+    const CARD_NAME = `query($id: ID!, $at: DateTime!) { slaScorecard(policyId: $id, periodContaining: $at) { policy { name } } }`;
+    const base = { period: 'MONTH', timeZone: 'UTC', targets: [{ metric: 'serviceLevel', comparator: 'AT_LEAST', target: 0.8 }] };
+    const created = await server.gql(CREATE, { i: { ...base, name: 'from February', effectiveFrom: '2026-02-01T00:00:00Z' } });
+    const id = created.data.createSlaPolicy.id;
+    const update = `mutation($id: ID!, $i: SlaPolicyInput!) { updateSlaPolicy(id: $id, input: $i) { id } }`;
+    expect((await server.gql(update, { id, i: { ...base, name: 'from January', effectiveFrom: '2026-01-01T00:00:00Z' } })).errors).toBeUndefined();
+    const at = async (instant: string) => name((await server.gql(CARD_NAME, { id, at: instant })).data.slaScorecard[0]);
+    expect(await at('2025-12-15T00:00:00Z')).toBe('from February'); // before every version: the first created
+    expect(await at('2026-01-15T00:00:00Z')).toBe('from January'); // a version added later for an earlier date governs only from its date
+    expect(await at('2026-02-15T00:00:00Z')).toBe('from February');
+  });
+});
