@@ -14,7 +14,7 @@ export const FETCH_ROWS = 1_000;
  * 300 MB of row text for 2 M contacts, raise RSS by ~240 MB before V8 collects it;
  * a thread of its own with a small heap collects every few chunks instead.
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 };
 /** Chunks fetched ahead of the response: one being written, one ready. */
 const CHUNKS_AHEAD = 2;
 

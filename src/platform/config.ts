@@ -32,7 +32,7 @@ export interface OperationalLimits {
   surveyRateLimitPerMinute: number;
   /** TRUST_PROXY: take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy: boolean;
-  /** MAX_CONCURRENT_EXPORTS: downloads (/export/…) running at once on this server; each holds a pooled connection. */
+  /** MAX_CONCURRENT_EXPORTS: downloads (/export/…) running at once on this server; each holds a database connection of its own. */
   maxConcurrentExports: number;
 }
 
