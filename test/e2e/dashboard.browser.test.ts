@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium';
-import { LAST_DAY, seedDashboardCenter } from '../support/dashboard-seed';
+import { FIRST_DAY, LAST_DAY, seedDashboardCenter } from '../support/dashboard-seed';
 import { useTestServer, type GraphQLResponse } from '../support/server';
 
 /**
@@ -36,6 +36,7 @@ describe('the dashboard page in headless Chromium, offline', () => {
   let context: BrowserContext;
   let page: Page;
   let origin: string;
+  let policyId: string;
   const consoleErrors: string[] = [];
   const foreignRequests: string[] = [];
 
@@ -63,7 +64,7 @@ describe('the dashboard page in headless Chromium, offline', () => {
   }
 
   beforeAll(async () => {
-    await seedDashboardCenter(server);
+    ({ policyId } = await seedDashboardCenter(server));
     browser = await launchChromium('the dashboard page');
     origin = new URL(server.url).origin;
     context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB', colorScheme: 'light', acceptDownloads: true });
@@ -202,6 +203,98 @@ describe('the dashboard page in headless Chromium, offline', () => {
     });
     expect(saved).toBe(await direct.text());
     expect(saved.split('\r\n')[0]).toBe('periodStart,periodEnd,periodLabel,queue,averageHandleTime');
+  });
+
+  it('SLA review: the scorecard equals slaScorecard and kpis, trends are drawn, and a click shows the contacts behind the card', async () => {
+    await page.goto(`${origin}/dashboard#/sla?policy=${policyId}&at=${LAST_DAY}&drill=AGENT`);
+    await chartsDrawn(3);
+    const expected = ok(
+      await server.gql(
+        `query($id: ID!, $at: DateTime!) { slaScorecard(policyId: $id, periodContaining: $at, drillDown: AGENT) { agent { name } compliance targets { metric actual status } } }`,
+        { id: policyId, at: `${LAST_DAY}T12:00:00Z` },
+        server.org.keys.ANALYST,
+      ),
+    ).slaScorecard;
+    const [card, ...agents] = expected;
+    expect(await columnValues('Scorecard', 'actual')).toEqual(card.targets.map((t: any) => t.actual));
+    expect(await columnTexts('Scorecard', 'status')).toEqual(card.targets.map((t: any) => ({ MET: 'Met', AT_RISK: 'At risk', BREACHED: 'Breached', NO_DATA: 'No data' })[t.status as string]));
+    expect(numberOrNull(await page.getByTestId('sla-compliance').getAttribute('data-value'))).toBe(card.compliance);
+    expect(await columnTexts('Worst agents', 'name')).toEqual(agents.map((a: any) => a.agent?.name ?? 'none'));
+    // The policy has all hours and the default T: its figures are the day's kpis.
+    const day = ok(
+      await server.gql(`query($q: KpiQuery!) { kpis(query: $q) { total { offered serviceLevel abandonRate averageSpeedOfAnswer } } }`, { q: { dates: { from: LAST_DAY, to: LAST_DAY } } }, server.org.keys.ANALYST),
+    ).kpis.total;
+    expect(await columnValues('Scorecard', 'actual')).toEqual([day.serviceLevel, day.abandonRate, day.averageSpeedOfAnswer]);
+    await screenshot('sla-review');
+
+    await page.getByRole('link', { name: 'Contacts behind this card' }).click();
+    await expect.poll(() => page.getByTestId('contacts-total').getAttribute('data-value'), PAGE_WAIT).toBe(String(day.offered));
+    expect((await columnTexts('Contacts', 'externalId')).length).toBe(100); // the first page
+    expect(page.url()).toContain('#/contacts?');
+  });
+
+  it('Staffing: required against staffed per interval equals staffing, and its offered equals kpis by 30 minutes', async () => {
+    await page.goto(`${origin}/dashboard#/staffing?date=${LAST_DAY}&interval=30&scope=team:team-north`);
+    await chartsDrawn(1);
+    const filter = { teamKeys: ['team-north'] };
+    const expected = ok(
+      await server.gql(
+        `query($s: StaffingQuery!, $q: KpiQuery!) { staffing(query: $s) { periodStart offered requiredAgents requiredStaff staffedAgents gap }
+          kpis(query: $q) { rows { periodStart offered } } }`,
+        {
+          s: { dates: { from: LAST_DAY, to: LAST_DAY }, timeZone: 'UTC', filter, intervalMinutes: 30, source: 'ACTUAL', targetServiceLevel: 0.8, thresholdSeconds: 20, shrinkage: 0.3 },
+          q: { dates: { from: LAST_DAY, to: LAST_DAY }, filter, granularity: 'THIRTY_MINUTES' },
+        },
+        server.org.keys.ANALYST,
+      ),
+    );
+    const intervals = expected.staffing as Array<Record<string, any>>;
+    expect(intervals.length).toBe(48);
+    expect(await columnValues('Per interval', 'requiredStaff')).toEqual(intervals.map((i) => i.requiredStaff));
+    expect(await columnValues('Per interval', 'staffedAgents')).toEqual(intervals.map((i) => i.staffedAgents));
+    expect(await columnValues('Per interval', 'gap')).toEqual(intervals.map((i) => i.gap));
+    const offered = await columnValues('Per interval', 'offered');
+    const kpiOffered = new Map((expected.kpis.rows as Array<Record<string, any>>).map((r) => [Date.parse(r.periodStart), r.offered]));
+    expect(offered).toEqual(intervals.map((i) => kpiOffered.get(Date.parse(i.periodStart)) ?? 0));
+    await screenshot('staffing');
+  });
+
+  it('Voice of the customer: CSAT, NPS and complaints per week equal kpis and complaintBreakdown; the worst comments come first', async () => {
+    await page.goto(`${origin}/dashboard#/voice?from=${FIRST_DAY}&to=${LAST_DAY}&granularity=WEEK`);
+    await chartsDrawn(3);
+    const query = { dates: { from: FIRST_DAY, to: LAST_DAY }, timeZone: 'UTC', granularity: 'WEEK' };
+    const expected = ok(
+      await server.gql(
+        `query($q: KpiQuery!) { kpis(query: $q) { rows { periodLabel surveyResponses csatScore netPromoterScore complaints } }
+          complaintBreakdown(query: $q) { category count } }`,
+        { q: query },
+        server.org.keys.ANALYST,
+      ),
+    );
+    const rows = expected.kpis.rows as Array<Record<string, any>>;
+    expect(rows.reduce((sum, r) => sum + r.surveyResponses, 0)).toBeGreaterThan(100);
+    expect(await columnTexts('Per period', 'period')).toEqual(rows.map((r) => r.periodLabel));
+    for (const field of ['surveyResponses', 'csatScore', 'netPromoterScore', 'complaints']) {
+      expect(await columnValues('Per period', field), field).toEqual(rows.map((r) => r[field]));
+    }
+    expect(await columnValues('Complaints by category', 'count')).toEqual(expected.complaintBreakdown.map((c: any) => c.count));
+    const csat = await columnValues('Worst comments', 'csat');
+    expect(csat.length).toBe(20);
+    expect(csat).toEqual([...csat].sort((a, b) => a! - b!));
+    expect(csat[0]).toBe(1);
+    await screenshot('voice-of-the-customer');
+  });
+
+  it('fits 1,366 × 768 and 1,920 × 1,080 without sideways scrolling', async () => {
+    for (const viewport of [{ width: 1366, height: 768 }, { width: 1920, height: 1080 }]) {
+      await page.setViewportSize(viewport);
+      for (const hash of [`#/wallboard?date=${LAST_DAY}`, `#/explore?from=${FIRST_DAY}&to=${LAST_DAY}`, `#/sla?policy=${policyId}&at=${LAST_DAY}`, `#/staffing?date=${LAST_DAY}`, `#/voice?from=${FIRST_DAY}&to=${LAST_DAY}`]) {
+        await page.goto(`${origin}/dashboard${hash}`);
+        await expect.poll(() => page.locator('figure.chart canvas').count(), PAGE_WAIT).toBeGreaterThan(0);
+        const overflow = await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth);
+        expect(overflow, `${hash} at ${viewport.width}`).toBeLessThanOrEqual(0);
+      }
+    }
   });
 
   it('made no request to another host and logged no error', () => {

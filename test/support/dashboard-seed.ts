@@ -22,6 +22,7 @@ const RECORD = `mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { 
 const ACTIVITY = `mutation($a: [AgentActivityInput!]!) { recordAgentActivity(activity: $a) { created } }`;
 const INVITE = `mutation($ids: [String!]!) { createSurveyInvitations(contactExternalIds: $ids) { token contactExternalId } }`;
 const ANSWER = `mutation($input: SurveyResponseInput!) { submitSurveyResponse(input: $input) { id } }`;
+const POLICY = `mutation($input: SlaPolicyInput!) { createSlaPolicy(input: $input) { id } }`;
 
 function ok<T = any>(result: GraphQLResponse<T>): T {
   if (result.errors?.length || !result.data) throw new Error(`GraphQL errors (HTTP ${result.status}): ${JSON.stringify(result.errors)}`);
@@ -30,7 +31,8 @@ function ok<T = any>(result: GraphQLResponse<T>): T {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export async function seedDashboardCenter(server: TestServer): Promise<void> {
+/** Seeds the center and returns the id of its SLA policy (daily, UTC, all hours, T = 20 s). */
+export async function seedDashboardCenter(server: TestServer): Promise<{ policyId: string }> {
   const next = random(20);
   const contacts = [];
   const first = Date.parse(`${FIRST_DAY}T00:00:00Z`);
@@ -97,4 +99,20 @@ export async function seedDashboardCenter(server: TestServer): Promise<void> {
       ),
     );
   }
+
+  const policy = ok(
+    await server.gql(POLICY, {
+      input: {
+        name: 'Daily service',
+        period: 'DAY',
+        timeZone: 'UTC',
+        targets: [
+          { metric: 'serviceLevel', comparator: 'AT_LEAST', target: 0.6, warning: 0.7 },
+          { metric: 'abandonRate', comparator: 'AT_MOST', target: 0.15, warning: 0.1 },
+          { metric: 'averageSpeedOfAnswer', comparator: 'AT_MOST', target: 30 },
+        ],
+      },
+    }),
+  );
+  return { policyId: policy.createSlaPolicy.id };
 }

@@ -11,6 +11,8 @@ import { formatValue } from './format.js';
 /** Colours with at least 3:1 contrast on white (WCAG non-text), told apart by dashes too. */
 export const PALETTE = ['#1f5fbf', '#c2410c', '#15803d', '#7e22ce', '#b91c1c', '#0e7490', '#a16207', '#be185d', '#4d7c0f', '#475569'];
 
+const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 1_000_000];
+
 /**
  * x: instants (ISO strings) for a time axis, or category labels;
  * series: [{ label, values, color?, dash?, bars? }]; unit: a format.js unit for the y axis.
@@ -48,7 +50,8 @@ export function Chart({ title, x, series, unit = 'count', timeZone = 'UTC', heig
         categorical
           ? { values: (_u, splits) => splits.map((i) => (Number.isInteger(i) ? x[i] ?? '' : '')), splits: () => x.map((_, i) => i) }
           : {},
-        { values: (_u, splits) => splits.map((v) => formatValue(v, unit)), size: 70 },
+        // Counts step by whole numbers (uPlot would mark 2.5 and print it rounded).
+        { values: (_u, splits) => splits.map((v) => formatValue(v, unit)), size: 70, ...(unit === 'count' ? { incrs: COUNT_STEPS } : {}) },
       ],
     };
     const plot = new uPlot(options, [xs, ...series.map((s) => s.values.map((v) => (v === undefined ? null : v)))], element);

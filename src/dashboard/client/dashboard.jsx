@@ -11,12 +11,16 @@ import { useQuery } from './data.js';
 import { formatHash, parseHash, VIEWS } from './route.js';
 import { Status } from './fields.jsx';
 import { Wallboard } from './views/wallboard.jsx';
+import { SlaReview } from './views/sla.jsx';
 import { Explore } from './views/explore.jsx';
+import { Staffing } from './views/staffing.jsx';
+import { VoiceOfCustomer } from './views/voice.jsx';
+import { Contacts } from './views/contacts.jsx';
 import './dashboard.css';
 
 export const KEY_STORAGE = 'callpulse.apiKey';
 const KEY_PAUSE_MS = 400;
-const VIEW_COMPONENTS = { wallboard: Wallboard, explore: Explore };
+const VIEW_COMPONENTS = { wallboard: Wallboard, sla: SlaReview, explore: Explore, staffing: Staffing, voice: VoiceOfCustomer, contacts: Contacts };
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? '';
 
@@ -96,7 +100,7 @@ function Dashboard() {
     metrics: metricsOf(context.data.__type),
   };
   const View = VIEW_COMPONENTS[view];
-  const title = VIEWS.find((v) => v.id === view)?.title;
+  const title = VIEWS.find((v) => v.id === view)?.title ?? 'Contacts';
 
   useEffect(() => {
     document.title = `${title} · CallPulse dashboard`;

@@ -6,13 +6,19 @@
 
 export const VIEWS = [
   { id: 'wallboard', title: 'Wallboard' },
+  { id: 'sla', title: 'SLA review' },
   { id: 'explore', title: 'Explore' },
+  { id: 'staffing', title: 'Staffing' },
+  { id: 'voice', title: 'Voice of the customer' },
 ];
+
+/** Reached from links on other views (the contacts behind a figure), not from the bar. */
+const INNER_VIEWS = ['contacts'];
 
 /** `#/view?a=1` → { view, params }; an unknown or empty view is the wallboard. */
 export function parseHash(hash) {
   const [path, search = ''] = hash.replace(/^#\/?/, '').split('?');
-  const view = VIEWS.some((v) => v.id === path) ? path : 'wallboard';
+  const view = INNER_VIEWS.includes(path) || VIEWS.some((v) => v.id === path) ? path : 'wallboard';
   return { view, params: Object.fromEntries(new URLSearchParams(search)) };
 }
 
