@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rebuildOrganizationFacts } from '../warehouse/rebuild';
 import { SlaPeriod, type SlaDefinitionInput } from '../sla/sla-policy';
+import { Channel } from '../warehouse/channels';
 import { SlaStore } from '../sla/sla.store';
 import { hashToken, newSalt, surveyToken, surveyTokenSecret } from '../surveys/survey-tokens';
 
@@ -85,6 +86,12 @@ async function seedPolicies(em: EntityManager, organizationId: number): Promise<
       serviceHours: [...WEEKDAYS.map((d) => ({ dayOfWeek: d, opens: '08:00', closes: '20:00' })), { dayOfWeek: 6, opens: '09:00', closes: '14:00' }],
       holidays: ['2026-10-03', '2026-12-24', '2026-12-25', '2026-12-26', '2026-12-31', '2027-01-01', '2027-04-02', '2027-04-05', '2027-05-01'],
       serviceLevelThresholdSeconds: 20,
+      // 80/20 is a phone rule: chats, messages and emails are answered within their own T.
+      channelThresholds: [
+        { channel: Channel.CHAT, serviceLevelThresholdSeconds: 60 },
+        { channel: Channel.MESSAGING, serviceLevelThresholdSeconds: 3_600 },
+        { channel: Channel.EMAIL, serviceLevelThresholdSeconds: 86_400 },
+      ],
       shortAbandonSeconds: 5,
       targets: [
         { metric: 'serviceLevel', comparator: 'AT_LEAST', target: 0.8, warning: 0.85, weight: 2, penaltyPerBreach: 1000 },
@@ -112,7 +119,37 @@ async function seedPolicies(em: EntityManager, organizationId: number): Promise<
         { metric: 'averageHandleTime', comparator: 'AT_MOST', target: 420 },
       ],
     },
+    {
+      name: 'Chat: 80 % answered within 60 s',
+      scope: { channels: [Channel.CHAT] },
+      period: SlaPeriod.MONTH,
+      timeZone: 'Europe/Berlin',
+      serviceHours: WEEKDAYS.map((d) => ({ dayOfWeek: d, opens: '08:00', closes: '20:00' })),
+      holidays: [],
+      serviceLevelThresholdSeconds: 60,
+      shortAbandonSeconds: 5,
+      targets: [
+        { metric: 'serviceLevel', comparator: 'AT_LEAST', target: 0.8, warning: 0.85 },
+        { metric: 'abandonRate', comparator: 'AT_MOST', target: 0.1, warning: 0.08 },
+        { metric: 'csatScore', comparator: 'AT_LEAST', target: 0.8 },
+      ],
+    },
+    {
+      name: 'Email: 90 % answered within 24 hours',
+      scope: { channels: [Channel.EMAIL] },
+      period: SlaPeriod.MONTH,
+      timeZone: 'Europe/Berlin',
+      serviceHours: [],
+      holidays: [],
+      serviceLevelThresholdSeconds: 86_400,
+      shortAbandonSeconds: 0,
+      targets: [
+        { metric: 'serviceLevel', comparator: 'AT_LEAST', target: 0.9, warning: 0.95 },
+        { metric: 'averageHandleTime', comparator: 'AT_MOST', target: 900 },
+      ],
+    },
   ];
-  for (const policy of policies) await store.create(organizationId, policy, new Date('2000-01-01T00:00:00Z'));
+  // In force for all time (createSlaPolicy without effectiveFrom).
+  for (const policy of policies) await store.create(organizationId, policy, null);
   return policies.length;
 }
