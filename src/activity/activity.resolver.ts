@@ -18,7 +18,7 @@ export class ActivityResolver {
     @Arg('activity', () => [AgentActivityInput]) activity: AgentActivityInput[],
   ): Promise<RecordActivityResult> {
     const principal = await requirePrincipal(ctx);
-    return new ActivityService(ctx.em).record(principal.organizationId, activity);
+    return new ActivityService(ctx.em, ctx.events).record(principal.organizationId, activity);
   }
 
   @Authorized(Permission.ADMIN)

@@ -8,6 +8,7 @@ import { resolveHourlyCosts, upsertActivity } from '../warehouse/activity-facts'
 import { ACTIVITY_FACT } from '../warehouse/facts';
 import { mapYielding } from '../platform/yielding';
 import { MAX_ACTIVITY_PER_BATCH, validateActivity, type ActivityFields, type ValidActivity } from './activity.validation';
+import type { DomainEventBus } from '../org/events';
 
 /**
  * Writes agent activity batches: validated whole, then upserted in one transaction
@@ -15,7 +16,11 @@ import { MAX_ACTIVITY_PER_BATCH, validateActivity, type ActivityFields, type Val
  * nothing twice. A re-sent record with other figures replaces the stored one.
  */
 export class ActivityService {
-  constructor(private readonly em: EntityManager) {}
+  /** `events`: told 'activity.recorded' after each committed batch that changed something (none for a bulk import). */
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events?: DomainEventBus,
+  ) {}
 
   async record(organizationId: number, inputs: readonly ActivityFields[]): Promise<WriteTotals> {
     const records = await validBatch(inputs, { field: 'activity', noun: 'activity records', max: MAX_ACTIVITY_PER_BATCH }, (all) => {
@@ -55,13 +60,14 @@ export class ActivityService {
         const changed = written.map((r) => ({ agentId: r.agent_id, intervalStart: new Date(r.interval_start).toISOString() }));
         await resolveHourlyCosts(em, organizationId, { records: changed });
       }
-      await applyDeltas(em, organizationId, ACTIVITY_FACT);
+      const changes = await applyDeltas(em, organizationId, ACTIVITY_FACT);
       const created = written.filter((r) => r.inserted).length;
-      return { received: records.length, created, updated: written.length - created, unchanged: records.length - written.length };
+      return { totals: { received: records.length, created, updated: written.length - created, unchanged: records.length - written.length }, changes };
     });
     // The next batch's upkeep plans with current statistics (autovacuum lags behind a bulk load).
-    if (result.created + result.updated > 0) await analyzeIfStale(this.em, ['agent_activity']);
-    return result;
+    if (result.changes) await analyzeIfStale(this.em, ['agent_activity']);
+    if (result.changes) await this.events?.emit('activity.recorded', result.changes);
+    return result.totals;
   }
 }
 

@@ -4,9 +4,14 @@ import { EventBus } from '../platform/events';
 import type { Logger } from '../platform/logger';
 import { inviteNewContacts } from '../surveys/auto-invite';
 
-/** The app's event bus with every module's handlers: who acts on whose writes, in one place. */
+/**
+ * The app's event bus with every module's handlers: who acts on whose writes, in one
+ * place. Survey auto-invite runs detached from the batch's request: the batch has
+ * committed, so a client that disconnects (or times out) must not cancel its
+ * invitations, and the writer does not wait for them (a failure is logged).
+ */
 export function createEvents(orm: MikroORM, logger: Logger): DomainEventBus {
   const events = new EventBus<DomainEvents>(logger);
-  events.on('contacts.recorded', (recorded) => inviteNewContacts(orm.em.fork(), recorded));
+  events.on('contacts.recorded', (recorded) => inviteNewContacts(orm.em.fork(), recorded), { detached: true });
   return events;
 }

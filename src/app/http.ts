@@ -38,8 +38,10 @@ import { CONNECT_TIMEOUT_MS } from './orm';
 export interface HttpServer {
   url: string;
   port: number;
-  /** Stops accepting, lets in-flight requests finish, then closes. */
+  /** Stops accepting, lets in-flight requests and the event handlers they started finish, then closes. */
   close(): Promise<void>;
+  /** Resolves once the event handlers detached from finished requests (survey auto-invite) are done. */
+  settled(): Promise<void>;
 }
 
 export interface HttpOptions {
@@ -192,8 +194,10 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   return {
     url: `http://localhost:${port}/graphql`,
     port,
+    settled: () => events.settled(),
     async close() {
       await apollo.stop(); // the drain plugin closes the HTTP server gracefully
+      await events.settled();
       await tallies.stop();
       await databaseLine.close();
       await rateLimits.close();

@@ -1,10 +1,19 @@
 import type { EventBus } from '../platform/events';
 
+/**
+ * The values of each dimension a change touched (both versions of a correction),
+ * by the dimension's column in the warehouse's catalog (channel, queue_id,
+ * team_id, agent_id): a wallboard showing one queue can skip the others' changes.
+ */
+export type DimensionsTouched = Readonly<Record<string, ReadonlyArray<string | number>>>;
+
 /** Facts of one organization changed over a span of time (both versions of a correction). */
 export interface FactsChanged {
   organizationId: number;
+  /** Start of the first and end of the last quarter hour holding a changed fact. */
   from: Date;
   to: Date;
+  dimensions: DimensionsTouched;
 }
 
 /** A contact a batch created (not one it corrected). */
@@ -20,8 +29,19 @@ export interface NewContact {
  * organization, the lowest domain layer, so that any module may emit or listen.
  */
 export interface DomainEvents {
-  /** A contact batch committed (recordContacts, an import): its span, and the contacts it created. */
+  /** A contact batch committed (recordContacts): its span and dimensions, and the contacts it created. */
   'contacts.recorded': FactsChanged & { created: NewContact[] };
+  /** An agent activity batch committed (recordAgentActivity): its span and dimensions. */
+  'activity.recorded': FactsChanged;
+  /**
+   * A survey response was stored for a contact: the contact's quarter hour and
+   * dimensions. `inKpis`: its tallies reached the rollups in the same transaction;
+   * false when a contact batch held the write lock (its holder or the next sweep,
+   * within about a second, applies them).
+   */
+  'survey.answered': FactsChanged & { responseId: string; contactId: string; inKpis: boolean };
+  /** The organization's reporting zone changed, its local-day rollups rebuilt for it. */
+  'organization.zoneChanged': { organizationId: number; previous: string; timeZone: string };
 }
 
 export type DomainEventBus = EventBus<DomainEvents>;

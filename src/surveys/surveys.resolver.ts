@@ -71,7 +71,7 @@ export class SurveysResolver {
       'response unchanged. Unknown or expired tokens: FORBIDDEN with extensions.reason UNKNOWN_TOKEN or EXPIRED.',
   })
   async submitSurveyResponse(@Ctx() ctx: Context, @Arg('input', () => SurveyResponseInput) input: SurveyResponseInput) {
-    return toResponseView(await new SurveysService(ctx.em).submit(input));
+    return toResponseView(await new SurveysService(ctx.em, ctx.events).submit(input));
   }
 
   @Query(() => InvitationStatus, { description: 'Where a survey link stands, for the widget; needs no API key.' })

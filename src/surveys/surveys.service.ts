@@ -2,7 +2,8 @@ import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { lockOrganizationWrites } from '../warehouse/write-lock';
-import { refreshSurveyTallies } from '../warehouse/contact-facts';
+import { contactChange, refreshSurveyTallies } from '../warehouse/contact-facts';
+import type { DomainEventBus } from '../org/events';
 import { applyDeltas } from '../warehouse/deltas';
 import { CONTACT_FACT } from '../warehouse/facts';
 import { applyTalliesIfFree, queueTally, stagePendingTallies } from '../warehouse/survey-tallies';
@@ -63,7 +64,11 @@ function refused(reason: 'UNKNOWN_TOKEN' | 'EXPIRED'): GraphQLError {
  * (survey-tallies.ts); either way it counts once.
  */
 export class SurveysService {
-  constructor(private readonly em: EntityManager) {}
+  /** `events`: told 'survey.answered' after each stored response. */
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events?: DomainEventBus,
+  ) {}
 
   /**
    * One invitation per external id, in the order given. A contact's open (or
@@ -151,11 +156,11 @@ export class SurveysService {
     if (!invitation) throw refused('UNKNOWN_TOKEN');
 
     // No write lock here: a contact batch may hold it for seconds (see survey-tallies.ts).
-    return writeTransaction(this.em, async (em) => {
+    const { response, inKpis } = await writeTransaction(this.em, async (em) => {
       const existing: ResponseRow[] = await em.execute(`select * from survey_response where organization_id = ? and invitation_id = ?`, [
         invitation.organization_id, invitation.id,
       ]);
-      if (existing[0]) return existing[0];
+      if (existing[0]) return { response: existing[0], inKpis: null };
       // Checked after looking for a response: an answered invitation keeps answering with its response.
       if (invitation.expired) throw refused('EXPIRED');
       const inserted: ResponseRow[] = await em.execute(
@@ -169,15 +174,18 @@ export class SurveysService {
         ],
       );
       const response = inserted[0] ?? (await em.execute(`select * from survey_response where organization_id = ? and invitation_id = ?`, [invitation.organization_id, invitation.id]))[0];
-      if (inserted[0]) {
-        await em.execute(`update survey_invitation set responded_at = ? where organization_id = ? and id = ?`, [
-          response.submitted_at, invitation.organization_id, invitation.id,
-        ]);
-        await queueTally(em, invitation.organization_id, String(response.id), String(invitation.contact_id));
-        await applyTalliesIfFree(em, invitation.organization_id);
-      }
-      return response;
+      if (!inserted[0]) return { response, inKpis: null };
+      await em.execute(`update survey_invitation set responded_at = ? where organization_id = ? and id = ?`, [
+        response.submitted_at, invitation.organization_id, invitation.id,
+      ]);
+      await queueTally(em, invitation.organization_id, String(response.id), String(invitation.contact_id));
+      return { response, inKpis: await applyTalliesIfFree(em, invitation.organization_id) };
     });
+    if (inKpis !== null && this.events) {
+      const change = await contactChange(this.em, invitation.organization_id, String(invitation.contact_id));
+      if (change) await this.events.emit('survey.answered', { ...change, responseId: String(response.id), contactId: String(invitation.contact_id), inKpis });
+    }
+    return response;
   }
 }
 

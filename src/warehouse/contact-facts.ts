@@ -1,8 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Channel } from './channels';
 import { CONTACT_FACT, SURVEY_TALLIES } from './facts';
-import { ensureDeltaTable, upkeepClock } from './deltas';
+import { binned, ensureDeltaTable, upkeepClock } from './deltas';
 import { executeBound } from '../platform/bound-statements';
+import type { FactsChanged } from '../org/events';
+import { DIMENSIONS } from './dimensions';
 
 /**
  * The contact fact's writes, each staging the versions it replaced and wrote for
@@ -242,4 +244,18 @@ export async function refreshSurveyTallies(em: EntityManager, organizationId: nu
      select 1`,
     params,
   );
+}
+
+/** What a change of one stored contact touched: its quarter hour and its reported dimensions' values (for an event). */
+export async function contactChange(em: EntityManager, organizationId: number, contactId: string): Promise<FactsChanged | null> {
+  const columns = DIMENSIONS.filter((d) => d.name !== null).map((d) => d.column);
+  const [row] = await em.execute<Array<Record<string, string | number | null> & { bucket: Date }>>(
+    `select ${binned('offered_at', '15 minutes')} as bucket, ${columns.join(', ')}
+     from contact where organization_id = ? and id = ?`,
+    [organizationId, contactId],
+  );
+  if (!row) return null;
+  const from = new Date(row.bucket);
+  const dimensions = Object.fromEntries(columns.map((c) => [c, row[c] === null || row[c] === undefined ? [] : [row[c]!]]));
+  return { organizationId, from, to: new Date(from.getTime() + 15 * 60_000), dimensions };
 }

@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { NO_LOCAL_DAYS_ZONE, localDaysHolding } from '../analytics/source-plan';
 import { reportingZoneOf } from '../org/reporting-zone';
 import { finestOf, type FactSpec, type RollupTable } from './facts';
+import { DIMENSIONS } from './dimensions';
+import type { DimensionsTouched, FactsChanged } from '../org/events';
 
 /**
  * The rollups' upkeep by additive deltas. A writer stages, in a temporary table of
@@ -23,12 +25,20 @@ export const binned = (time: string, interval: string) => `date_bin('${interval}
  */
 export const upkeepClock = { rollupsMs: 0, fcrMs: 0 };
 
-/** What a settled batch changed, for whoever is told after commit. */
-export interface FactChange {
-  organizationId: number;
-  /** First and last instant of the changed facts (both versions of a correction). */
-  from: Date;
-  to: Date;
+/** What a settled batch changed, for whoever is told after commit (its quarter hours and dimension values). */
+export type FactChange = FactsChanged;
+
+/** The reported dimensions a fact carries (its finest rollup keeps them): what its changes tell they touched. */
+const touchedColumns = (fact: FactSpec) =>
+  DIMENSIONS.filter((d) => d.name !== null && finestOf(fact).keys.some((k) => k.column === d.column)).map((d) => d.column);
+
+/** The distinct values of each reported dimension among the staged versions. */
+async function dimensionsTouched(em: EntityManager, fact: FactSpec): Promise<DimensionsTouched> {
+  const columns = touchedColumns(fact);
+  const [row] = await em.execute<Array<Record<string, Array<string | number>>>>(
+    `select ${columns.map((c) => `array_remove(array_agg(distinct ${c}), null) as ${c}`).join(', ')} from ${fact.deltaTable}`,
+  );
+  return Object.fromEntries(columns.map((c) => [c, row?.[c] ?? []]));
 }
 
 /**
@@ -116,10 +126,11 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
       );
     }
   }
+  const dimensions = await dimensionsTouched(em, fact);
   await em.execute(`delete from ${deltaTable}`);
   await em.execute(`delete from ${sums}`);
   const last = instants[instants.length - 1]!;
-  return { organizationId, from: new Date(instants[0]!), to: new Date(last + 15 * 60_000) };
+  return { organizationId, from: new Date(instants[0]!), to: new Date(last + 15 * 60_000), dimensions };
 }
 
 /**

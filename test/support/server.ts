@@ -28,6 +28,8 @@ export interface TestServer {
   org: TestOrganization;
   createOrganization(slug: string): Promise<TestOrganization>;
   gql<T = any>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphQLResponse<T>>;
+  /** Waits for the event handlers detached from finished requests (survey auto-invite). */
+  settled(): Promise<void>;
 }
 
 /** What a test may set on its server; rate limits are off unless a test sets them. */
@@ -74,6 +76,7 @@ export function useTestServer(options: TestServerOptions = {}): TestServer {
     };
     server.org = await server.createOrganization('acme');
     server.gql = (query, variables, key = server.org.keys.ADMIN) => postGraphQL(server.url, query, variables, key);
+    server.settled = () => http.settled();
   });
   afterAll(async () => {
     await http?.close();

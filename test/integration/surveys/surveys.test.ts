@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { postGraphQL, useTestServer } from '../../support/server';
 
@@ -237,6 +238,7 @@ describe('automatic survey invitations on ingest', () => {
       endedAt: new Date(Date.parse('2026-05-04T08:05:00Z') + i * 60_000).toISOString(),
     }));
     expect((await server.gql(RECORD, { c: batch })).errors).toBeUndefined();
+    await server.settled(); // invitations are made after the batch's answer, detached from its request
     const db = server.db.orm.em.fork().getConnection();
     const invited = await db.execute(
       `select c.external_id, c.channel, c.answered_at is not null as answered from survey_invitation i join contact c on c.id = i.contact_id`,
@@ -252,10 +254,45 @@ describe('automatic survey invitations on ingest', () => {
       })).data.kpis.total.surveyInvitations;
     expect(await kpis()).toBe(invited.length);
     await server.gql(RECORD, { c: batch.map((c) => ({ ...c, talkSeconds: 5 })) });
+    await server.settled();
     expect(await kpis()).toBe(invited.length);
     // The platform fetches the token to send through createSurveyInvitation: the same invitation.
     const token = await server.gql(`mutation($id: String!) { createSurveyInvitation(contactExternalId: $id) { token } }`, { id: invited[0].external_id });
     expect(token.data.createSurveyInvitation.token).toMatch(/^sv_/);
     expect(await kpis()).toBe(invited.length);
+  });
+
+  it('answers a batch without waiting for its invitations, and makes them after its client has gone', async () => {
+    await server.gql(`mutation { configureSurveyAutoInvite(channels: [VOICE], samplingRate: 1) { samplingRate } }`);
+    const batch = Array.from({ length: 20 }, (_, i) => ({
+      externalId: `left-${i}`, channel: 'VOICE', queue: 'care', agent: 'ann',
+      offeredAt: new Date(Date.parse('2026-05-06T08:00:00Z') + i * 60_000).toISOString(),
+      answeredAt: new Date(Date.parse('2026-05-06T08:00:10Z') + i * 60_000).toISOString(),
+      endedAt: new Date(Date.parse('2026-05-06T08:05:00Z') + i * 60_000).toISOString(),
+    }));
+    // Invitations cannot be written while this transaction holds the table (the batch itself does not write it).
+    const blocker = new pg.Client({ connectionString: server.db.url });
+    await blocker.connect();
+    await blocker.query('begin');
+    await blocker.query('lock table survey_invitation in exclusive mode');
+    try {
+      // A client that gives up after 5 s: had the invitations run inside its request, it would have
+      // waited for them, left, and had them cancelled with its request.
+      const answer = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${server.org.keys.ADMIN}` },
+        body: JSON.stringify({ query: RECORD, variables: { c: batch } }),
+        signal: AbortSignal.timeout(5_000),
+      });
+      expect(((await answer.json()) as any).data.recordContacts.created).toBe(20);
+    } finally {
+      await blocker.query('commit');
+      await blocker.end();
+    }
+    await server.settled();
+    const invited = await server.db.orm.em.fork().getConnection().execute(
+      `select count(*)::int as n from survey_invitation i join contact c on c.id = i.contact_id where c.external_id like 'left-%'`,
+    );
+    expect(invited[0].n).toBe(20);
   });
 });
