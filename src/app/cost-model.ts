@@ -18,6 +18,8 @@ import {
 } from 'graphql';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { MAX_ROWS } from '../analytics/kpi.service';
+import { MAX_CRITERIA } from '../quality/qa-scoring';
+import { MAX_EVALUATORS, MAX_QA_FORMS } from '../quality/qa.service';
 import { DISTRIBUTIONS } from '../analytics/percentiles';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../contacts/contacts.query.service';
 import { MAX_TREND_PERIODS } from '../sla/sla.scorecards';
@@ -47,6 +49,7 @@ import type { DirectorySizes } from '../platform/limits/directory-sizes';
  * - connections (`contacts`, `surveyResponses`): page size (`first`, default 50) × an edge's fields;
  *   `totalCount` one more statement (a count of the whole selection); PageInfo's fields one value each;
  * - lists of the directory (agents, teams, queues, policies, versions, targets): the organization's counts;
+ * - `qaFatalErrors`: periods × criteria rows; `qaEvaluators`: MAX_EVALUATORS; `qaForms`: MAX_QA_FORMS × MAX_CRITERIA;
  * - writes: RECORD_COST per record of a batch, on top of one statement;
  * - introspection lists: this schema's average counts (types, fields per type, args per field).
  *
@@ -357,6 +360,19 @@ function domainEstimator(sizes: DirectorySizes, childLists: ChildLists, schema: 
         const periods = window ? periodCount(window.from, window.to, args.query.granularity) : Infinity;
         return periods > MAX_ROWS + 1 ? REPORT_COST : REPORT_COST + Math.min(MAX_ROWS, periods * COMPLAINT_CATEGORIES) * childComplexity;
       }
+      case 'Query.qaFatalErrors': {
+        const window = windowOf(args.query);
+        const periods = window ? periodCount(window.from, window.to, args.query.granularity) : Infinity;
+        return periods > MAX_ROWS + 1 ? REPORT_COST : REPORT_COST + Math.min(MAX_ROWS, periods * MAX_CRITERIA) * childComplexity;
+      }
+      case 'Query.qaEvaluators':
+        return REPORT_COST + MAX_EVALUATORS * childComplexity;
+      case 'Query.qaForms':
+        return REPORT_COST + MAX_QA_FORMS * childComplexity;
+      case 'QaForm.criteria':
+        return list(MAX_CRITERIA);
+      case 'Mutation.recordQaEvaluations':
+        return REPORT_COST + RECORD_COST * batch('evaluations') + childComplexity;
       case 'Query.staffing': {
         const plan = staffingPlan(args.query);
         if (!plan) return REPORT_COST;

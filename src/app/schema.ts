@@ -9,6 +9,7 @@ import { ApiKeysResolver } from '../org/api-keys.resolver';
 import { OrganizationResolver } from '../org/organization.resolver';
 import { ReportingZoneResolver } from '../analytics/reporting-zone';
 import { SlaResolver } from '../sla/sla.resolver';
+import { QaResolver } from '../quality/qa.resolver';
 import { SqlAccessResolver } from '../sql-access/sql-access.resolver';
 import { SurveyResponseConnectionResolver, SurveyResponseFieldsResolver, SurveysResolver } from '../surveys/surveys.resolver';
 import { AgentResolver, DirectoryResolver } from '../org/directory.resolver';
@@ -31,6 +32,7 @@ export const RESOLVERS = [
   SurveyResponseFieldsResolver,
   SurveyResponseConnectionResolver,
   SlaResolver,
+  QaResolver,
   ActivityResolver,
   StaffingResolver,
   SqlAccessResolver,

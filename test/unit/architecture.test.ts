@@ -13,7 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['warehouse'],
   ['analytics'],
   ['contacts', 'activity'],
-  ['surveys', 'sla', 'staffing', 'exports', 'sql-access'],
+  ['surveys', 'sla', 'staffing', 'exports', 'sql-access', 'quality'],
   ['import', 'explorer', 'dashboard'],
   ['demo'],
   ['app'],
