@@ -8,7 +8,7 @@ import { KpiService, MAX_THRESHOLD_SECONDS, type KpiReportResult, type KpiRowRes
 import { KpiQuery, KpiReportView, KpiRowView, THRESHOLD_METRICS, metricFieldOptions, type ReportThresholds } from './kpi.types';
 import { metric } from './metric-catalog';
 import { resolveContactFilter, rangeOrDates } from './query.inputs';
-import { PERCENTILE_MEASURES, type PercentileMeasure } from './kpi.request';
+import { PERCENTILE_MEASURES, type ContactScope, type PercentileMeasure } from './kpi.request';
 import { DISTRIBUTIONS } from './percentiles';
 
 @Resolver()
@@ -16,33 +16,50 @@ export class KpiResolver {
   @Authorized(Permission.READ)
   @Query(() => KpiReportView, { description: 'KPIs for a range, grouped by dimensions and periods; see KpiRow for the formulas.' })
   async kpis(@Ctx() ctx: Context, @Arg('query', () => KpiQuery) query: KpiQuery, @Info() info: GraphQLResolveInfo) {
-    const principal = await requirePrincipal(ctx);
-    const rowPaths = [['rows'], ['total'], ['rows', 'previous'], ['total', 'previous']];
-    const fields = new Set(rowPaths.flatMap((path) => [...selectedFields(info, path)]));
-    const { from, to } = rangeOrDates(query);
-    const report = await new KpiService(ctx.em, ctx.loaders).report({
-      organizationId: principal.organizationId,
-      from,
-      to,
-      timeZone: query.timeZone,
-      filter: await resolveContactFilter(ctx.em, principal.organizationId, query.filter, 'query.filter'),
-      groupBy: query.groupBy,
-      granularity: query.granularity,
-      serviceLevelThresholdSeconds: query.serviceLevelThresholdSeconds,
-      shortAbandonSeconds: query.shortAbandonSeconds,
-      compareWithPrevious: query.compareWithPrevious ?? false,
-      fields,
-      withinThresholds: askedArguments(info, rowPaths, THRESHOLD_METRICS, 'thresholdSeconds'),
-      percentiles: Object.fromEntries(PERCENTILE_MEASURES.map((m) => [m, askedArguments(info, rowPaths, [DISTRIBUTIONS[m].field], 'p')])),
-      ranking: {
-        orderBy: (query.orderBy ?? []).map((o) => ({ metric: o.metric, direction: o.direction ?? 'ASC' })),
-        having: query.having ?? [],
-        limit: query.limit ?? null,
-      },
-    });
-    const toRowView = rowViews(Object.keys(report.total.metrics), report.thresholds);
-    return { rows: report.rows.map(toRowView), total: toRowView(report.total) };
+    return (await answerKpis(ctx, query, info)).view;
   }
+}
+
+/**
+ * A `kpis` answer for the fields `info` selects (also the live wallboards' each
+ * time they read): the report as computed, and its view for GraphQL.
+ */
+export async function answerKpis(ctx: Context, query: KpiQuery, info: GraphQLResolveInfo): Promise<KpiAnswer> {
+  const principal = await requirePrincipal(ctx);
+  const rowPaths = [['rows'], ['total'], ['rows', 'previous'], ['total', 'previous']];
+  const fields = new Set(rowPaths.flatMap((path) => [...selectedFields(info, path)]));
+  const { from, to } = rangeOrDates(query);
+  const filter = await resolveContactFilter(ctx.em, principal.organizationId, query.filter, 'query.filter');
+  const report = await new KpiService(ctx.em, ctx.loaders).report({
+    organizationId: principal.organizationId,
+    from,
+    to,
+    timeZone: query.timeZone,
+    filter,
+    groupBy: query.groupBy,
+    granularity: query.granularity,
+    serviceLevelThresholdSeconds: query.serviceLevelThresholdSeconds,
+    shortAbandonSeconds: query.shortAbandonSeconds,
+    compareWithPrevious: query.compareWithPrevious ?? false,
+    fields,
+    withinThresholds: askedArguments(info, rowPaths, THRESHOLD_METRICS, 'thresholdSeconds'),
+    percentiles: Object.fromEntries(PERCENTILE_MEASURES.map((m) => [m, askedArguments(info, rowPaths, [DISTRIBUTIONS[m].field], 'p')])),
+    ranking: {
+      orderBy: (query.orderBy ?? []).map((o) => ({ metric: o.metric, direction: o.direction ?? 'ASC' })),
+      having: query.having ?? [],
+      limit: query.limit ?? null,
+    },
+  });
+  const toRowView = rowViews(Object.keys(report.total.metrics), report.thresholds);
+  const view = { rows: report.rows.map(toRowView), total: toRowView(report.total) } as KpiReportView;
+  return { report, view, asked: { organizationId: principal.organizationId, from, to, filter } };
+}
+
+export interface KpiAnswer {
+  report: KpiReportResult;
+  view: KpiReportView;
+  /** The organization, the range (dates resolved) and the filter (keys resolved) the report read. */
+  asked: { organizationId: number; from: Date; to: Date; filter: ContactScope };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLFieldMap,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -33,7 +34,7 @@ import type { DirectorySizes } from '../platform/limits/directory-sizes';
  * the estimators below add what it cannot know:
  *
  * - a report statement (one KPI query over the rollups) costs REPORT_COST on its own;
- * - `kpis`: statements (2 with compareWithPrevious) × REPORT_COST + rows × (fields selected
+ * - `kpis`, and each report of the `liveKpis` subscription: statements (2 with compareWithPrevious) × REPORT_COST + rows × (fields selected
  *   per row, `previous` included) + the total row's fields, where rows = periods of the range
  *   at its granularity × groups (per groupBy dimension: the organization's queues, teams or
  *   agents, or the filter's own ids, plus one "none" group; 4 channels), at most MAX_ROWS; an aliased
@@ -102,7 +103,8 @@ export function estimateCost(input: CostInput): number {
   if (coerced.errors) return 0;
   const variables = coerced.coerced;
   const fragments = fragmentsOf(input.document);
-  const childLists = childListSizes(input.schema, operation.selectionSet, fragments, variables, input.sizes);
+  const root = operation.operation === 'subscription' ? input.schema.getSubscriptionType() : input.schema.getQueryType();
+  const childLists = childListSizes(root?.getFields() ?? {}, operation.selectionSet, fragments, variables, input.sizes);
   const cost = getComplexity({
     schema: input.schema,
     query: input.document,
@@ -251,7 +253,7 @@ const pageSize = (first: unknown) => (typeof first === 'number' ? first : DEFAUL
 type ChildLists = WeakMap<FieldNode, number>;
 
 function childListSizes(
-  schema: GraphQLSchema,
+  query: GraphQLFieldMap<unknown, unknown>,
   root: SelectionSetNode,
   fragments: Map<string, FragmentDefinitionNode>,
   variables: Record<string, unknown>,
@@ -259,7 +261,6 @@ function childListSizes(
 ): ChildLists {
   const lists: ChildLists = new WeakMap();
   const set = (node: FieldNode, size: number) => lists.set(node, Math.max(size, lists.get(node) ?? 0));
-  const query = schema.getQueryType()?.getFields() ?? {};
   for (const field of fieldsOf(root, fragments, variables)) {
     const definition = query[field.name.value];
     if (!definition) continue;
@@ -271,7 +272,8 @@ function childListSizes(
     }
     const children = (name: string) => fieldsOf(field.selectionSet, fragments, variables).filter((f) => f.name.value === name);
     switch (field.name.value) {
-      case 'kpis': {
+      case 'kpis':
+      case 'liveKpis': {
         const rows = kpiRows(args.query, sizes) ?? 0;
         for (const node of children('rows')) set(node, answeredRows(args.query, rows));
         // A report reads each measure's distribution it takes percentiles of in a statement of its own: their count, marked on the kpis node.
@@ -348,7 +350,8 @@ function domainEstimator(sizes: DirectorySizes, childLists: ChildLists, schema: 
       return value?.kind === Kind.VARIABLE ? (batchLengths.get(value.name.value) ?? lengthOf(args[argument])) : lengthOf(args[argument]);
     };
     switch (`${type.name}.${field.name}`) {
-      case 'Query.kpis': {
+      case 'Query.kpis':
+      case 'Subscription.liveKpis': { // each report a subscription sends costs what the same `kpis` query does
         const rows = kpiRows(args.query, sizes);
         if (rows === null) return REPORT_COST;
         // rows × fields: KpiReport.rows (limit rows at most)

@@ -34,6 +34,8 @@ import { mountSurveyWidget } from '../surveys/widget/routes';
 import { startTallySweeper } from '../warehouse/survey-tallies';
 import { mountExports } from '../exports/exports.routes';
 import { CONNECT_TIMEOUT_MS } from './orm';
+import { clientAddressOf } from '../platform/client-address';
+import { startLiveSockets } from './websocket';
 
 export interface HttpServer {
   url: string;
@@ -72,6 +74,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   const databaseLine = openDatabaseLine(orm.config.get('clientUrl')!, logger);
   // 429s per API key, per client address for survey submissions and failed authentication.
   const rateLimits = createRateLimits({ databaseUrl: orm.config.getClientUrl(), limits, logger });
+  const directory = new DirectorySizeCache(() => orm.em.fork());
 
   const apollo = new ApolloServer<Context>({
     // Operations run compiled by graphql-jit (see jit-executor.ts), or by graphql-js.
@@ -100,7 +103,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       refuseUnstorableInputs(), // NUL, lone surrogates, years outside 1970..2100: BAD_USER_INPUT before anything runs
       databaseFailureStatus(), // DATABASE_UNAVAILABLE/SERVER_BUSY: 503 + Retry-After; WRITE_CONFLICT: 409
       // Depth with fragments expanded and the estimated cost (MAX_QUERY_COST): QUERY_TOO_COMPLEX before anything runs.
-      costLimitPlugin({ maxQueryCost: limits.maxQueryCost }, new DirectorySizeCache(() => orm.em.fork())),
+      costLimitPlugin({ maxQueryCost: limits.maxQueryCost }, directory),
       rateLimits.surveySubmissions(),
     ],
     // A second guard behind the pre-parse scan (limits/preflight.ts), for documents that reach Apollo otherwise.
@@ -109,6 +112,23 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   const [explorer, dashboard] = await Promise.all([explorerAssets(logger), dashboardAssets(logger), apollo.start()]);
 
   const events = createEvents(orm, logger);
+  // liveKpis over graphql-ws on the same port and path (API.md "Live wallboard and SLA alerts").
+  const live = startLiveSockets({
+    httpServer,
+    schema,
+    orm,
+    events,
+    logger,
+    directory,
+    limits: {
+      maxQueryCost: limits.maxQueryCost,
+      perConnection: limits.liveSubscriptionsPerConnection,
+      perKey: limits.liveSubscriptionsPerKey,
+      perServer: limits.liveSubscriptionsPerServer,
+    },
+    onFailedAuthentication: (req) => rateLimits.recordFailedAuthentication(clientAddressOf(req, limits.trustProxy)),
+    clientAddressOf: (req) => clientAddressOf(req, limits.trustProxy),
+  });
   /** A request's GraphQL context; the exports run their operations with the same. */
   const contextOf = (req: express.Request): Context => {
     const em = orm.em.fork();
@@ -196,6 +216,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     port,
     settled: () => events.settled(),
     async close() {
+      await live.close(); // sockets are not HTTP requests: the drain below does not wait for them
       await apollo.stop(); // the drain plugin closes the HTTP server gracefully
       await events.settled();
       await tallies.stop();

@@ -1,5 +1,5 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, type PubSub } from 'type-graphql';
 import { ActivityResolver } from '../activity/activity.resolver';
 import { StaffingResolver } from '../staffing/staffing.resolver';
 import { KpiResolver, KpiRowThresholdResolver } from '../analytics/kpi.resolver';
@@ -10,6 +10,7 @@ import { OrganizationResolver } from '../org/organization.resolver';
 import { ReportingZoneResolver } from '../analytics/reporting-zone';
 import { SlaResolver } from '../sla/sla.resolver';
 import { QaResolver } from '../quality/qa.resolver';
+import { LiveResolver } from '../live/live.resolver';
 import { SqlAccessResolver } from '../sql-access/sql-access.resolver';
 import { SurveyResponseConnectionResolver, SurveyResponseFieldsResolver, SurveysResolver } from '../surveys/surveys.resolver';
 import { AgentResolver, DirectoryResolver } from '../org/directory.resolver';
@@ -36,7 +37,17 @@ export const RESOLVERS = [
   ActivityResolver,
   StaffingResolver,
   SqlAccessResolver,
+  LiveResolver,
 ] as const;
+
+const NO_TOPICS: PubSub = {
+  publish: () => {
+    throw new Error('subscriptions here subscribe on their own; there are no topics');
+  },
+  subscribe: () => {
+    throw new Error('subscriptions here subscribe on their own; there are no topics');
+  },
+};
 
 export function buildAppSchema(): Promise<GraphQLSchema> {
   return buildSchema({
@@ -45,6 +56,9 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
     validate: false, // batches are validated whole by their own pure validators; no input uses class-validator
     // ISO-8601 with an offset in, UTC ("…Z") out.
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    // type-graphql asks any schema with a subscription for a PubSub; liveKpis brings its own
+    // subscribe (live/live-kpis.ts, fed by PostgreSQL notices), so no topic is ever used.
+    pubSub: NO_TOPICS,
   });
 }
 

@@ -4,6 +4,7 @@ import { badUserInput, notFound } from '../platform/errors';
 import { ApiKey, Role } from './api-key.entity';
 import { hashSecret, newSecret } from './api-keys.crypto';
 import { DEFAULT_ORGANIZATION_SLUG, Organization } from './organization.entity';
+import { noticeKeyRevoked } from './key-notices';
 
 export class ApiKeysService {
   constructor(private readonly em: EntityManager) {}
@@ -26,6 +27,7 @@ export class ApiKeysService {
     if (!key) throw notFound(`id: no API key ${id} in this organization`);
     key.revokedAt ??= new Date();
     await this.em.flush();
+    await noticeKeyRevoked(this.em, key.id); // every server instance closes the key's live sockets
     return key;
   }
 }

@@ -42,6 +42,13 @@ export async function findPrincipal(em: EntityManager, secret: string | null): P
   return key ? { organizationId: key.organizationId, apiKeyId: key.id, role: key.role } : null;
 }
 
+/** A key by its secret, revoked or not (a socket refused with a revoked key is told so); null when unknown. */
+export async function identifyKey(em: EntityManager, secret: string | null): Promise<{ principal: Principal; revoked: boolean } | null> {
+  if (!secret) return null;
+  const key = await em.findOne(ApiKey, { secretHash: hashSecret(secret) });
+  return key ? { principal: { organizationId: key.organizationId, apiKeyId: key.id, role: key.role }, revoked: key.revokedAt !== null } : null;
+}
+
 /** The part of the request context that authorization needs. */
 export interface AuthContext {
   /** Resolves the request's API key once, on first use. */

@@ -34,6 +34,12 @@ export interface OperationalLimits {
   trustProxy: boolean;
   /** MAX_CONCURRENT_EXPORTS: downloads (/export/…) running at once on this server; each holds a database connection of its own. */
   maxConcurrentExports: number;
+  /** LIVE_SUBSCRIPTIONS_PER_CONNECTION: liveKpis subscriptions open at once on one WebSocket. */
+  liveSubscriptionsPerConnection: number;
+  /** LIVE_SUBSCRIPTIONS_PER_KEY: liveKpis subscriptions open at once per API key on this server. */
+  liveSubscriptionsPerKey: number;
+  /** LIVE_SUBSCRIPTIONS_PER_SERVER: liveKpis subscriptions open at once on this server. */
+  liveSubscriptionsPerServer: number;
 }
 
 export const DEFAULT_LIMITS: OperationalLimits = {
@@ -44,6 +50,9 @@ export const DEFAULT_LIMITS: OperationalLimits = {
   surveyRateLimitPerMinute: 30,
   trustProxy: false,
   maxConcurrentExports: 3,
+  liveSubscriptionsPerConnection: 20,
+  liveSubscriptionsPerKey: 1_000,
+  liveSubscriptionsPerServer: 5_000,
 };
 
 /** A configuration mistake: the message is the one line printed before exiting. */
@@ -75,6 +84,13 @@ export function readConfig(env: Env = process.env): Config {
       ),
       trustProxy: readBoolean('TRUST_PROXY', env.TRUST_PROXY) ?? DEFAULT_LIMITS.trustProxy,
       maxConcurrentExports: readWholeNumber('MAX_CONCURRENT_EXPORTS', env.MAX_CONCURRENT_EXPORTS, DEFAULT_LIMITS.maxConcurrentExports, 1, 9),
+      liveSubscriptionsPerConnection: readWholeNumber(
+        'LIVE_SUBSCRIPTIONS_PER_CONNECTION', env.LIVE_SUBSCRIPTIONS_PER_CONNECTION, DEFAULT_LIMITS.liveSubscriptionsPerConnection, 1, 1_000,
+      ),
+      liveSubscriptionsPerKey: readWholeNumber('LIVE_SUBSCRIPTIONS_PER_KEY', env.LIVE_SUBSCRIPTIONS_PER_KEY, DEFAULT_LIMITS.liveSubscriptionsPerKey, 1, 100_000),
+      liveSubscriptionsPerServer: readWholeNumber(
+        'LIVE_SUBSCRIPTIONS_PER_SERVER', env.LIVE_SUBSCRIPTIONS_PER_SERVER, DEFAULT_LIMITS.liveSubscriptionsPerServer, 1, 100_000,
+      ),
     },
   };
 }

@@ -4,6 +4,7 @@ import { reportingZoneOf } from '../org/reporting-zone';
 import { finestOf, type FactSpec, type RollupTable } from './facts';
 import { DIMENSIONS } from './dimensions';
 import type { DimensionsTouched, FactsChanged } from '../org/events';
+import { noticeFactsChanged } from './fact-notices';
 
 /**
  * The rollups' upkeep by additive deltas. A writer stages, in a temporary table of
@@ -130,7 +131,9 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
   await em.execute(`delete from ${deltaTable}`);
   await em.execute(`delete from ${sums}`);
   const last = instants[instants.length - 1]!;
-  return { organizationId, from: new Date(instants[0]!), to: new Date(last + 15 * 60_000), dimensions };
+  const change = { organizationId, from: new Date(instants[0]!), to: new Date(last + 15 * 60_000), dimensions };
+  await noticeFactsChanged(em, { ...change, members: dimensions }); // to every server's live subscriptions, on commit
+  return change;
 }
 
 /**

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, killAllCliProcesses, runCli, type CliProcess } from '../support/child-server';
 import { adminQuery, databaseUrl } from '../support/postgres-server';
 import { random } from '../support/random';
+import { openLiveClient, type LiveClient } from '../support/live-client';
 
 /**
  * Two server processes on one database, ingesting overlapping batches at once:
@@ -128,7 +129,10 @@ beforeAll(async () => {
   url = { a: urlA, b: urlB };
 }, 200_000);
 
+const liveClients: LiveClient[] = [];
+
 afterAll(async () => {
+  await Promise.all(liveClients.map((c) => c.dispose()));
   await killAllCliProcesses();
   await adminQuery(inject('pgAdminUrl'), `drop database if exists ${dbName} with (force)`);
 });
@@ -169,4 +173,41 @@ describe('two server instances on one database', () => {
       expect(report.total).toMatchObject({ offered: sum('offered'), answered: sum('answered'), handled: sum('handled') });
     }
   }, 240_000);
+
+  it('push a write through one instance to a liveKpis subscriber of the other (PostgreSQL LISTEN/NOTIFY)', async () => {
+    const LIVE = `subscription($q: KpiQuery!) { liveKpis(query: $q) {
+      rows { periodStart queue { key } offered answered abandoned } total { offered answered abandoned } } }`;
+    const KPIS = LIVE.replace('subscription', 'query').replace('liveKpis', 'kpis');
+    const query = { range: { from: '2026-04-06T00:00:00Z', to: '2026-04-07T00:00:00Z' }, granularity: 'HOUR', groupBy: ['QUEUE'] };
+    const kpisOf = async (server: string) => {
+      const response = await fetch(server, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+        body: JSON.stringify({ query: KPIS, variables: { q: query } }),
+      });
+      return ((await response.json()) as any).data.kpis;
+    };
+    const onApril6 = (n: number, offset: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        ...contact(100_000 + offset + i, 0),
+        externalId: `live-${offset + i}`,
+        direction: 'INBOUND',
+        offeredAt: new Date(Date.parse('2026-04-06T08:00:00Z') + i * 600_000).toISOString(),
+        answeredAt: null,
+        endedAt: new Date(Date.parse('2026-04-06T08:01:00Z') + i * 600_000).toISOString(),
+        talkSeconds: 0,
+        agent: null,
+      }));
+    for (const [subscriber, writer, offset] of [[url.b, url.a, 0], [url.a, url.b, 100]] as const) {
+      const client = openLiveClient(subscriber, KEY);
+      liveClients.push(client);
+      const sub = client.subscribe(LIVE, { q: query });
+      const first = (await sub.nth(1, 30_000)).data!.liveKpis;
+      await post(writer, onApril6(5, offset));
+      const pushed = (await sub.nth(2, 30_000)).data!.liveKpis;
+      expect(pushed.total.offered).toBe(first.total.offered + 5);
+      expect(pushed).toEqual(await kpisOf(subscriber));
+      sub.unsubscribe();
+    }
+  }, 120_000);
 });

@@ -13,7 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['warehouse'],
   ['analytics'],
   ['contacts', 'activity'],
-  ['surveys', 'sla', 'staffing', 'exports', 'sql-access', 'quality'],
+  ['surveys', 'sla', 'staffing', 'exports', 'sql-access', 'quality', 'live'],
   ['import', 'explorer', 'dashboard'],
   ['demo'],
   ['app'],

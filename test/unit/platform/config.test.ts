@@ -129,6 +129,9 @@ describe('readConfig', () => {
         SURVEY_RATE_LIMIT_PER_MINUTE: '100',
         TRUST_PROXY: 'yes',
         MAX_CONCURRENT_EXPORTS: '2',
+        LIVE_SUBSCRIPTIONS_PER_CONNECTION: '3',
+        LIVE_SUBSCRIPTIONS_PER_KEY: '40',
+        LIVE_SUBSCRIPTIONS_PER_SERVER: '500',
       }).limits,
     ).toEqual({
       maxQueryCost: 1000,
@@ -138,6 +141,9 @@ describe('readConfig', () => {
       surveyRateLimitPerMinute: 100,
       trustProxy: true,
       maxConcurrentExports: 2,
+      liveSubscriptionsPerConnection: 3,
+      liveSubscriptionsPerKey: 40,
+      liveSubscriptionsPerServer: 500,
     });
   });
 
@@ -149,6 +155,8 @@ describe('readConfig', () => {
     ['TRUST_PROXY', 'maybe'],
     ['MAX_CONCURRENT_EXPORTS', '0'],
     ['MAX_CONCURRENT_EXPORTS', '10'],
+    ['LIVE_SUBSCRIPTIONS_PER_CONNECTION', '0'],
+    ['LIVE_SUBSCRIPTIONS_PER_SERVER', 'lots'],
   ])('refuses %s=%s naming the variable', (name, raw) => {
     expect(() => readConfig({ [name]: raw })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: raw })).toThrow(name);

@@ -1,0 +1,78 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { answerKpis, type KpiAnswer } from '../analytics/kpi.resolver';
+import type { KpiQuery, KpiReportView } from '../analytics/kpi.types';
+import { requirePrincipal } from '../org/auth';
+import type { Context } from '../org/context';
+import type { WorkGate } from '../platform/work-gate';
+import type { LiveConnection, LiveHub } from './live-hub';
+import type { LiveScope } from './live-scope';
+import { PacedFeed, type Reading } from './paced-feed';
+
+/** What a subscription over a socket needs besides a request's context. */
+export interface LiveSocketContext {
+  hub: LiveHub;
+  connection: LiveConnection;
+  /** Reads of live reports at once on this server (each holds a pooled connection). */
+  gate: WorkGate;
+  /** A fresh context for one read (its own entity manager and directory loaders: new agents are seen). */
+  fresh(): Context;
+  /** At most one message per subscription per this many milliseconds (1,000). */
+  minIntervalMs: number;
+}
+
+export type LiveContext = Context & { live?: LiveSocketContext };
+
+/** Everything a report may read outside its range: the previous periods of compareWithPrevious (up to a year before). */
+const PREVIOUS_REACH_MS = 400 * 86_400_000;
+
+/**
+ * Opens a `liveKpis` feed: reads the report at once (an error in the query
+ * answers the subscription with that error), then again whenever a notice of
+ * changed facts may touch it, sending it only when it changed (paced-feed.ts).
+ * The subscription is registered before the first read, so a write committed
+ * during that read is not missed.
+ */
+export async function openLiveKpis(ctx: LiveContext, query: KpiQuery, info: GraphQLResolveInfo): Promise<PacedFeed<KpiReportView>> {
+  const live = ctx.live;
+  if (!live) {
+    throw new GraphQLError('liveKpis is served over WebSocket at /graphql (graphql-ws protocol), not over HTTP', {
+      extensions: { code: 'BAD_REQUEST' },
+    });
+  }
+  const principal = await requirePrincipal(ctx);
+  let feed: PacedFeed<KpiReportView> | null = null;
+  let pokedEarly = false;
+  const entry = {
+    // Until the first read resolves the range and filter: every change of the organization.
+    scope: { organizationId: principal.organizationId, from: new Date(-8.64e15), to: new Date(8.64e15), filter: {} } as LiveScope,
+    connection: live.connection,
+    poke: () => (feed ? feed.poke() : (pokedEarly = true)),
+  };
+  const unregister = live.hub.register(entry);
+  const read = async (): Promise<Reading<KpiReportView> & { asked: KpiAnswer['asked'] }> => {
+    const answer = await live.gate.run(() => answerKpis(live.fresh(), query, info));
+    return { value: answer.view, key: JSON.stringify(answer.report), asked: answer.asked };
+  };
+  try {
+    const first = await read();
+    entry.scope = {
+      organizationId: first.asked.organizationId,
+      from: query.compareWithPrevious ? new Date(first.asked.from.getTime() - PREVIOUS_REACH_MS) : first.asked.from,
+      to: first.asked.to,
+      filter: first.asked.filter,
+    };
+    feed = new PacedFeed({
+      first,
+      read,
+      minIntervalMs: live.minIntervalMs,
+      onClose: unregister,
+      onError: (error) => ctx.logger.warn({ err: error }, 'a live report could not be read; read again at the next change'),
+    });
+    if (pokedEarly) feed.poke();
+    return feed;
+  } catch (error) {
+    unregister();
+    throw error;
+  }
+}
