@@ -209,6 +209,8 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     httpServer.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
+  // Ready only once notices are heard: a subscriber of this server misses no write from then on.
+  await live.ready();
   // Survey answers that found the write lock held are applied by its next holder, or by this sweep.
   const tallies = startTallySweeper(orm.em.fork(), logger);
   return {

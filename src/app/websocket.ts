@@ -48,6 +48,8 @@ export interface LiveSocketServer {
   hub: LiveHub;
   /** The connection that listens for notices of changed facts and revoked keys is up. */
   readonly listening: boolean;
+  /** Resolves once listening (or after a few seconds without a database: it keeps trying). */
+  ready(): Promise<void>;
   /** Closes every socket (1001 going away) and stops listening. */
   close(): Promise<void>;
 }
@@ -199,6 +201,7 @@ export function startLiveSockets(options: LiveSocketOptions): LiveSocketServer {
     get listening() {
       return listener.listening;
     },
+    ready: () => listener.ready(5_000),
     async close() {
       await listener.close();
       await server.dispose();

@@ -4,6 +4,8 @@ import type { Logger } from './logger';
 export interface PgListener {
   /** Connected and listening now. */
   readonly listening: boolean;
+  /** Resolves once listening the first time, or after `ms` (a database away now: the listener keeps trying). */
+  ready(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,8 @@ export function listenToPostgres(options: PgListenerOptions): PgListener {
   let closed = false;
   let retryMs = minRetry;
   let timer: NodeJS.Timeout | null = null;
+  let firstListening!: () => void;
+  const listeningOnce = new Promise<void>((resolve) => (firstListening = resolve));
 
   const connect = async () => {
     timer = null;
@@ -49,6 +53,7 @@ export function listenToPostgres(options: PgListenerOptions): PgListener {
       if (closed || client !== next) return;
       listening = true;
       retryMs = minRetry;
+      firstListening();
       options.onListening?.();
     } catch (error) {
       lost(next, error);
@@ -72,6 +77,7 @@ export function listenToPostgres(options: PgListenerOptions): PgListener {
     get listening() {
       return listening;
     },
+    ready: (ms) => Promise.race([listeningOnce, new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]),
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);
