@@ -100,6 +100,17 @@ export class KpiService {
     private readonly loaders: DirectoryLoaders,
   ) {}
 
+  /**
+   * A statement through knex, so values travel as real bind parameters; inside the
+   * entity manager's transaction when it has one (the SLA alerts evaluate a card in
+   * the writer's transaction, which must see the write's own rollups).
+   */
+  private raw(text: string, values: readonly unknown[]) {
+    const query = this.em.getKnex().raw(text, values as never[]);
+    const transaction = this.em.getTransactionContext();
+    return transaction ? query.transacting(transaction) : query;
+  }
+
   async report(ask: KpiAsk, options: ReportOptions = {}): Promise<KpiReportResult> {
     const request = validateKpiAsk(ask);
     const boundaries = request.granularity
@@ -183,7 +194,7 @@ export class KpiService {
     // Through knex so the values travel as real bind parameters ($1, $2, …) to PostgreSQL.
     const answers = await Promise.all(
       queries.map(async (query) => {
-        const result = await this.em.getKnex().raw(query.sql.text, query.sql.values as never[]);
+        const result = await this.raw(query.sql.text, query.sql.values as never[]);
         const { rows, reporting_zone: zone } = result.rows[0] as { rows: string; reporting_zone: string };
         const { rows: decoded, total } = decodeSumRows(rows, query, query === contact ? contactRowKeys : query.sums);
         return { rows: [...decoded, total], stale: query.localDaysOf !== null && query.localDaysOf !== zone, zone };
@@ -201,7 +212,7 @@ export class KpiService {
     return Promise.all(
       asked.map(async ([measure, ps]) => {
         const query = compilePercentiles(request, boundaries, DISTRIBUTIONS[measure], ps);
-        const result = await this.em.getKnex().raw(query.text, query.values as never[]);
+        const result = await this.raw(query.text, query.values as never[]);
         return [measure, new Map(decodePercentileRows(result.rows, ps).map((r) => [percentileKey(r), r.values]))] as [PercentileMeasure, Map<string, Array<number | null>>];
       }),
     );

@@ -25,6 +25,7 @@ import { DISTRIBUTIONS } from '../analytics/percentiles';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../contacts/contacts.query.service';
 import { MAX_TREND_PERIODS } from '../sla/sla.scorecards';
 import { MAX_WEEKS_OF_HISTORY } from '../staffing/staffing.service';
+import { DEFAULT_DELIVERIES_PAGE, MAX_DELIVERIES_PAGE, WEBHOOKS_LISTED } from '../webhooks/webhooks.store';
 import type { DirectorySizes } from '../platform/limits/directory-sizes';
 
 /**
@@ -286,6 +287,11 @@ function childListSizes(
         for (const node of children('scorecards')) set(node, periods);
         break;
       }
+      case 'webhookDeliveries': {
+        const first = typeof args.first === 'number' ? args.first : DEFAULT_DELIVERIES_PAGE;
+        for (const node of children('edges')) set(node, first >= 0 && first <= MAX_DELIVERIES_PAGE ? first : 0);
+        break;
+      }
       case 'contacts':
       case 'surveyResponses': {
         const first = pageSize(args.first);
@@ -395,7 +401,12 @@ function domainEstimator(sizes: DirectorySizes, childLists: ChildLists, schema: 
       case 'ContactConnection.totalCount':
       case 'SurveyResponseConnection.totalCount':
         return REPORT_COST; // a count over the whole selection
+      case 'Query.webhookDeliveries':
+        return REPORT_COST + childComplexity; // first × edge: WebhookDeliveryConnection.edges
+      case 'Query.webhooks':
+        return list(WEBHOOKS_LISTED);
       case 'KpiReport.rows':
+      case 'WebhookDeliveryConnection.edges':
       case 'SlaTrend.scorecards':
       case 'ContactConnection.edges':
       case 'SurveyResponseConnection.edges':

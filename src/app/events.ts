@@ -3,6 +3,8 @@ import type { DomainEventBus, DomainEvents } from '../org/events';
 import { EventBus } from '../platform/events';
 import type { Logger } from '../platform/logger';
 import { inviteNewContacts } from '../surveys/auto-invite';
+import { raiseSlaAlerts } from '../sla/alert-upkeep';
+import { onUpkeep } from '../warehouse/upkeep-hooks';
 
 /**
  * The app's event bus with every module's handlers: who acts on whose writes, in one
@@ -13,5 +15,9 @@ import { inviteNewContacts } from '../surveys/auto-invite';
 export function createEvents(orm: MikroORM, logger: Logger): DomainEventBus {
   const events = new EventBus<DomainEvents>(logger);
   events.on('contacts.recorded', (recorded) => inviteNewContacts(orm.em.fork(), recorded), { detached: true });
+  // Inside each write's transaction, after its rollups: SLA status changes into the webhook outbox.
+  onUpkeep('sla-alerts', (em, change) => raiseSlaAlerts(em, change), (error) =>
+    logger.error({ err: error }, 'SLA alerts could not be evaluated; the write went on without them'),
+  );
   return events;
 }

@@ -36,6 +36,8 @@ import { mountExports } from '../exports/exports.routes';
 import { CONNECT_TIMEOUT_MS } from './orm';
 import { clientAddressOf } from '../platform/client-address';
 import { startLiveSockets } from './websocket';
+import { startDeliveryWorker } from '../webhooks/delivery-worker';
+import { allowPrivateTargets } from '../webhooks/webhooks.resolver';
 
 export interface HttpServer {
   url: string;
@@ -112,6 +114,8 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   const [explorer, dashboard] = await Promise.all([explorerAssets(logger), dashboardAssets(logger), apollo.start()]);
 
   const events = createEvents(orm, logger);
+  // SLA events from the outbox to the webhooks (webhooks/delivery-worker.ts).
+  const webhooks = startDeliveryWorker({ em: () => orm.em.fork(), logger, allowPrivate: allowPrivateTargets });
   // liveKpis over graphql-ws on the same port and path (API.md "Live wallboard and SLA alerts").
   const live = startLiveSockets({
     httpServer,
@@ -158,8 +162,9 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   app.use(requestLogger(logger));
   app.get('/healthz', async (_req, res) => {
     const health = await databaseLine.check();
-    if (health.ok) res.json({ status: 'ok' });
-    else res.status(503).setHeader('retry-after', String(RETRY_AFTER_SECONDS)).json({ status: 'unavailable', reason: health.reason });
+    const workers = { webhooks: webhooks.health(), live: { listening: live.listening, ...live.hub.counts } };
+    if (health.ok) res.json({ status: 'ok', ...workers });
+    else res.status(503).setHeader('retry-after', String(RETRY_AFTER_SECONDS)).json({ status: 'unavailable', reason: health.reason, ...workers });
   });
   mountSurveyWidget(app);
   mountExplorer(app, { assets: explorer, demoKey: options.explorerDemoKey }); // before /graphql: browsers' GETs
@@ -219,6 +224,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     settled: () => events.settled(),
     async close() {
       await live.close(); // sockets are not HTTP requests: the drain below does not wait for them
+      await webhooks.stop(); // posts in flight finish within a few seconds, or are given back for later
       await apollo.stop(); // the drain plugin closes the HTTP server gracefully
       await events.settled();
       await tallies.stop();

@@ -11,6 +11,7 @@ import { ReportingZoneResolver } from '../analytics/reporting-zone';
 import { SlaResolver } from '../sla/sla.resolver';
 import { QaResolver } from '../quality/qa.resolver';
 import { LiveResolver } from '../live/live.resolver';
+import { WebhooksResolver } from '../webhooks/webhooks.resolver';
 import { SqlAccessResolver } from '../sql-access/sql-access.resolver';
 import { SurveyResponseConnectionResolver, SurveyResponseFieldsResolver, SurveysResolver } from '../surveys/surveys.resolver';
 import { AgentResolver, DirectoryResolver } from '../org/directory.resolver';
@@ -38,6 +39,7 @@ export const RESOLVERS = [
   StaffingResolver,
   SqlAccessResolver,
   LiveResolver,
+  WebhooksResolver,
 ] as const;
 
 const NO_TOPICS: PubSub = {

@@ -63,6 +63,7 @@ type Env = Record<string, string | undefined>;
 export function readConfig(env: Env = process.env): Config {
   // Read again by each invitation (surveys.service.ts); checked here so a bad value stops the start.
   readSurveyInvitationTtl(env.SURVEY_INVITATION_TTL_SECONDS);
+  readWebhookAllowPrivate(env); // read again for each webhook and delivery; checked here so a bad value stops the start
   return {
     port: readPort(env.PORT),
     databaseUrl: readDatabaseUrl(env.DATABASE_URL),
@@ -134,6 +135,11 @@ function readBootstrapKey(raw: string | undefined): string | undefined {
     throw new ConfigError('BOOTSTRAP_API_KEY must be 1 to 200 printable ASCII characters without spaces');
   }
   return raw;
+}
+
+/** WEBHOOK_ALLOW_PRIVATE=1: webhooks may target this machine's loopback (tests, a receiver on the same machine). */
+export function readWebhookAllowPrivate(env: Env = process.env): boolean {
+  return readBoolean('WEBHOOK_ALLOW_PRIVATE', env.WEBHOOK_ALLOW_PRIVATE) ?? false;
 }
 
 function readBoolean(name: string, raw: string | undefined): boolean | undefined {

@@ -71,6 +71,14 @@ export class SlaScorecards {
     return cards;
   }
 
+  /** The policy-wide card of the period containing `instant`, without the previous period (alerts compare statuses, not values). */
+  async currentCard(versions: readonly SlaPolicyVersion[], instant: Date): Promise<ScorecardResult> {
+    const period = periodOf(versions, instant);
+    const metrics = period.version.definition.targets.map((t) => t.metric);
+    const now = await this.measure(period, metrics, null);
+    return card(now, now.total, {}, null);
+  }
+
   /** The last `count` cards (oldest first) up to the period containing `endingWith`, and each target's trend. */
   async trend(versions: readonly SlaPolicyVersion[], count: number, endingWith: Date): Promise<{ cards: ScorecardResult[]; targets: TargetTrendResult[] }> {
     if (!Number.isInteger(count) || count < 1 || count > MAX_TREND_PERIODS) {
@@ -206,6 +214,12 @@ function worstFirst(a: ScorecardResult, b: ScorecardResult): number {
   const ka = a.agent?.key ?? a.team?.key ?? a.queue?.key ?? a.channel ?? '\uffff';
   const kb = b.agent?.key ?? b.team?.key ?? b.queue?.key ?? b.channel ?? '\uffff';
   return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** The bounds of the period containing `instant` (the current one, for now). */
+export function currentPeriodOf(versions: readonly SlaPolicyVersion[], instant: Date): { start: Date; end: Date } {
+  const { start, end } = periodOf(versions, instant);
+  return { start, end };
 }
 
 /**

@@ -5,6 +5,7 @@ import { finestOf, type FactSpec, type RollupTable } from './facts';
 import { DIMENSIONS } from './dimensions';
 import type { DimensionsTouched, FactsChanged } from '../org/events';
 import { noticeFactsChanged } from './fact-notices';
+import { runUpkeepHooks } from './upkeep-hooks';
 
 /**
  * The rollups' upkeep by additive deltas. A writer stages, in a temporary table of
@@ -133,6 +134,7 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
   const last = instants[instants.length - 1]!;
   const change = { organizationId, from: new Date(instants[0]!), to: new Date(last + 15 * 60_000), dimensions };
   await noticeFactsChanged(em, { ...change, members: dimensions }); // to every server's live subscriptions, on commit
+  await runUpkeepHooks(em, change); // the SLA alerts' outbox: written with the write, or not at all
   return change;
 }
 

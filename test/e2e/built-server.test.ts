@@ -78,7 +78,7 @@ describe('node dist/main.js serve on DATABASE_URL', () => {
     expect(cli.logLines().find((line) => line.msg === 'migrations applied')?.migrations.length).toBeGreaterThan(10);
     const response = await fetch(new URL('/healthz', url));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(await response.json()).toMatchObject({ status: 'ok', webhooks: { running: true } });
   });
 
   it('answers a kpis query with the bootstrap key', async () => {

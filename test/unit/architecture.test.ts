@@ -13,6 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['warehouse'],
   ['analytics'],
   ['contacts', 'activity'],
+  ['webhooks'],
   ['surveys', 'sla', 'staffing', 'exports', 'sql-access', 'quality', 'live'],
   ['import', 'explorer', 'dashboard'],
   ['demo'],
