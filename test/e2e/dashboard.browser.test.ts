@@ -171,6 +171,15 @@ describe('the dashboard page in headless Chromium, offline', () => {
     await screenshot('wallboard');
   });
 
+  it('Wallboard: a day without contacts links to the latest day with some', async () => {
+    await page.goto(`${origin}/dashboard#/wallboard?date=2026-03-10&scope=team:team-north`);
+    const link = page.getByRole('link', { name: LAST_DAY, exact: true });
+    await link.click();
+    await expect.poll(() => page.url(), PAGE_WAIT).toContain(`date=${LAST_DAY}`);
+    expect(page.url()).toContain('scope=team%3Ateam-north');
+    await chartsDrawn(3);
+  });
+
   it('Explore: a metric by queue and day with the previous period equals kpis, and its CSV is the export', async () => {
     const hash = `#/explore?metric=averageHandleTime&groupBy=QUEUE&granularity=DAY&from=2026-02-24&to=${LAST_DAY}&compare=1`;
     await page.goto(`${origin}/dashboard${hash}`);

@@ -1,7 +1,12 @@
 /** Local dates ("2026-12-04") of an IANA zone, by the browser's Intl. */
 
-export function todayIn(timeZone, now = new Date()) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+export function todayIn(timeZone) {
+  return localDate(timeZone, new Date());
+}
+
+/** The local date of an instant in a zone. */
+export function localDate(timeZone, instant) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(instant));
 }
 
 /** The date n days after a local date (calendar days; no zone involved). */

@@ -59,7 +59,7 @@ export function Explore({ api, params, setParams, context }) {
 
   const chart = useMemo(() => {
     if (!q.granularity) {
-      return { x: rows.map((r) => (q.groupBy ? groupLabel(r) : 'total')), series: [{ label: labelOf(q.metric), values: rows.map((r) => r.value), bars: true }] };
+      return { labels: rows.map((r) => (q.groupBy ? groupLabel(r) : 'total')), series: [{ label: labelOf(q.metric), values: rows.map((r) => r.value), bars: true }] };
     }
     const periods = [...new Set(rows.map((r) => r.periodStart))];
     const index = new Map(periods.map((p, i) => [p, i]));
@@ -71,7 +71,9 @@ export function Explore({ api, params, setParams, context }) {
     }
     const series = [...groups.entries()].slice(0, MAX_SERIES).map(([label, values]) => ({ label, values }));
     if (q.compare && !q.groupBy) series.push({ label: 'previous period', values: periods.map((p) => rows.find((r) => r.periodStart === p)?.previous?.value ?? null), dash: [6, 4] });
-    return { x: periods, series };
+    // Periods by their label in the organization's zone, as in the table.
+    const labels = periods.map((p) => rows.find((r) => r.periodStart === p).periodLabel);
+    return { labels, series };
   }, [rows, q.granularity, q.groupBy, q.metric, q.compare]);
 
   const columns = [
@@ -108,7 +110,7 @@ export function Explore({ api, params, setParams, context }) {
             {labelOf(q.metric)} over the whole range: <strong data-value={String(total.value ?? '')}>{formatValue(total.value, unit)}</strong>
             {q.compare ? <> (previous: <span data-value={String(total.previous?.value ?? '')}>{formatValue(total.previous?.value, unit)}</span>)</> : null}
           </p>
-          <Chart title={`${labelOf(q.metric)}${q.groupBy ? ` by ${q.groupBy.toLowerCase()}` : ''}`} x={chart.x} series={chart.series} unit={unit} timeZone={context.timeZone} />
+          <Chart title={`${labelOf(q.metric)}${q.groupBy ? ` by ${q.groupBy.toLowerCase()}` : ''}`} labels={chart.labels} series={chart.series} unit={unit} timeZone={context.timeZone} />
           <Table
             caption={`${labelOf(q.metric)} per ${[q.granularity ? 'period' : '', q.groupBy.toLowerCase()].filter(Boolean).join(' and ') || 'range'}`}
             columns={columns}

@@ -6,7 +6,7 @@
  */
 import { useMemo } from 'react';
 import { Chart } from '../chart.jsx';
-import { isDate, todayIn } from '../dates.js';
+import { isDate, localDate, todayIn } from '../dates.js';
 import { DateField, Select, Status } from '../fields.jsx';
 import { formatValue, labelOf, unitOf } from '../format.js';
 import { useQuery } from '../data.js';
@@ -67,7 +67,7 @@ export function SlaReview({ api, params, setParams, context }) {
       {overall && policy ? (
         <>
           <p className="total">
-            {policy.name}, {new Date(overall.periodStart).toISOString().slice(0, 10)} to {new Date(overall.periodEnd).toISOString().slice(0, 10)} (end excluded, UTC):
+            {policy.name}, {localDate(policy.timeZone, overall.periodStart)} to {localDate(policy.timeZone, Date.parse(overall.periodEnd) - 1)} ({policy.timeZone}):
             compliance <strong data-testid="sla-compliance" data-value={String(overall.compliance ?? '')}>{formatValue(overall.compliance, 'ratio')}</strong>
             {' · '}{overall.met} met, {overall.atRisk} at risk, {overall.breached} breached, {overall.noData} without data ·{' '}
             <a href={contactsHash(policy, overall)}>Contacts behind this card</a>
@@ -90,7 +90,7 @@ export function SlaReview({ api, params, setParams, context }) {
           <div className="charts">
             {trend?.targets.map((t) => {
               const target = overall.targets.find((r) => r.metric === t.metric);
-              return <TrendChart key={t.metric} trend={t} target={target} x={trend.scorecards.map((c) => c.periodStart)} timeZone={policy.timeZone} />;
+              return <TrendChart key={t.metric} trend={t} target={target} labels={trend.scorecards.map((c) => localDate(policy.timeZone, c.periodStart))} />;
             })}
           </div>
           <Table
@@ -123,16 +123,17 @@ export function SlaReview({ api, params, setParams, context }) {
   );
 }
 
-function TrendChart({ trend, target, x, timeZone }) {
+/** A target's series by period (labelled by the local date each period starts on). */
+function TrendChart({ trend, target, labels }) {
   const unit = unitOf(trend.metric);
   const series = useMemo(
     () => [
       { label: labelOf(trend.metric), values: trend.values },
       { label: '3-period moving average', values: trend.movingAverage, dash: [4, 3] },
-      ...(target ? [{ label: 'Target', values: x.map(() => target.target), dash: [8, 4], color: '#b91c1c', width: 1.5 }] : []),
+      ...(target ? [{ label: 'Target', values: labels.map(() => target.target), dash: [8, 4], color: '#b91c1c', width: 1.5 }] : []),
     ],
-    [trend, target, x],
+    [trend, target, labels],
   );
   const note = trend.slope == null ? '' : ` (${trend.improving ? 'improving' : 'worsening'}${trend.breachStreak ? `, breached ${trend.breachStreak} in a row` : ''})`;
-  return <Chart title={`${labelOf(trend.metric)}${note}`} x={x} series={series} unit={unit} timeZone={timeZone} height={200} />;
+  return <Chart title={`${labelOf(trend.metric)}${note}`} labels={labels} series={series} unit={unit} height={200} />;
 }

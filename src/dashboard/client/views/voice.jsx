@@ -22,7 +22,7 @@ const WORST = 20;
 
 export function voiceQuestion(params, context) {
   const to = isDate(params.to) ? params.to : addDays(todayIn(context.timeZone), -1);
-  const from = isDate(params.from) ? params.from : addDays(to, -27);
+  const from = isDate(params.from) ? params.from : addDays(to, -83); // 12 weeks
   const granularity = ['DAY', 'WEEK', 'MONTH'].includes(params.granularity) ? params.granularity : 'WEEK';
   const scope = params.scope ?? 'all';
   const filter = scopeFilter(scope);
@@ -47,6 +47,8 @@ export function VoiceOfCustomer({ api, params, setParams, context }) {
   const state = useQuery(api, DOCUMENT, q.variables);
   const rows = state.data?.kpis.rows ?? [];
   const x = rows.map((r) => r.periodStart);
+  const labels = useMemo(() => rows.map((r) => r.periodLabel), [rows]);
+  const labelAt = (start) => rows.find((r) => Date.parse(r.periodStart) === Date.parse(start))?.periodLabel ?? start;
   const csat = useMemo(() => [{ label: 'CSAT score (4–5 of 5)', values: rows.map((r) => r.csatScore) }], [rows]);
   const nps = useMemo(() => [{ label: 'Net Promoter Score', values: rows.map((r) => r.netPromoterScore) }], [rows]);
   const breakdown = state.data?.complaintBreakdown ?? [];
@@ -54,7 +56,7 @@ export function VoiceOfCustomer({ api, params, setParams, context }) {
     const names = [...new Set(breakdown.map((c) => c.category ?? 'no category'))];
     return names.map((name) => ({
       label: name,
-      values: x.map((start) => breakdown.filter((c) => (c.category ?? 'no category') === name && c.periodStart === start).reduce((sum, c) => sum + c.count, 0)),
+      values: x.map((start) => breakdown.filter((c) => (c.category ?? 'no category') === name && Date.parse(c.periodStart) === Date.parse(start)).reduce((sum, c) => sum + c.count, 0)),
     }));
   }, [breakdown, x]);
   const worst = useMemo(() => worstComments(state.data?.worst.edges ?? []), [state.data]);
@@ -71,9 +73,9 @@ export function VoiceOfCustomer({ api, params, setParams, context }) {
       {state.data ? (
         <>
           <div className="charts">
-            <Chart title="CSAT score" x={x} series={csat} unit="ratio" timeZone={context.timeZone} height={200} />
-            <Chart title="Net Promoter Score" x={x} series={nps} unit="decimal" timeZone={context.timeZone} height={200} />
-            <Chart title="Complaints by category" x={x} series={categories} timeZone={context.timeZone} height={200} />
+            <Chart title="CSAT score" labels={labels} series={csat} unit="ratio" timeZone={context.timeZone} height={200} />
+            <Chart title="Net Promoter Score" labels={labels} series={nps} unit="decimal" timeZone={context.timeZone} height={200} />
+            <Chart title="Complaints by category" labels={labels} series={categories} timeZone={context.timeZone} height={200} />
           </div>
           <div className="two-columns">
             <Table
@@ -97,7 +99,7 @@ export function VoiceOfCustomer({ api, params, setParams, context }) {
               csvName="complaints.csv"
               rows={breakdown}
               columns={[
-                { key: 'period', label: 'Period starting', value: (c) => c.periodStart?.slice(0, 10) },
+                { key: 'period', label: 'Period', value: (c) => labelAt(c.periodStart) },
                 { key: 'category', label: 'Category', value: (c) => c.category ?? 'no category' },
                 { key: 'count', label: 'Complaints', unit: 'count', value: (c) => c.count },
               ]}

@@ -6,10 +6,11 @@
  */
 import { useMemo } from 'react';
 import { Chart } from '../chart.jsx';
-import { clockIn, isDate, todayIn } from '../dates.js';
+import { addDays, clockIn, isDate, localDate, todayIn } from '../dates.js';
 import { DateField, NumberField, ScopeSelect, Status, scopeFilter } from '../fields.jsx';
 import { formatValue } from '../format.js';
-import { useLiveQuery } from '../data.js';
+import { useLiveQuery, useQuery } from '../data.js';
+import { formatHash } from '../route.js';
 import { Table } from '../table.jsx';
 
 const FIGURES = 'offered answered abandoned serviceLevel averageSpeedOfAnswer abandonRate longestWait: waitTimePercentile(p: 1)';
@@ -17,6 +18,10 @@ const DOCUMENT = `query Wallboard($query: KpiQuery!, $staffing: StaffingQuery!) 
   kpis(query: $query) { rows { periodStart periodLabel ${FIGURES} } total { ${FIGURES} } }
   staffing(query: $staffing) { periodStart requiredStaff staffedAgents }
 }`;
+
+/** The newest contact of the scope within the 400 days a contact list may span, for a day without any. */
+const LATEST = `query WallboardLatest($dates: DateRange!, $timeZone: String, $filter: ContactFilter) {
+  contacts(dates: $dates, timeZone: $timeZone, filter: $filter, first: 1) { edges { node { offeredAt } } } }`;
 
 export function wallboardQuestion(params, context) {
   const date = isDate(params.date) ? params.date : todayIn(context.timeZone);
@@ -68,6 +73,14 @@ export function Wallboard({ api, params, setParams, context }) {
   // The last interval anyone was staffed in or contacts arrived in: "now" on a live day.
   const latest = rows.findLast((r) => r.staffedAgents != null || r.offered > 0);
   const target = q.target / 100;
+  const empty = total?.offered === 0;
+  const newest = useQuery(
+    api,
+    LATEST,
+    { dates: { from: addDays(q.date, -399), to: q.date }, timeZone: context.timeZone, filter: q.variables.query.filter ?? null },
+    empty,
+  );
+  const latestDay = empty && newest.data?.contacts.edges[0] ? localDate(context.timeZone, newest.data.contacts.edges[0].node.offeredAt) : null;
   const slStatus = total?.serviceLevel == null ? 'no-data' : total.serviceLevel >= target ? 'met' : 'breached';
 
   const x = rows.map((r) => r.periodStart);
@@ -99,6 +112,12 @@ export function Wallboard({ api, params, setParams, context }) {
         </p>
       </form>
       <Status state={state} />
+      {latestDay ? (
+        <p className="hint">
+          No contacts on {q.date}. The latest day with contacts is{' '}
+          <a href={formatHash('wallboard', { ...params, date: latestDay })}>{latestDay}</a>.
+        </p>
+      ) : null}
       {total ? (
         <>
           <div className="tiles">
