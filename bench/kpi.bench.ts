@@ -19,7 +19,9 @@ import { setReportingZone } from '../src/analytics/reporting-zone';
 import type { Dimension } from '../src/analytics/kpi.request';
 import { rebuildOrganizationFacts } from '../src/warehouse/rebuild';
 import { generateCenterYear } from './generate';
-import { formatSummary, machine, runBench, startBenchServer, summarize, withBenchDatabase, withClient, type BenchDatabase } from './support';
+import { API_KEY, formatSummary, machine, runBench, startBenchServer, summarize, withBenchDatabase, withClient, type BenchDatabase } from './support';
+import { findPrincipal } from '../src/org/auth';
+import { VERIFIED_KEY_TTL_MS, VerifiedKeys } from '../src/org/verified-keys';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 2_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -111,7 +113,17 @@ async function main({ url, orm, organizationId: org, reused }: BenchDatabase) {
 
   if (process.env.BENCH_CASES !== 'dashboard') await timeCases();
   await timeDashboardQueries();
+  await timeKeyLookup();
   await server.close();
+
+  /** What authenticating a request costs: the API key looked up in the database, or found among the keys verified a moment ago. */
+  async function timeKeyLookup() {
+    const lookedUp = await time(200, () => findPrincipal(orm.em.fork(), API_KEY));
+    const verified = new VerifiedKeys(VERIFIED_KEY_TTL_MS);
+    await findPrincipal(orm.em.fork(), API_KEY, verified);
+    const remembered = await time(200, () => findPrincipal(orm.em.fork(), API_KEY, verified));
+    console.log(`\n| API key of a request (200 runs) | min / median / max |\n|---|---|\n| looked up (one statement) | ${formatSummary(lookedUp)} |\n| verified a moment ago (VerifiedKeys) | ${formatSummary(remembered)} |`);
+  }
 
   async function timeCases() {
   for (const c of CASES) {

@@ -11,7 +11,7 @@ import { adminQuery, databaseUrl } from '../test/support/postgres-server';
 /** What every benchmark shares: a fresh database, the real server, min/median/max. */
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const API_KEY = 'bench-key';
+export const API_KEY = 'bench-key';
 
 export interface BenchDatabase {
   url: string;

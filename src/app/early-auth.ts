@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { bearerSecret, findPrincipal, type Principal } from '../org/auth';
+import type { VerifiedKeys } from '../org/verified-keys';
 import { errorBody } from '../platform/errors';
 
 /**
@@ -14,6 +15,8 @@ export const KEYED_BODY_LIMIT = '25mb'; // 10,000 contacts of JSON fit well with
 export const ANONYMOUS_BODY_LIMIT = '100kb';
 
 export interface EarlyAuthOptions {
+  /** Keys verified a moment ago, to skip their lookup. */
+  verifiedKeys?: VerifiedKeys;
   /**
    * Called when a request carries a key that is unknown or revoked (the request
    * then goes on as anonymous, and resolvers answer UNAUTHENTICATED): where the
@@ -32,7 +35,7 @@ export function resolvePrincipal(orm: MikroORM, options: EarlyAuthOptions = {}):
   return async (req, res, next) => {
     try {
       const secret = bearerSecret(req.headers.authorization);
-      const principal = secret ? await findPrincipal(orm.em.fork(), secret) : null;
+      const principal = secret ? await findPrincipal(orm.em.fork(), secret, options.verifiedKeys) : null;
       res.locals.principal = principal;
       if (secret && !principal && options.onFailedAuthentication) {
         await options.onFailedAuthentication(req, res);

@@ -10,6 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { bearerSecret, findPrincipal, type Principal } from '../org/auth';
+import { VERIFIED_KEY_TTL_MS, VerifiedKeys } from '../org/verified-keys';
 import { DEFAULT_LIMITS, type OperationalLimits } from '../platform/config';
 import type { Context } from '../org/context';
 import { databaseFailureHandler,
@@ -113,7 +114,9 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   });
   const [explorer, dashboard] = await Promise.all([explorerAssets(logger), dashboardAssets(logger), apollo.start()]);
 
-  const events = createEvents(orm, logger);
+  // Keys verified in the last few seconds, forgotten when revoked through this server.
+  const verifiedKeys = new VerifiedKeys(VERIFIED_KEY_TTL_MS);
+  const events = createEvents(orm, logger, verifiedKeys);
   // SLA events from the outbox to the webhooks (webhooks/delivery-worker.ts).
   const webhooks = startDeliveryWorker({ em: () => orm.em.fork(), logger, allowPrivate: allowPrivateTargets });
   // liveKpis over graphql-ws on the same port and path (API.md "Live wallboard and SLA alerts").
@@ -139,7 +142,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     const early = earlyPrincipal(res(req));
     let resolved: Promise<Principal | null> | undefined =
       early === undefined ? undefined : Promise.resolve(early);
-    const principal = () => (resolved ??= findPrincipal(em.fork(), bearerSecret(req.headers.authorization)));
+    const principal = () => (resolved ??= findPrincipal(em.fork(), bearerSecret(req.headers.authorization), verifiedKeys));
     const clientAddress = rateLimits.clientAddressOf(req);
     return {
       em,
@@ -153,6 +156,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   };
   // An unknown or revoked key counts against its client address (AUTH_FAILURES_PER_MINUTE).
   const authenticate = resolvePrincipal(orm, {
+    verifiedKeys,
     onFailedAuthentication: async (req, res) => {
       await rateLimits.recordFailedAuthentication(rateLimits.clientAddressOf(req));
       await options.auth?.onFailedAuthentication?.(req, res);

@@ -21,8 +21,12 @@ export class ApiKeysResolver {
   }
 
   @Authorized(Permission.ADMIN)
-  @Mutation(() => ApiKeyView, { description: 'Revokes an API key; requests with it are refused from now on.' })
+  @Mutation(() => ApiKeyView, {
+    description: 'Revokes an API key; requests with it are refused from now on (by other server instances on the same database within 5 seconds).',
+  })
   async revokeApiKey(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<ApiKeyView> {
-    return toApiKeyView(await new ApiKeysService(ctx.em).revoke(await requirePrincipal(ctx), parseId('id', id)));
+    const key = await new ApiKeysService(ctx.em).revoke(await requirePrincipal(ctx), parseId('id', id));
+    await ctx.events.emit('apiKey.revoked', { organizationId: key.organizationId, apiKeyId: key.id });
+    return toApiKeyView(key);
   }
 }

@@ -3,6 +3,7 @@ import type { AuthChecker } from 'type-graphql';
 import { ApiKey, Role } from './api-key.entity';
 import { hashSecret } from './api-keys.crypto';
 import { forbidden, unauthenticated } from '../platform/errors';
+import type { VerifiedKeys } from './verified-keys';
 
 /** What a request may do; roles grant sets of these. */
 export enum Permission {
@@ -36,10 +37,17 @@ export function bearerSecret(header: string | undefined): string | null {
   return match ? match[1] : null;
 }
 
-export async function findPrincipal(em: EntityManager, secret: string | null): Promise<Principal | null> {
+/** The principal of a secret: from the keys this server verified a moment ago (`verified`), else looked up. */
+export async function findPrincipal(em: EntityManager, secret: string | null, verified?: VerifiedKeys): Promise<Principal | null> {
   if (!secret) return null;
-  const key = await em.findOne(ApiKey, { secretHash: hashSecret(secret), revokedAt: null });
-  return key ? { organizationId: key.organizationId, apiKeyId: key.id, role: key.role } : null;
+  const secretHash = hashSecret(secret);
+  const known = verified?.get(secretHash);
+  if (known) return known;
+  const key = await em.findOne(ApiKey, { secretHash, revokedAt: null });
+  if (!key) return null;
+  const principal = { organizationId: key.organizationId, apiKeyId: key.id, role: key.role };
+  verified?.remember(secretHash, principal);
+  return principal;
 }
 
 /** A key by its secret, revoked or not (a socket refused with a revoked key is told so); null when unknown. */

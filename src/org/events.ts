@@ -42,6 +42,8 @@ export interface DomainEvents {
   'survey.answered': FactsChanged & { responseId: string; contactId: string; inKpis: boolean };
   /** The organization's reporting zone changed, its local-day rollups rebuilt for it. */
   'organization.zoneChanged': { organizationId: number; previous: string; timeZone: string };
+  /** An API key was revoked (revokeApiKey): this server stops trusting it at once. */
+  'apiKey.revoked': { organizationId: number; apiKeyId: number };
 }
 
 export type DomainEventBus = EventBus<DomainEvents>;

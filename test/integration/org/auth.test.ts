@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { postGraphQL, useTestServer } from '../../support/server';
+import { withStatements } from '../../support/statements';
+import { VERIFIED_KEY_TTL_MS } from '../../../src/org/verified-keys';
 
 const RECORD = `mutation($contacts: [ContactInput!]!) { recordContacts(contacts: $contacts) { created updated unchanged } }`;
 const contact = (externalId: string, queue: string, talkSeconds = 100) => ({
@@ -56,6 +58,23 @@ describe('authentication and roles', () => {
 
       const revoked = await server.gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }`, { id: key.id });
       expect(revoked.data.revokeApiKey.revokedAt).not.toBeNull();
+      expect((await server.gql('{ queues { key } }', {}, secret)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('looks a verified key up once per few seconds; a revocation made elsewhere takes effect within them', async () => {
+      const { secret, key } = (await server.gql(`mutation { createApiKey(role: ANALYST, name: "cached") { secret key { id } } }`)).data.createApiKey;
+      const lookups = async () => {
+        const { result, statements } = await withStatements(() => server.gql('{ queues { key } }', {}, secret));
+        expect(result.errors).toBeUndefined();
+        return statements.filter((s) => /from "?api_key"?/.test(s)).length;
+      };
+      expect(await lookups()).toBe(1);
+      expect(await lookups()).toBe(0);
+      // Another instance (or SQL) revokes it: this server trusts what it verified for at most VERIFIED_KEY_TTL_MS.
+      await server.db.orm.em.fork().getConnection().execute('update api_key set revoked_at = now() where id = ?', [Number(key.id)]);
+      const revokedAt = performance.now();
+      expect(await lookups()).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, VERIFIED_KEY_TTL_MS - (performance.now() - revokedAt) + 50));
       expect((await server.gql('{ queues { key } }', {}, secret)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     });
 
