@@ -89,7 +89,7 @@ export type CostScope =
  * record's delta. 'ALL' (the rebuild, which derives the rollups afresh) stages nothing.
  */
 export async function resolveHourlyCosts(em: EntityManager, organizationId: number, scope: CostScope): Promise<void> {
-  const [where, params] = costScopeWhere(scope);
+  const [records, params] = costScopeRecords(scope, organizationId);
   const latest = (subject: string) => `(select c.hourly_cost from hourly_cost c
       where c.organization_id = a.organization_id and ${subject} and c.effective_from <= a.interval_start
       order by c.effective_from desc limit 1)`;
@@ -97,28 +97,34 @@ export async function resolveHourlyCosts(em: EntityManager, organizationId: numb
     update agent_activity t set hourly_cost = r.cost, updated_at = now()
     from (select a.agent_id, a.interval_start, a.hourly_cost as was,
             coalesce(${latest('c.agent_id = a.agent_id')}, ${latest('c.team_id = a.team_id and c.agent_id is null')}) as cost
-          from agent_activity a where a.organization_id = ? and ${where}) r
+          from ${records}) r
     where t.organization_id = ? and t.agent_id = r.agent_id and t.interval_start = r.interval_start
       and t.hourly_cost is distinct from r.cost
     returning r.was, ${STAGED.map((c) => `t.${c}`).join(', ')}`;
   if (scope === 'ALL') {
-    await em.execute(update, [organizationId, ...params, organizationId]);
+    await em.execute(update, [...params, organizationId]);
     return;
   }
   await ensureDeltaTable(em, ACTIVITY_FACT);
-  await em.execute(
+  await executeBound(
+    em,
     `with updated as (${update}), staged as (${stageVersions('updated', (c) => (c === 'hourly_cost' ? 'u.was' : `u.${c}`))}) select 1`,
-    [organizationId, ...params, organizationId],
+    [...params, organizationId],
   );
 }
 
-/** The records of a cost scope, as a condition on agent_activity `a` and its parameters. */
-function costScopeWhere(scope: CostScope): [string, unknown[]] {
-  if (scope === 'ALL') return ['true', []];
-  if ('agentId' in scope) return ['a.agent_id = ?', [scope.agentId]];
-  if ('teamId' in scope) return ['a.team_id = ?', [scope.teamId]];
+/**
+ * The records of a cost scope as a FROM clause over agent_activity `a`, and its
+ * parameters. Listed records are looked up one by one by primary key, driven by
+ * the batch's keys (sent as bind parameters, not inlined into the SQL text).
+ */
+function costScopeRecords(scope: CostScope, organizationId: number): [string, unknown[]] {
+  if (scope === 'ALL') return ['agent_activity a where a.organization_id = ?', [organizationId]];
+  if ('agentId' in scope) return ['agent_activity a where a.organization_id = ? and a.agent_id = ?', [organizationId, scope.agentId]];
+  if ('teamId' in scope) return ['agent_activity a where a.organization_id = ? and a.team_id = ?', [organizationId, scope.teamId]];
   return [
-    `(a.agent_id, a.interval_start) in (select * from unnest(?::int[], ?::timestamptz[]))`,
-    [arrayLiteral(scope.records.map((r) => r.agentId)), arrayLiteral(scope.records.map((r) => r.intervalStart))],
+    `unnest(?::int[], ?::timestamptz[]) as k(agent_id, interval_start)
+     join agent_activity a on a.organization_id = ? and a.agent_id = k.agent_id and a.interval_start = k.interval_start`,
+    [arrayLiteral(scope.records.map((r) => r.agentId)), arrayLiteral(scope.records.map((r) => r.intervalStart)), organizationId],
   ];
 }

@@ -120,7 +120,8 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
       rows = signedVersions(rollup, alias, from, rollup.local ? 'k.b' : binned(`${alias}.${time}`, rollup.interval));
     }
     const params = !rollup.local ? [organizationId] : fromFinest(rollup) ? [organizationId, ...dayParams] : [organizationId, ...dayParams, ...dayParams];
-    const emptied: Array<{ bucket: Date | string }> = await em.execute(addDeltaSql(rollup, rows), params);
+    // The finest rollup's delta is already one row per bucket and key: added as it is.
+    const emptied: Array<{ bucket: Date | string }> = await em.execute(addDeltaSql(rollup, rows, rollup === finest), params);
     if (emptied.length > 0) {
       await em.execute(
         `delete from ${rollup.table} where organization_id = ? and bucket = any(?::timestamptz[]) and ${rollup.count} = 0`,
@@ -152,12 +153,13 @@ function signedVersions(rollup: RollupTable, alias: string, from: string, bucket
   return `${side(1)} union all ${side(-1)}`;
 }
 
-/** The rows of a rollup's delta: `rows` (bucket, keys, sums) summed per bucket and key, in bucket order. */
-function summed(rollup: RollupTable, rows: string): string {
+/** The rows of a rollup's delta: `rows` (bucket, keys, sums) summed per bucket and key (unless already), in bucket order. */
+function summed(rollup: RollupTable, rows: string, grouped = false): string {
   const keys = rollup.keys.map((k) => `d.${k.column}`);
-  return `select ?, d.bucket, ${keys.join(', ')}, ${Object.keys(rollup.sums).map((c) => `sum(d.${c})`).join(', ')}
+  const sums = Object.keys(rollup.sums).map((c) => (grouped ? `d.${c}` : `sum(d.${c})`));
+  return `select ?, d.bucket, ${keys.join(', ')}, ${sums.join(', ')}
     from (${rows}) d
-    group by d.bucket, ${keys.join(', ')}
+    ${grouped ? '' : `group by d.bucket, ${keys.join(', ')}`}
     order by d.bucket`;
 }
 
@@ -165,12 +167,12 @@ function summed(rollup: RollupTable, rows: string): string {
  * One rollup's upkeep statement: its delta added to the stored rows
  * (x = x + excluded.x); returns the buckets of rows whose fact count dropped to 0.
  */
-function addDeltaSql(rollup: RollupTable, rows: string): string {
+function addDeltaSql(rollup: RollupTable, rows: string, grouped: boolean): string {
   const sums = Object.keys(rollup.sums);
   return `
     with added as (
       insert into ${rollup.table} as t (organization_id, bucket, ${rollup.keys.map((k) => k.column).join(', ')}, ${sums.join(', ')})
-      ${summed(rollup, rows)}
+      ${summed(rollup, rows, grouped)}
       on conflict on constraint ${rollup.table}_key do update set ${sums.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}
       returning t.bucket, t.${rollup.count} as n)
     select distinct bucket from added where n = 0`;
