@@ -68,7 +68,7 @@ export interface KpiAnswer {
  * answeredWithinThreshold(thresholdSeconds:), the p of waitTimePercentile(p:) or handleTimePercentile(p:). All are
  * computed with the report, and each aliased field then reads its own.
  */
-function askedArguments(info: GraphQLResolveInfo, paths: string[][], fields: readonly string[], argument: string): number[] {
+export function askedArguments(info: GraphQLResolveInfo, paths: string[][], fields: readonly string[], argument: string): number[] {
   const row = info.schema.getType('KpiRow') as GraphQLObjectType;
   const values = new Set<number>();
   for (const node of paths.flatMap((path) => selectedFieldNodes(info, path))) {
@@ -139,7 +139,7 @@ export class KpiRowThresholdResolver {
  * whole report. Every view is a copy of one template with the report's metrics (those
  * selected; GraphQL reads no other), so all rows share one small fast-mode shape.
  */
-function rowViews(metrics: readonly string[], asked: KpiReportResult['thresholds']): (row: KpiRowResult) => KpiRowView {
+export function rowViews(metrics: readonly string[], asked: KpiReportResult['thresholds']): (row: KpiRowResult) => KpiRowView {
   const thresholds: ReportThresholds = {
     serviceLevelSeconds: asked.serviceLevelSeconds,
     index: new Map(asked.within.map((t, i) => [t, i])),

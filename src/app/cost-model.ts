@@ -20,6 +20,7 @@ import {
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { MAX_ROWS } from '../analytics/kpi.service';
 import { MAX_CRITERIA } from '../quality/qa-scoring';
+import { EXAMPLES_PER_ENTRY, MAX_COACHING_TARGETS } from '../coaching/coaching';
 import { MAX_EVALUATORS, MAX_QA_FORMS } from '../quality/qa.service';
 import { DISTRIBUTIONS } from '../analytics/percentiles';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../contacts/contacts.query.service';
@@ -51,6 +52,7 @@ import type { DirectorySizes } from '../platform/limits/directory-sizes';
  * - connections (`contacts`, `surveyResponses`): page size (`first`, default 50) × an edge's fields;
  *   `totalCount` one more statement (a count of the whole selection); PageInfo's fields one value each;
  * - lists of the directory (agents, teams, queues, policies, versions, targets): the organization's counts;
+ * - `coachingList`: two statements + agents × an entry (its row, up to MAX_COACHING_TARGETS misses, EXAMPLES_PER_ENTRY contacts);
  * - `qaFatalErrors`: periods × criteria rows; `qaEvaluators`: MAX_EVALUATORS; `qaForms`: MAX_QA_FORMS × MAX_CRITERIA;
  * - writes: RECORD_COST per record of a batch, on top of one statement;
  * - introspection lists: this schema's average counts (types, fields per type, args per field).
@@ -374,6 +376,12 @@ function domainEstimator(sizes: DirectorySizes, childLists: ChildLists, schema: 
         const periods = window ? periodCount(window.from, window.to, args.query.granularity) : Infinity;
         return periods > MAX_ROWS + 1 ? REPORT_COST : REPORT_COST + Math.min(MAX_ROWS, periods * MAX_CRITERIA) * childComplexity;
       }
+      case 'Query.coachingList': // the report by agent, then one statement of examples per kind of miss
+        return 2 * REPORT_COST + sizes.agents * childComplexity;
+      case 'CoachingEntry.misses':
+        return list(MAX_COACHING_TARGETS);
+      case 'CoachingEntry.examples':
+        return list(EXAMPLES_PER_ENTRY);
       case 'Query.qaEvaluators':
         return REPORT_COST + MAX_EVALUATORS * childComplexity;
       case 'Query.qaForms':

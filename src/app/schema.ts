@@ -12,6 +12,7 @@ import { SlaResolver } from '../sla/sla.resolver';
 import { QaResolver } from '../quality/qa.resolver';
 import { LiveResolver } from '../live/live.resolver';
 import { WebhooksResolver } from '../webhooks/webhooks.resolver';
+import { CoachingResolver } from '../coaching/coaching.resolver';
 import { SqlAccessResolver } from '../sql-access/sql-access.resolver';
 import { SurveyResponseConnectionResolver, SurveyResponseFieldsResolver, SurveysResolver } from '../surveys/surveys.resolver';
 import { AgentResolver, DirectoryResolver } from '../org/directory.resolver';
@@ -35,6 +36,7 @@ export const RESOLVERS = [
   SurveyResponseConnectionResolver,
   SlaResolver,
   QaResolver,
+  CoachingResolver,
   ActivityResolver,
   StaffingResolver,
   SqlAccessResolver,

@@ -15,7 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['contacts', 'activity'],
   ['webhooks'],
   ['surveys', 'sla', 'staffing', 'exports', 'sql-access', 'quality', 'live'],
-  ['import', 'explorer', 'dashboard'],
+  ['import', 'explorer', 'dashboard', 'coaching'],
   ['demo'],
   ['app'],
 ];
