@@ -219,7 +219,7 @@ describe('the dashboard page in headless Chromium, offline', () => {
     await chartsDrawn(3);
     const expected = ok(
       await server.gql(
-        `query($id: ID!, $at: DateTime!) { slaScorecard(policyId: $id, periodContaining: $at, drillDown: AGENT) { agent { name } compliance targets { metric actual status } } }`,
+        `query($id: ID!, $at: DateTime!) { slaScorecard(policyId: $id, periodContaining: $at, drillDown: AGENT) { agent { name } unassigned compliance targets { metric actual status } } }`,
         { id: policyId, at: `${LAST_DAY}T12:00:00Z` },
         server.org.keys.ANALYST,
       ),
@@ -228,7 +228,20 @@ describe('the dashboard page in headless Chromium, offline', () => {
     expect(await columnValues('Scorecard', 'actual')).toEqual(card.targets.map((t: any) => t.actual));
     expect(await columnTexts('Scorecard', 'status')).toEqual(card.targets.map((t: any) => ({ MET: 'Met', AT_RISK: 'At risk', BREACHED: 'Breached', NO_DATA: 'No data' })[t.status as string]));
     expect(numberOrNull(await page.getByTestId('sla-compliance').getAttribute('data-value'))).toBe(card.compliance);
-    expect(await columnTexts('Worst agents', 'name')).toEqual(agents.map((a: any) => a.agent?.name ?? 'none'));
+    expect(await columnTexts('Worst agents', 'name')).toEqual(agents.map((a: any) => (a.unassigned ? 'unassigned' : a.agent.name)));
+    // Every dimension drills down: by queue, the cards slaScorecard gives, in its order.
+    await page.goto(`${origin}/dashboard#/sla?policy=${policyId}&at=${LAST_DAY}&drill=QUEUE`);
+    const queues = ok(
+      await server.gql(
+        `query($id: ID!, $at: DateTime!) { slaScorecard(policyId: $id, periodContaining: $at, drillDown: QUEUE) { queue { name } unassigned } }`,
+        { id: policyId, at: `${LAST_DAY}T12:00:00Z` },
+        server.org.keys.ANALYST,
+      ),
+    ).slaScorecard.slice(1);
+    expect(queues.length).toBeGreaterThan(0);
+    await expect.poll(() => columnTexts('Worst queues', 'name'), PAGE_WAIT).toEqual(queues.map((q: any) => (q.unassigned ? 'unassigned' : q.queue.name)));
+    await page.goto(`${origin}/dashboard#/sla?policy=${policyId}&at=${LAST_DAY}&drill=AGENT`);
+    await chartsDrawn(3);
     // The policy has all hours and the default T: its figures are the day's kpis.
     const day = ok(
       await server.gql(`query($q: KpiQuery!) { kpis(query: $q) { total { offered serviceLevel abandonRate averageSpeedOfAnswer } } }`, { q: { dates: { from: LAST_DAY, to: LAST_DAY } } }, server.org.keys.ANALYST),

@@ -15,7 +15,7 @@ import { Table } from '../table.jsx';
 
 const POLICIES = `query SlaPolicies { slaPolicies { id name period timeZone
   scope { channels queueIds teamIds agentIds } targets { metric comparator target warning } } }`;
-const CARD = 'periodStart periodEnd team { id name } agent { id name } met atRisk breached noData compliance targets { metric comparator target warning actual status previous change }';
+const CARD = 'periodStart periodEnd channel queue { id name } team { id name } agent { id name } unassigned met atRisk breached noData compliance targets { metric comparator target warning actual status previous change }';
 const REVIEW = `query SlaReview($policyId: ID!, $at: DateTime!, $drillDown: Dimension) {
   card: slaScorecard(policyId: $policyId, periodContaining: $at, drillDown: $drillDown) { ${CARD} }
   trend: slaTrend(policyId: $policyId, periods: 12, endingWith: $at) { scorecards { periodStart } targets { metric values movingAverage slope improving breachStreak } }
@@ -23,19 +23,27 @@ const REVIEW = `query SlaReview($policyId: ID!, $at: DateTime!, $drillDown: Dime
 const TREND_PERIODS = 12;
 const STATUS_TEXT = { MET: 'Met', AT_RISK: 'At risk', BREACHED: 'Breached', NO_DATA: 'No data' };
 
+/** Every dimension a scorecard can be drilled down by (the unassigned card holds the contacts without one). */
+const DRILL_DOWNS = [
+  { value: 'TEAM', label: 'Team' },
+  { value: 'AGENT', label: 'Agent' },
+  { value: 'QUEUE', label: 'Queue' },
+  { value: 'CHANNEL', label: 'Channel' },
+];
+
 export function StatusBadge({ status }) {
   return <span className={`status ${status}`}>{STATUS_TEXT[status] ?? status}</span>;
 }
 
-/** The contacts view's hash for a card: its period, the policy's scope, and the card's team or agent. */
+/** The contacts view's hash for a card: its period, the policy's scope, and the card's channel, queue, team or agent. */
 export function contactsHash(policy, card) {
   const scope = policy.scope ?? {};
   const list = (values) => (values?.length ? values.join(',') : undefined);
   return formatHash('contacts', {
     from: card.periodStart,
     to: card.periodEnd,
-    channels: list(scope.channels),
-    queueIds: list(scope.queueIds),
+    channels: card.channel ? card.channel : list(scope.channels),
+    queueIds: card.queue ? card.queue.id : list(scope.queueIds),
     teamIds: card.team ? card.team.id : list(scope.teamIds),
     agentIds: card.agent ? card.agent.id : list(scope.agentIds),
   });
@@ -46,7 +54,8 @@ export function SlaReview({ api, params, setParams, context }) {
   const list = policies.data?.slaPolicies ?? [];
   const policy = list.find((p) => p.id === params.policy) ?? list[0];
   const date = isDate(params.at) ? params.at : todayIn(policy?.timeZone ?? context.timeZone);
-  const drillDown = params.drill === 'AGENT' ? 'AGENT' : 'TEAM';
+  const drillDown = DRILL_DOWNS.some((d) => d.value === params.drill) ? params.drill : 'TEAM';
+  const drillLabel = DRILL_DOWNS.find((d) => d.value === drillDown).label;
   // Noon UTC of the date lies inside that date in every zone within ±12 h of UTC.
   const variables = { policyId: policy?.id, at: `${date}T12:00:00Z`, drillDown };
   const review = useQuery(api, REVIEW, variables, Boolean(policy));
@@ -61,7 +70,7 @@ export function SlaReview({ api, params, setParams, context }) {
       <form className="controls" onSubmit={(e) => e.preventDefault()}>
         {policy ? <Select label="Policy" value={policy.id} onChange={(id) => setParams({ policy: id })} options={list.map((p) => ({ value: p.id, label: `${p.name} (${p.period.toLowerCase()})` }))} /> : null}
         <DateField label="Period containing" value={date} onChange={(at) => setParams({ at })} />
-        <Select label="Worst by" value={drillDown} onChange={(drill) => setParams({ drill })} options={[{ value: 'TEAM', label: 'Team' }, { value: 'AGENT', label: 'Agent' }]} />
+        <Select label="Worst by" value={drillDown} onChange={(drill) => setParams({ drill })} options={DRILL_DOWNS} />
       </form>
       <Status state={policies.error ? policies : review} />
       {overall && policy ? (
@@ -94,12 +103,12 @@ export function SlaReview({ api, params, setParams, context }) {
             })}
           </div>
           <Table
-            caption={`Worst ${drillDown === 'TEAM' ? 'teams' : 'agents'}`}
+            caption={`Worst ${drillLabel.toLowerCase()}s`}
             api={api}
             csvName={`worst-${drillDown.toLowerCase()}s.csv`}
             rows={drilled}
             columns={[
-              { key: 'name', label: drillDown === 'TEAM' ? 'Team' : 'Agent', value: (c) => c.team?.name ?? c.agent?.name ?? 'none' },
+              { key: 'name', label: drillLabel, value: (c) => (c.unassigned ? 'unassigned' : (c.team?.name ?? c.agent?.name ?? c.queue?.name ?? c.channel)) },
               { key: 'compliance', label: 'Compliance', unit: 'ratio', value: (c) => c.compliance },
               { key: 'breached', label: 'Breached', unit: 'count', value: (c) => c.breached },
               { key: 'atRisk', label: 'At risk', unit: 'count', value: (c) => c.atRisk },
