@@ -166,6 +166,8 @@ export const ROLLUP_SUMS = {
     'survey_invitations', 'survey_responses', 'csat_top2', 'csat_sum', 'resolution_answered', 'resolution_yes',
     'complaints', 'nps_answers', 'nps_promoters', 'nps_detractors',
   ] as const),
+  // QA evaluations, from the per-contact tallies kept with each recorded evaluation (qa_score_sum is numeric: exact sums).
+  ...tallySums(['qa_evaluations', 'qa_score_sum', 'qa_fatal_errors'] as const),
 } as const;
 
 function tallySums<T extends string>(tallies: readonly T[]): Record<T, string> {
@@ -199,7 +201,17 @@ export const ROLLUP_COLUMN_OF: Partial<Record<SumName, RollupColumn>> = {
   npsAnswers: 'nps_answers',
   npsPromoters: 'nps_promoters',
   npsDetractors: 'nps_detractors',
+  qaEvaluations: 'qa_evaluations',
+  qaScoreSum: 'qa_score_sum',
+  fatalErrors: 'qa_fatal_errors',
 };
+
+/**
+ * The sums that are not whole numbers: numeric in the facts and rollups (exact sums,
+ * whatever the order of additions and subtractions), summed as numeric by the
+ * compiler and never printed as int8. Every other contact sum is a whole number.
+ */
+export const FRACTIONAL_SUMS: ReadonlySet<SumName> = new Set<SumName>(['qaScoreSum']);
 
 /** Every catalog sum as an aggregate over raw contact rows `c`. */
 export function rawSum(name: SumName, t: Thresholds): Sql {

@@ -1,5 +1,5 @@
 import { ACTIVITY_AGGREGATES, ACTIVITY_COLUMN_OF, ACTIVITY_DIMENSIONS, ACTIVITY_GRAINS } from './activity-sums';
-import { ROLLUP_COLUMN_OF, ROLLUP_GRAINS, WAIT_GRAINS, isPrecomputedS, isPrecomputedT, rawSum, shortColumn, withinColumn } from './contact-sums';
+import { FRACTIONAL_SUMS, ROLLUP_COLUMN_OF, ROLLUP_GRAINS, WAIT_GRAINS, isPrecomputedS, isPrecomputedT, rawSum, shortColumn, withinColumn } from './contact-sums';
 import { DIMENSION_COLUMN, type DimensionColumn, type KpiRequest, type SumRow } from './kpi.request';
 import type { Channel } from '../warehouse/channels';
 import { scopeColumns, scopeWhere } from './scope.sql';
@@ -71,8 +71,9 @@ export function compileKpiQuery(kpiRequest: KpiRequest, options: CompileOptions)
   }
   // With nothing to read (no service hours in the range), one empty branch keeps the statement whole.
   if (plan.raw.length > 0 || branches.length === 0) branches.push(rawBranch(request, plan.raw.length ? plan.raw : [{ from, to: from }], boundaries, dims));
-  // Contact sums are whole numbers: printed as int8 they are the same text, made faster than float8's.
-  const sql = summed(request.organizationId, branches, dims, sums.length + within.length, '::int8');
+  // Contact sums are whole numbers (but the FRACTIONAL_SUMS): printed as int8 they are the same text, made faster than float8's.
+  const casts = [...sums.map((s) => (FRACTIONAL_SUMS.has(s) ? '' : '::int8') as '' | '::int8'), ...within.map(() => '::int8' as const)];
+  const sql = summed(request.organizationId, branches, dims, casts);
   return { sql, sums, within, dims, localDaysOf: localDaysOf(plan) };
 }
 
@@ -102,7 +103,7 @@ export function compileActivityQuery(request: KpiRequest, options: CompileOption
     const exprs = sums.map((s) => raw(ACTIVITY_AGGREGATES[ACTIVITY_COLUMN_OF[s]!]));
     branches.push(branch('agent_activity', 'a', 'a.interval_start', request, spans, boundaries, dims, exprs));
   }
-  return { sql: summed(request.organizationId, branches, dims, sums.length), sums, within: [], dims, localDaysOf: localDaysOf(plan) };
+  return { sql: summed(request.organizationId, branches, dims, sums.map(() => '')), sums, within: [], dims, localDaysOf: localDaysOf(plan) };
 }
 
 /** Only facts inside the windows count (an SLA's service hours), else the whole range. */
@@ -111,10 +112,13 @@ export function countedRanges(request: Pick<KpiRequest, 'from' | 'to' | 'windows
   return request.windows ? clip(request.windows, from, to) : [{ from, to }];
 }
 
-/** The branches' union summed again by period and dimensions (a single branch is summed already), as one JSON text; and the reporting zone. */
-function summed(organizationId: number, branches: Sql[], dims: string[], values: number, cast: '::int8' | '' = ''): Sql {
+/**
+ * The branches' union summed again by period and dimensions (a single branch is summed already), as one JSON text; and
+ * the reporting zone. `casts`: one per value column, how it is printed ('::int8' for whole numbers, '' as it is).
+ */
+function summed(organizationId: number, branches: Sql[], dims: string[], casts: ReadonlyArray<'::int8' | ''>): Sql {
   const groupKeys = ['p', ...dims];
-  const aliases = Array.from({ length: values }, (_, i) => `s${i}`);
+  const aliases = casts.map((_, i) => `s${i}`);
   const union =
     branches.length === 1
       ? branches[0]!
@@ -123,7 +127,7 @@ function summed(organizationId: number, branches: Sql[], dims: string[], values:
           group by ${raw(groupKeys.join(', '))}`;
   // Dimension values are ids and channel names (a JSON string, escaped by to_json); sums are numbers.
   const json = (k: string) => (k === 'channel' ? `coalesce(to_json(channel)::text, 'null')` : `coalesce(${k}::text, 'null')`);
-  const fields = [...groupKeys.map(json), ...aliases.map((a) => `coalesce(${a}, 0)${cast}`)];
+  const fields = [...groupKeys.map(json), ...aliases.map((a, i) => `coalesce(${a}, 0)${casts[i]}`)];
   return sql`select coalesce('[' || string_agg('[' || concat_ws(',', ${raw(fields.join(', '))}) || ']', ',') || ']', '[]') as rows,
       (select o.reporting_time_zone from organization o where o.id = ${organizationId}) as reporting_zone
     from (${union}) src`;
@@ -250,7 +254,8 @@ function rollupBranch(request: KpiRequest, table: string, spans: readonly TimeSp
   const none = raw('0::float8');
   const exprs = request.sums.map((name): Sql => {
     const column = ROLLUP_COLUMN_OF[name];
-    if (column) return sumOf(`r.${column}`);
+    // A fractional sum stays numeric: exact, and the same whichever rollups and raw spans a plan reads.
+    if (column) return FRACTIONAL_SUMS.has(name) ? raw(`sum(r.${column})`) : sumOf(`r.${column}`);
     switch (name) {
       case 'answeredWithinThreshold':
         return from.t ? sumOf(`r.${withinColumn(T)}`) : none;
@@ -279,7 +284,7 @@ function waitBranch(request: KpiRequest, table: string, spans: readonly TimeSpan
     }
     if (name === 'shortAbandoned' && !from.s) return sql`${short}::float8`;
     if (name === 'abandoned' && !from.s) return sql`-${short}::float8`;
-    return raw('0::float8');
+    return raw(FRACTIONAL_SUMS.has(name) ? '0::numeric' : '0::float8');
   });
   // Every threshold in the same pass: ten thresholds read the wait rows once, not ten times.
   const within = (request.withinThresholds ?? []).map((t) =>
@@ -289,7 +294,7 @@ function waitBranch(request: KpiRequest, table: string, spans: readonly TimeSpan
 }
 
 function rawBranch(request: KpiRequest, spans: readonly TimeSpan[], boundaries: Sql, dims: string[]): Sql {
-  const exprs = request.sums.map((name) => sql`(${rawSum(name, request.thresholds)})::float8`);
+  const exprs = request.sums.map((name) => (FRACTIONAL_SUMS.has(name) ? rawSum(name, request.thresholds) : sql`(${rawSum(name, request.thresholds)})::float8`));
   const within = (request.withinThresholds ?? []).map(
     (t) => sql`(${rawSum('answeredWithinThreshold', { ...request.thresholds, serviceLevelSeconds: t })})::float8`,
   );

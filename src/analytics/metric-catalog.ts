@@ -32,6 +32,9 @@ export const CONTACT_SUMS = {
   npsAnswers: 'Responses with an NPS rating (0–10).',
   npsPromoters: 'NPS ratings of 9 or 10.',
   npsDetractors: 'NPS ratings of 0 to 6.',
+  qaEvaluations: 'QA evaluations of the contacts (an evaluation re-sent with the same external id replaces the earlier one).',
+  qaScoreSum: 'Sum of the evaluation scores (each 0–1; an evaluation with a fatal error scores 0).',
+  fatalErrors: 'Evaluations with a fatal error (a fatal criterion scored below 1).',
 } as const;
 
 /** Additive sums of agent activity (15-minute records, attributed by interval start, to the record's agent and team). */
@@ -201,6 +204,12 @@ export const METRICS: readonly MetricDefinition[] = [
       return share === null ? null : 100 * share;
     },
   },
+  // Quality: evaluations attributed, like survey answers, to the evaluated contact's period and dimensions.
+  count('qaEvaluations', SUMS.qaEvaluations),
+  quotient('qaScore', 'ratio', 'HIGHER', 'qaScoreSum', 'qaEvaluations',
+    'Mean QA evaluation score, 0–1: each evaluation Σ(score × weight) / Σ weight over its form\'s criteria, 0 with a fatal error.'),
+  count('fatalErrors', SUMS.fatalErrors, 'LOWER'),
+  quotient('fatalErrorRate', 'ratio', 'LOWER', 'fatalErrors', 'qaEvaluations', 'Share of QA evaluations with a fatal error.'),
   seconds('loggedInSeconds', `${ACTIVITY_SUMS.loggedInSeconds} 0 on channel and queue rows: activity is not split by channel or queue.`),
   seconds('availableSeconds', ACTIVITY_SUMS.availableSeconds),
   seconds('handlingSeconds', ACTIVITY_SUMS.handlingSeconds),

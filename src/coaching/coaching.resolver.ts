@@ -21,7 +21,8 @@ export class CoachingEntryView {
   @Field(() => KpiRowView, { description: "The agent's figures for the query." }) row!: KpiRowView;
   @Field(() => [TargetResultView], { description: 'The targets it misses (BREACHED), heaviest first.' }) misses!: TargetResultView[];
   @Field(() => [ContactView], {
-    description: 'Up to 5 contacts behind the worst miss: lowest CSAT, complaints, longest waits, unresolved or longest handle times, as the metric suggests.',
+    description: 'Up to 5 contacts behind the worst miss: lowest CSAT, complaints, longest waits, unresolved, longest handle times, ' +
+      'fatal errors (fatalErrors, fatalErrorRate) or lowest QA scores (qaScore), as the metric suggests.',
   })
   examples!: ContactView[];
 }

@@ -75,12 +75,16 @@ export class CoachingService {
   private examples(ask: CoachingAsk, kind: ExampleKind, agentIds: number[]): Promise<ContactRow[]> {
     const response = (condition: string) =>
       raw(`exists (select 1 from survey_response r where r.organization_id = c.organization_id and r.contact_id = c.id${condition})`);
+    const lowestQaScore = raw(`(select min(e.score) from qa_evaluation e where e.organization_id = c.organization_id and e.contact_id = c.id)`);
     const lowestCsat = raw(`(select min(r.csat) from survey_response r where r.organization_id = c.organization_id and r.contact_id = c.id)`);
     const { where, order }: { where: Sql; order: Sql } = {
       LOWEST_CSAT: { where: sql` and ${response('')}`, order: sql`${lowestCsat} asc, c.offered_at desc` },
       COMPLAINTS: { where: sql` and ${response(' and r.complaint')}`, order: raw('c.offered_at desc') },
       LONGEST_WAIT: { where: raw(` and c.direction = 'INBOUND' and c.answered_at is not null`), order: raw('c.wait_seconds desc, c.offered_at desc') },
       UNRESOLVED: { where: raw(' and (c.first_contact_resolved is false or c.resolved is false)'), order: raw('c.offered_at desc') },
+      // The evaluated contacts, from their QA tallies: those with the most fatal errors, or the lowest evaluation score.
+      FATAL_ERRORS: { where: raw(' and c.qa_fatal_errors > 0'), order: raw('c.qa_fatal_errors desc, c.offered_at desc') },
+      LOWEST_QA_SCORE: { where: raw(' and c.qa_evaluations > 0'), order: sql`${lowestQaScore} asc, c.offered_at desc` },
       LONGEST_HANDLE_TIME: {
         where: raw(' and c.answered_at is not null'),
         order: raw('c.talk_seconds + c.hold_seconds + c.after_contact_work_seconds desc, c.offered_at desc'),

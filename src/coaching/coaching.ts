@@ -43,9 +43,11 @@ function worstMissFirst(a: TargetEvaluation, b: TargetEvaluation): number {
 const shortfall = (t: TargetEvaluation) => (t.actual === null ? 0 : Math.abs(t.actual - t.target) / Math.max(Math.abs(t.target), 1e-9));
 
 /** Which contacts illustrate a missed metric. */
-export type ExampleKind = 'LOWEST_CSAT' | 'COMPLAINTS' | 'LONGEST_WAIT' | 'LONGEST_HANDLE_TIME' | 'UNRESOLVED';
+export type ExampleKind = 'LOWEST_CSAT' | 'COMPLAINTS' | 'LONGEST_WAIT' | 'LONGEST_HANDLE_TIME' | 'UNRESOLVED' | 'FATAL_ERRORS' | 'LOWEST_QA_SCORE';
 
 export function exampleKind(metric: string): ExampleKind {
+  if (metric.startsWith('fatalError')) return 'FATAL_ERRORS';
+  if (metric.startsWith('qa')) return 'LOWEST_QA_SCORE';
   if (metric.startsWith('complaint')) return 'COMPLAINTS';
   if (metric.startsWith('csat') || metric.startsWith('survey')) return 'LOWEST_CSAT';
   if (metric === 'serviceLevel' || metric === 'averageSpeedOfAnswer' || metric === 'answerRate') return 'LONGEST_WAIT';

@@ -40,6 +40,12 @@ export interface DomainEvents {
    * within about a second, applies them).
    */
   'survey.answered': FactsChanged & { responseId: string; contactId: string; inKpis: boolean };
+  /**
+   * A QA evaluation batch committed (recordQaEvaluations) and changed the evaluated
+   * contacts' tallies: their quarter hours and dimensions (a re-sent evaluation that
+   * moved to another contact: both contacts'), in the KPIs with the same transaction.
+   */
+  'qa.recorded': FactsChanged & { created: number; updated: number };
   /** The organization's reporting zone changed, its local-day rollups rebuilt for it. */
   'organization.zoneChanged': { organizationId: number; previous: string; timeZone: string };
   /** An API key was revoked (revokeApiKey): this server stops trusting it at once. */

@@ -27,7 +27,7 @@ export class QaResolver {
   })
   async recordQaEvaluations(@Ctx() ctx: Context, @Arg('evaluations', () => [QaEvaluationInput]) evaluations: QaEvaluationInput[]): Promise<RecordQaResultView> {
     const principal = await requirePrincipal(ctx);
-    return new QaService(ctx.em).record(principal.organizationId, evaluations);
+    return new QaService(ctx.em, ctx.events).record(principal.organizationId, evaluations);
   }
 
   @Authorized(Permission.READ)

@@ -9,7 +9,13 @@ import { executeBound } from '../platform/bound-statements';
 import { arrayLiteral } from '../warehouse/contact-facts';
 import { badUserInput, describeProblems } from '../platform/errors';
 import { writeTransaction } from '../platform/write-transaction';
-import { validateQaEvaluations, validateQaForm, type QaCriterion, type QaCriterionInput, type QaEvaluationFields } from './qa-scoring';
+import type { DomainEventBus } from '../org/events';
+import { applyDeltas } from '../warehouse/deltas';
+import { CONTACT_FACT } from '../warehouse/facts';
+import { refreshQaTallies } from '../warehouse/qa-tallies';
+import { stagePendingTallies } from '../warehouse/survey-tallies';
+import { lockOrganizationWrites } from '../warehouse/write-lock';
+import { validateQaEvaluations, validateQaForm, type QaCriterion, type QaCriterionInput, type QaEvaluationFields, type ValidQaEvaluation } from './qa-scoring';
 
 /** Forms an organization may keep (qaForms answers them all). */
 export const MAX_QA_FORMS = 200;
@@ -56,7 +62,11 @@ export interface EvaluatorSummary {
 
 /** Forms and evaluations of one organization (src/quality: DOMAIN.md "Quality"). */
 export class QaService {
-  constructor(private readonly em: EntityManager) {}
+  /** `events`: told 'qa.recorded' after each committed batch that changed the KPIs. */
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events?: DomainEventBus,
+  ) {}
 
   async createForm(organizationId: number, name: string, criteria: readonly QaCriterionInput[]): Promise<QaForm> {
     const form = validateQaForm(name, criteria);
@@ -101,35 +111,55 @@ export class QaService {
     if (problems.length) throw badUserInput(describeProblems('QA evaluations', problems), problems);
     if (records.length === 0) return { received: 0, created: 0, updated: 0, unchanged: 0 };
     const column = <K extends keyof (typeof records)[number]>(k: K) => records.map((r) => r[k]);
-    // One statement: rows whose values did not change are not updated (nor returned).
-    const written = await writeTransaction(this.em, (tx) =>
-      executeBound<{ inserted: boolean }>(
+    // Under the write lock, like every writer of the contacts' tallies: the evaluations, the
+    // tallies of the contacts they point at now and pointed at before, and the rollups, in one transaction.
+    const { written, change } = await writeTransaction(this.em, async (tx) => {
+      await lockOrganizationWrites(tx, organizationId);
+      const before = await executeBound<{ contact_id: string }>(
         tx,
-        `insert into qa_evaluation (organization_id, external_id, contact_id, form_id, evaluator, evaluated_at, scores, score, fatal_errors)
-         select ?, e.external_id, e.contact_id, e.form_id, e.evaluator, e.evaluated_at, e.scores, e.score, array(select jsonb_array_elements_text(e.fatal_errors))
-         from unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::timestamptz[], ?::jsonb[], ?::float8[], ?::jsonb[])
-           as e(external_id, contact_id, form_id, evaluator, evaluated_at, scores, score, fatal_errors)
-         on conflict (organization_id, external_id) do update set
-           contact_id = excluded.contact_id, form_id = excluded.form_id, evaluator = excluded.evaluator, evaluated_at = excluded.evaluated_at,
-           scores = excluded.scores, score = excluded.score, fatal_errors = excluded.fatal_errors, updated_at = now()
-         where (qa_evaluation.contact_id, qa_evaluation.form_id, qa_evaluation.evaluator, qa_evaluation.evaluated_at, qa_evaluation.scores, qa_evaluation.score)
-           is distinct from (excluded.contact_id, excluded.form_id, excluded.evaluator, excluded.evaluated_at, excluded.scores, excluded.score)
-         returning (xmax = 0) as inserted`,
-        [
-          organizationId,
-          arrayLiteral(column('externalId')),
-          arrayLiteral(column('contactId')),
-          arrayLiteral(column('formId')),
-          arrayLiteral(column('evaluator')),
-          arrayLiteral(column('evaluatedAt').map((d) => d.toISOString())),
-          arrayLiteral(records.map((r) => JSON.stringify(r.scores))),
-          arrayLiteral(column('score')),
-          arrayLiteral(records.map((r) => JSON.stringify(r.fatalErrors))),
-        ],
-      ),
-    );
+        `select contact_id from qa_evaluation where organization_id = ? and external_id = any(?::text[])`,
+        [organizationId, arrayLiteral(column('externalId'))],
+      );
+      const written = await this.upsert(tx, organizationId, records);
+      if (written.length === 0) return { written, change: null };
+      const touched = new Set([...before.map((r) => String(r.contact_id)), ...written.map((w) => String(w.contact_id))]);
+      await refreshQaTallies(tx, organizationId, [...touched]);
+      await stagePendingTallies(tx, organizationId); // survey answers that arrived while this call held the lock
+      return { written, change: await applyDeltas(tx, organizationId, CONTACT_FACT) };
+    });
     const created = written.filter((w) => w.inserted).length;
-    return { received: inputs.length, created, updated: written.length - created, unchanged: inputs.length - written.length };
+    const updated = written.length - created;
+    if (change) await this.events?.emit('qa.recorded', { ...change, created, updated });
+    return { received: inputs.length, created, updated, unchanged: inputs.length - written.length };
+  }
+
+  /** One statement: rows whose values did not change are not updated (nor returned). */
+  private upsert(tx: EntityManager, organizationId: number, records: readonly ValidQaEvaluation[]) {
+    const column = <K extends keyof ValidQaEvaluation>(k: K) => records.map((r) => r[k]);
+    return executeBound<{ inserted: boolean; contact_id: string }>(
+      tx,
+      `insert into qa_evaluation (organization_id, external_id, contact_id, form_id, evaluator, evaluated_at, scores, score, fatal_errors)
+       select ?, e.external_id, e.contact_id, e.form_id, e.evaluator, e.evaluated_at, e.scores, e.score, array(select jsonb_array_elements_text(e.fatal_errors))
+       from unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::timestamptz[], ?::jsonb[], ?::float8[], ?::jsonb[])
+         as e(external_id, contact_id, form_id, evaluator, evaluated_at, scores, score, fatal_errors)
+       on conflict (organization_id, external_id) do update set
+         contact_id = excluded.contact_id, form_id = excluded.form_id, evaluator = excluded.evaluator, evaluated_at = excluded.evaluated_at,
+         scores = excluded.scores, score = excluded.score, fatal_errors = excluded.fatal_errors, updated_at = now()
+       where (qa_evaluation.contact_id, qa_evaluation.form_id, qa_evaluation.evaluator, qa_evaluation.evaluated_at, qa_evaluation.scores, qa_evaluation.score)
+         is distinct from (excluded.contact_id, excluded.form_id, excluded.evaluator, excluded.evaluated_at, excluded.scores, excluded.score)
+       returning (xmax = 0) as inserted, contact_id`,
+      [
+        organizationId,
+        arrayLiteral(column('externalId')),
+        arrayLiteral(column('contactId')),
+        arrayLiteral(column('formId')),
+        arrayLiteral(column('evaluator')),
+        arrayLiteral(column('evaluatedAt').map((d) => d.toISOString())),
+        arrayLiteral(records.map((r) => JSON.stringify(r.scores))),
+        arrayLiteral(column('score')),
+        arrayLiteral(records.map((r) => JSON.stringify(r.fatalErrors))),
+      ],
+    );
   }
 
   /** Fatal errors per criterion (and per period of the evaluated contacts, with a granularity), by period then criterion. */

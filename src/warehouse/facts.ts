@@ -98,6 +98,9 @@ export const SURVEY_TALLIES = [
   'complaints', 'nps_answers', 'nps_promoters', 'nps_detractors',
 ] as const;
 
+/** Per-contact QA tallies (qa-tallies.ts): its evaluations, the sum of their scores (numeric), its fatal errors. */
+export const QA_TALLIES = ['qa_evaluations', 'qa_score_sum', 'qa_fatal_errors'] as const;
+
 export const CONTACT_FACT: FactSpec = {
   table: 'contact',
   alias: 'c',
@@ -106,6 +109,7 @@ export const CONTACT_FACT: FactSpec = {
     'id', 'customer_ref', 'offered_at', 'channel', 'direction', 'queue_id', 'team_id', 'agent_id', 'answered_at',
     'wait_seconds', 'talk_seconds', 'hold_seconds', 'after_contact_work_seconds', 'transfers', 'first_contact_resolved',
     ...SURVEY_TALLIES,
+    ...QA_TALLIES,
   ],
   deltaTable: 'contact_delta',
   rollups: [...rollupsOf(ROLLUP_GRAINS, 'c', ROLLUP_AGGREGATES, 'contacts'), ...WAIT_ROLLUPS, ...HANDLE_ROLLUPS],

@@ -8,6 +8,7 @@ import { FCR_WINDOW, refreshSurveyTallies } from './contact-facts';
 import { binned, withoutJit } from './deltas';
 import { ACTIVITY_FACT, CONTACT_FACT, finestOf, type FactSpec, type RollupTable } from './facts';
 import { lockOrganizationWrites } from './write-lock';
+import { refreshQaTallies } from './qa-tallies';
 
 /**
  * Rollups derived afresh, for bulk loads, for operators after restoring or
@@ -89,7 +90,7 @@ async function rebuildRollups(em: EntityManager, organizationId: number, fact: F
 }
 
 /**
- * Recomputes every FCR flag, survey tally and rollup of an organization from its contacts,
+ * Recomputes every FCR flag, survey and QA tally and rollup of an organization from its contacts,
  * and the cost and rollups of its agent activity: for bulk loads and for operators after
  * restoring or repairing data.
  */
@@ -111,6 +112,7 @@ export async function rebuildOrganizationFacts(em: EntityManager, organizationId
       [organizationId],
     );
     await refreshSurveyTallies(tx, organizationId, null);
+    await refreshQaTallies(tx, organizationId, null);
     await rebuildRollups(tx, organizationId, CONTACT_FACT);
     await resolveHourlyCosts(tx, organizationId, 'ALL');
     await rebuildRollups(tx, organizationId, ACTIVITY_FACT);

@@ -27,5 +27,6 @@ describe('exampleKind', () => {
     expect(['csatScore', 'complaintRate', 'serviceLevel', 'firstContactResolutionRate', 'averageHandleTime'].map(exampleKind)).toEqual([
       'LOWEST_CSAT', 'COMPLAINTS', 'LONGEST_WAIT', 'UNRESOLVED', 'LONGEST_HANDLE_TIME',
     ]);
+    expect(['qaScore', 'fatalErrorRate', 'fatalErrors'].map(exampleKind)).toEqual(['LOWEST_QA_SCORE', 'FATAL_ERRORS', 'FATAL_ERRORS']);
   });
 });
