@@ -54,7 +54,8 @@ import type { DirectorySizes } from '../platform/limits/directory-sizes';
  * - lists of the directory (agents, teams, queues, policies, versions, targets): the organization's counts;
  * - `coachingList`: two statements + agents × an entry (its row, up to MAX_COACHING_TARGETS misses, EXAMPLES_PER_ENTRY contacts);
  * - `qaFatalErrors`: periods × criteria rows; `qaEvaluators`: MAX_EVALUATORS; `qaForms`: MAX_QA_FORMS × MAX_CRITERIA;
- * - writes: RECORD_COST per record of a batch, on top of one statement;
+ * - writes: RECORD_COST per record of a batch, on top of one statement; `setQueueTeam` two statements (the queue's
+ *   movable contacts, and the rollups' upkeep for them);
  * - introspection lists: this schema's average counts (types, fields per type, args per field).
  *
  * `dates` (local days) count as their UTC days widened by 14 hours at each end (any zone's offset).
@@ -441,6 +442,8 @@ function domainEstimator(sizes: DirectorySizes, childLists: ChildLists, schema: 
         return REPORT_COST + RECORD_COST * batch('contacts') + childComplexity;
       case 'Mutation.recordAgentActivity':
         return REPORT_COST + RECORD_COST * batch('activity') + childComplexity;
+      case 'Mutation.setQueueTeam': // the queue's contacts without a team of their own moved, then their rollups (the upkeep of a batch)
+        return 2 * REPORT_COST + childComplexity;
       case 'Mutation.createSqlAccess': // a role, its grants and a row, in one transaction
       case 'Mutation.revokeSqlAccess':
         return REPORT_COST + childComplexity;

@@ -4,6 +4,7 @@ import { ActivityResolver } from '../activity/activity.resolver';
 import { StaffingResolver } from '../staffing/staffing.resolver';
 import { KpiResolver, KpiRowThresholdResolver } from '../analytics/kpi.resolver';
 import { ContactsResolver } from '../contacts/contacts.resolver';
+import { QueueTeamResolver } from '../contacts/queue-team.resolver';
 import { ContactConnectionResolver, ContactFieldsResolver, ContactsQueryResolver } from '../contacts/contacts-query.resolver';
 import { ApiKeysResolver } from '../org/api-keys.resolver';
 import { OrganizationResolver } from '../org/organization.resolver';
@@ -15,17 +16,19 @@ import { WebhooksResolver } from '../webhooks/webhooks.resolver';
 import { CoachingResolver } from '../coaching/coaching.resolver';
 import { SqlAccessResolver } from '../sql-access/sql-access.resolver';
 import { SurveyResponseConnectionResolver, SurveyResponseFieldsResolver, SurveysResolver } from '../surveys/surveys.resolver';
-import { AgentResolver, DirectoryResolver } from '../org/directory.resolver';
+import { AgentResolver, DirectoryResolver, QueueResolver } from '../org/directory.resolver';
 import { authChecker } from '../org/auth';
 import { DateTimeScalar } from '../platform/date-time.scalar';
 
 export const RESOLVERS = [
   DirectoryResolver,
   AgentResolver,
+  QueueResolver,
   ApiKeysResolver,
   OrganizationResolver,
   ReportingZoneResolver,
   ContactsResolver,
+  QueueTeamResolver,
   ContactsQueryResolver,
   ContactFieldsResolver,
   ContactConnectionResolver,

@@ -8,6 +8,7 @@ import { lockOrganizationWrites } from '../warehouse/write-lock';
 import { refreshFirstContactResolution, upsertContacts } from '../warehouse/contact-facts';
 import { analyzeIfStale, applyDeltas, withoutJit, type FactChange } from '../warehouse/deltas';
 import { CONTACT_FACT } from '../warehouse/facts';
+import { creditedTeam } from '../warehouse/team-rule';
 import { mapYielding } from '../platform/yielding';
 import type { DomainEventBus, NewContact } from '../org/events';
 
@@ -41,30 +42,34 @@ export class ContactsService {
       await lockOrganizationWrites(em, organizationId);
       await withoutJit(em);
       const directory = new DirectoryWriter(em, organizationId);
-      const queues = await directory.ensureQueues(contacts.map((c) => c.queue));
+      const queues = await directory.ensureQueuesWithOwners(contacts.map((c) => c.queue));
       const teams = await directory.ensureTeams(contacts.flatMap((c) => (c.team ? [c.team] : [])));
       const agents = await directory.ensureAgents(contacts, teams);
 
-      const rows = await mapYielding(contacts, (c) => ({
-        external_id: c.externalId,
-        channel: c.channel,
-        direction: c.direction,
-        queue_id: queues.get(c.queue)!,
-        // A contact's team: its own team key, else its agent's team, else none.
-        team_id: c.team ? teams.get(c.team)! : c.agent ? (agents.get(c.agent)!.teamId ?? null) : null,
-        agent_id: c.agent ? agents.get(c.agent)!.id : null,
-        customer_ref: c.customerRef,
-        offered_at: c.offeredAt.toISOString(),
-        answered_at: c.answeredAt?.toISOString() ?? null,
-        ended_at: c.endedAt.toISOString(),
-        wait_seconds: c.waitSeconds,
-        talk_seconds: c.talkSeconds,
-        hold_seconds: c.holdSeconds,
-        after_contact_work_seconds: c.afterContactWorkSeconds,
-        transfers: c.transfers,
-        resolved: c.resolved,
-        disposition: c.disposition,
-      }));
+      const rows = await mapYielding(contacts, (c) => {
+        const queue = queues.get(c.queue)!;
+        const team = creditedTeam(c.team ? teams.get(c.team)! : null, c.agent ? agents.get(c.agent)!.teamId : null, queue.teamId);
+        return {
+          external_id: c.externalId,
+          channel: c.channel,
+          direction: c.direction,
+          queue_id: queue.id,
+          team_id: team.teamId,
+          team_from_queue: team.fromQueue,
+          agent_id: c.agent ? agents.get(c.agent)!.id : null,
+          customer_ref: c.customerRef,
+          offered_at: c.offeredAt.toISOString(),
+          answered_at: c.answeredAt?.toISOString() ?? null,
+          ended_at: c.endedAt.toISOString(),
+          wait_seconds: c.waitSeconds,
+          talk_seconds: c.talkSeconds,
+          hold_seconds: c.holdSeconds,
+          after_contact_work_seconds: c.afterContactWorkSeconds,
+          transfers: c.transfers,
+          resolved: c.resolved,
+          disposition: c.disposition,
+        };
+      });
       const written = await upsertContacts(em, organizationId, rows);
       if (written.length > 0) await refreshFirstContactResolution(em, organizationId);
       await stagePendingTallies(em, organizationId); // survey answers that arrived while this batch held the lock

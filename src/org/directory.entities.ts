@@ -33,7 +33,11 @@ export class Team extends DirectoryMember {}
 
 @Entity({ tableName: 'queue' })
 @Unique({ properties: ['organizationId', 'key'] })
-export class Queue extends DirectoryMember {}
+export class Queue extends DirectoryMember {
+  /** The team that owns the queue (setQueueTeam): its contacts without a team of their own are credited to it. */
+  @Property({ type: 'integer', nullable: true })
+  teamId: number | null = null;
+}
 
 @Entity({ tableName: 'agent' })
 @Unique({ properties: ['organizationId', 'key'] })

@@ -12,7 +12,7 @@ import type { Agent, Queue, Team } from './directory.entities';
  * report, against 2–5 ms for the query alone.
  */
 export type TeamRecord = Pick<Team, 'id' | 'organizationId' | 'key' | 'name'>;
-export type QueueRecord = Pick<Queue, 'id' | 'organizationId' | 'key' | 'name'>;
+export type QueueRecord = Pick<Queue, 'id' | 'organizationId' | 'key' | 'name' | 'teamId'>;
 export type AgentRecord = Pick<Agent, 'id' | 'organizationId' | 'key' | 'name' | 'teamId'>;
 
 export interface DirectoryLoaders {
@@ -38,7 +38,7 @@ export function createDirectoryLoaders(em: EntityManager, organizationId: () => 
   }
   return {
     team: loader<TeamRecord>('team', MEMBER_COLUMNS),
-    queue: loader<QueueRecord>('queue', MEMBER_COLUMNS),
+    queue: loader<QueueRecord>('queue', `${MEMBER_COLUMNS}, team_id as "teamId"`),
     agent: loader<AgentRecord>('agent', `${MEMBER_COLUMNS}, team_id as "teamId"`),
   };
 }

@@ -40,3 +40,16 @@ export class AgentResolver {
     return team && toTeamView(team);
   }
 }
+
+@Resolver(() => QueueView)
+export class QueueResolver {
+  @FieldResolver(() => TeamView, {
+    nullable: true,
+    description: "The team that owns the queue (setQueueTeam): the queue's contacts without a team key or an agent's team are credited to it.",
+  })
+  async team(@Root() queue: QueueView, @Ctx() ctx: Context): Promise<TeamView | null> {
+    if (queue.teamId === null) return null;
+    const team = await ctx.loaders.team.load(queue.teamId);
+    return team && toTeamView(team);
+  }
+}

@@ -5,6 +5,12 @@ export interface AgentRef {
   teamId: number | null;
 }
 
+/** A queue and the team that owns it (setQueueTeam), if any. */
+export interface QueueRef {
+  id: number;
+  teamId: number | null;
+}
+
 /** Something that names an agent and maybe its team at a moment. */
 interface AgentSighting {
   agent: string | null;
@@ -25,6 +31,17 @@ export class DirectoryWriter {
 
   ensureQueues(keys: readonly string[]): Promise<Map<string, number>> {
     return this.ensure('queue', keys);
+  }
+
+  /** Queues by key with their owning teams, created on first sight without one. */
+  async ensureQueuesWithOwners(keys: readonly string[]): Promise<Map<string, QueueRef>> {
+    const ids = await this.ensure('queue', keys);
+    if (ids.size === 0) return new Map();
+    const rows: Array<{ key: string; id: number; team_id: number | null }> = await this.em.execute(
+      `select id, key, team_id from queue where organization_id = ? and id = any(?::int[])`,
+      [this.organizationId, `{${[...ids.values()].join(',')}}`],
+    );
+    return new Map(rows.map((r) => [r.key, { id: r.id, teamId: r.team_id }]));
   }
 
   ensureTeams(keys: readonly string[]): Promise<Map<string, number>> {

@@ -46,6 +46,13 @@ export interface DomainEvents {
    * moved to another contact: both contacts'), in the KPIs with the same transaction.
    */
   'qa.recorded': FactsChanged & { created: number; updated: number };
+  /**
+   * A queue changed owner (setQueueTeam): `moved` of its contacts without a team of
+   * their own went from `previousTeamId` to `teamId` (null: none), in the span and
+   * dimensions of FactsChanged (both teams). Their rollups moved in the same
+   * transaction (and the live subscriptions were noticed); nothing when none moved.
+   */
+  'queue.teamChanged': FactsChanged & { queueId: number; previousTeamId: number | null; teamId: number | null; moved: number };
   /** The organization's reporting zone changed, its local-day rollups rebuilt for it. */
   'organization.zoneChanged': { organizationId: number; previous: string; timeZone: string };
   /** An API key was revoked (revokeApiKey): this server stops trusting it at once. */

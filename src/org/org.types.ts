@@ -18,6 +18,8 @@ export class QueueView {
   @Field(() => ID) id!: string;
   @Field(() => String, { description: 'The key the source systems use for this queue.' }) key!: string;
   @Field(() => String) name!: string;
+  /** The owning team (setQueueTeam), resolved through a DataLoader by `QueueResolver.team`. */
+  teamId!: number | null;
 }
 
 @ObjectType('Agent', { description: 'A person who handles contacts, by the id the ACD/CTI system uses.' })

@@ -29,6 +29,8 @@ export interface ContactRow {
   direction: string;
   queue_id: number;
   team_id: number | null;
+  /** team_id is the queue's owner, not a team of the contact's own (warehouse/team-rule.ts). */
+  team_from_queue: boolean;
   agent_id: number | null;
   customer_ref: string | null;
   offered_at: string;
@@ -55,12 +57,13 @@ export interface WrittenContact {
 const COLUMNS = [
   'channel', 'direction', 'queue_id', 'team_id', 'agent_id', 'customer_ref', 'offered_at', 'answered_at',
   'ended_at', 'wait_seconds', 'talk_seconds', 'hold_seconds', 'after_contact_work_seconds', 'transfers',
-  'resolved', 'disposition',
+  'resolved', 'disposition', 'team_from_queue',
 ] as const;
 const TYPES: Record<(typeof COLUMNS)[number] | 'external_id', string> = {
   external_id: 'text', channel: 'text', direction: 'text', queue_id: 'int', team_id: 'int', agent_id: 'int', customer_ref: 'text',
   offered_at: 'timestamptz', answered_at: 'timestamptz', ended_at: 'timestamptz', wait_seconds: 'int', talk_seconds: 'int',
   hold_seconds: 'int', after_contact_work_seconds: 'int', transfers: 'int', resolved: 'boolean', disposition: 'text',
+  team_from_queue: 'boolean',
 };
 const INPUT = ['external_id', ...COLUMNS] as const;
 

@@ -142,6 +142,10 @@ describe(estimateCost.name, () => {
     expect(cost(activity)).toBe(REPORT_COST + 5 * 1 + 1);
   });
 
+  it('prices setQueueTeam as two statements (the queue\'s contacts moved, their rollups) plus the queue it returns', () => {
+    expect(cost('mutation { setQueueTeam(queueId: "1", teamId: "2") { id team { key } } }')).toBe(2 * REPORT_COST + 1 + 1 + 1);
+  });
+
   it('is 0 when the variables are invalid: nothing runs then', () => {
     expect(cost(`query($r: TimeRange!) { kpis(query: { range: $r }) { total { offered } } }`, {})).toBe(0);
   });

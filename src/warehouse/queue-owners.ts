@@ -1,0 +1,50 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { applyDeltas, ensureDeltaTable, type FactChange } from './deltas';
+import { CONTACT_FACT } from './facts';
+import { stagePendingTallies } from './survey-tallies';
+import { FOLLOWS_QUEUE_OWNER } from './team-rule';
+
+const STAGED = CONTACT_FACT.staged;
+const DELTA = CONTACT_FACT.deltaTable;
+
+/** What a change of a queue's owner did to its contacts. */
+export interface OwnerChange {
+  /** Contacts credited to another team (or to none) now. */
+  moved: number;
+  /** Their span and the dimension values touched (the old and the new team), for whoever is told after commit; null when none moved. */
+  change: FactChange | null;
+}
+
+/**
+ * Makes `teamId` (null: none) the owner of a queue and moves every contact of the
+ * queue that follows its owner (no team key, no agent's team: warehouse/team-rule.ts)
+ * to it, staging each moved contact's old version (−1) and new one (+1) so that every
+ * rollup of the contact fact (each grain, the local days, the wait and handle-time
+ * distributions, and the survey tallies they carry) moves with it, exactly.
+ * The caller's transaction holds the organization's write lock, and has checked
+ * that the queue and the team are the organization's.
+ */
+export async function setQueueOwner(em: EntityManager, organizationId: number, queueId: number, teamId: number | null): Promise<OwnerChange> {
+  await em.execute(`update queue set team_id = ? where organization_id = ? and id = ?`, [teamId, organizationId, queueId]);
+  await ensureDeltaTable(em, CONTACT_FACT);
+  // `k` is the row as it was before this statement (the pattern of refreshSurveyTallies).
+  const [{ moved }] = await em.execute<Array<{ moved: number }>>(
+    `with updated as (
+       update contact c set team_id = ?::int, team_from_queue = (?::int is not null), updated_at = now()
+       from contact k
+       where c.organization_id = ? and c.queue_id = ? and ${FOLLOWS_QUEUE_OWNER('c')}
+         and c.team_id is distinct from ?::int
+         and k.organization_id = c.organization_id and k.id = c.id
+       returning k.team_id as was_team_id, ${STAGED.map((col) => `c.${col}`).join(', ')}),
+     staged as (
+       insert into ${DELTA} (sign, ${STAGED.join(', ')})
+       select -1, ${STAGED.map((col) => (col === 'team_id' ? 'u.was_team_id' : `u.${col}`)).join(', ')} from updated u
+       union all
+       select 1, ${STAGED.map((col) => `u.${col}`).join(', ')} from updated u)
+     select count(*)::int as moved from updated`,
+    [teamId, teamId, organizationId, queueId, teamId],
+  );
+  await stagePendingTallies(em, organizationId); // survey answers that arrived while this held the lock
+  const change = await applyDeltas(em, organizationId, CONTACT_FACT);
+  return { moved: moved!, change };
+}
