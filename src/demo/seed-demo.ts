@@ -9,6 +9,8 @@ import { NO_LOCAL_DAYS_ZONE } from '../analytics/source-plan';
 import { setReportingZone } from '../analytics/reporting-zone';
 import { reportingZoneOf } from '../org/reporting-zone';
 import { MAX_CONTACTS_PER_BATCH, validateContacts } from '../contacts/contact.validation';
+import { QueueTeamService } from '../contacts/queue-team.service';
+import { DirectoryWriter } from '../org/directory.writer';
 import {
   DEMO_AGENTS,
   DEMO_AGENT_HOURLY_COSTS,
@@ -41,6 +43,8 @@ export interface DemoSummary {
   activityUpdated: number;
   /** Hourly costs set by this run: the demo teams' and agents' that had none yet. */
   hourlyCosts: number;
+  /** Queues given their owning team by this run: the demo queues that had none yet. */
+  queueOwners: number;
   /** The organization's reporting time zone afterwards (the demo center's, unless it had another than UTC). */
   reportingTimeZone: string;
 }
@@ -71,6 +75,7 @@ export async function seedDemo(em: EntityManager, organizationId: number, option
   };
   const dates = demoDates(demo);
   const hourlyCosts = await seedHourlyCosts(em, organizationId);
+  const queueOwners = await seedQueueOwners(em, organizationId);
   const writer = new BatchWriter(em, organizationId, MAX_CONTACTS_PER_BATCH, (totals) =>
     logger.debug(totals, 'demo data: batch written'),
   );
@@ -113,6 +118,7 @@ export async function seedDemo(em: EntityManager, organizationId: number, option
     activityCreated,
     activityUpdated,
     hourlyCosts,
+    queueOwners,
     reportingTimeZone,
     days: dates.length,
     from: dates[0],
@@ -150,6 +156,32 @@ async function seedHourlyCosts(em: EntityManager, organizationId: number): Promi
   ];
   for (const cost of wanted) await service.set(organizationId, cost);
   return wanted.length;
+}
+
+/**
+ * Each demo queue is owned by the team that mainly serves it (DemoQueue.team), set
+ * through setQueueTeam's path before the contacts are written: their abandoned
+ * calls (no agent, no team key) are then credited to that team, so every team's
+ * abandonment shows in the SLA review instead of an unassigned card taking it all.
+ * A queue that already has an owner keeps it. Returns how many were set.
+ */
+async function seedQueueOwners(em: EntityManager, organizationId: number): Promise<number> {
+  const { queues, teams } = await em.transactional(async (tx) => {
+    const directory = new DirectoryWriter(tx, organizationId);
+    return {
+      queues: await directory.ensureQueuesWithOwners(DEMO_QUEUES.map((q) => q.key)),
+      teams: await directory.ensureTeams(DEMO_TEAMS.map((t) => t.key)),
+    };
+  });
+  const service = new QueueTeamService(em);
+  let set = 0;
+  for (const queue of DEMO_QUEUES) {
+    const { id, teamId } = queues.get(queue.key)!;
+    if (teamId !== null) continue;
+    await service.set(organizationId, id, teams.get(queue.team)!);
+    set++;
+  }
+  return set;
 }
 
 /** The one place that reads the clock: yesterday's date in UTC, a day fully in the past. */

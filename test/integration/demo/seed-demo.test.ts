@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/platform/logger';
 import { Organization } from '../../../src/org/organization.entity';
 import { seedDemo } from '../../../src/demo/seed-demo';
-import { DEMO_AGENT_HOURLY_COSTS, DEMO_TEAMS } from '../../../src/demo/demo-generator';
+import { DEMO_AGENT_HOURLY_COSTS, DEMO_QUEUES, DEMO_TEAMS } from '../../../src/demo/demo-generator';
 import { KpiService } from '../../../src/analytics/kpi.service';
 import { Dimension } from '../../../src/analytics/kpi.request';
 import { createDirectoryLoaders } from '../../../src/org/directory.loaders';
@@ -43,7 +43,7 @@ describe('seedDemo', () => {
 
   it('stores every generated contact of a short range', async () => {
     const summary = await seedDemo(db.orm.em.fork(), orgId, options);
-    expect(summary).toMatchObject({ days: 3, from: '2026-03-02', to: '2026-03-04', updated: 0, unchanged: 0, reportingTimeZone: 'Europe/Berlin' });
+    expect(summary).toMatchObject({ days: 3, from: '2026-03-02', to: '2026-03-04', updated: 0, unchanged: 0, reportingTimeZone: 'Europe/Berlin', queueOwners: DEMO_QUEUES.length });
     expect(summary.contacts).toBeGreaterThan(3 * 1000);
     expect(summary.created).toBe(summary.contacts);
     expect(await storedCount()).toBe(summary.contacts);
@@ -118,11 +118,37 @@ describe('seedDemo', () => {
     );
     expect(agents[0].n).toBeGreaterThan(50);
     expect(agents[0].teamless).toBe(0);
-    const unansweredWithTeam = await query<{ n: number }>(
-      'select count(*)::int as n from contact where organization_id = ? and answered_at is null and (team_id is not null or agent_id is not null)',
+    // Unanswered contacts name no agent and no team: each is credited to its queue's owner, the team that mainly serves it.
+    const queues = await query<{ queue: string; team: string | null }>(
+      'select q.key as queue, t.key as team from queue q left join team t on t.id = q.team_id where q.organization_id = ? order by q.key',
       [orgId],
     );
-    expect(unansweredWithTeam[0].n).toBe(0);
+    expect(queues).toEqual(DEMO_QUEUES.map((q) => ({ queue: q.key, team: q.team })).sort((a, b) => a.queue.localeCompare(b.queue)));
+    const unanswered = await query<{ n: number; with_agent: number; not_owner: number }>(
+      `select count(*)::int as n, count(c.agent_id)::int as with_agent,
+              count(*) filter (where c.team_id is distinct from q.team_id or not c.team_from_queue)::int as not_owner
+       from contact c join queue q on q.id = c.queue_id where c.organization_id = ? and c.answered_at is null`,
+      [orgId],
+    );
+    expect(unanswered[0]!.n).toBeGreaterThan(0);
+    expect(unanswered[0]).toMatchObject({ with_agent: 0, not_owner: 0 });
+  });
+
+  it("puts every team's abandoned calls on its own row: no contact is left without a team", async () => {
+    const em = db.orm.em.fork();
+    const report = await new KpiService(em, createDirectoryLoaders(em, async () => orgId)).report({
+      organizationId: orgId,
+      from: new Date('2026-03-01T23:00:00Z'),
+      to: new Date('2026-03-04T23:00:00Z'),
+      timeZone: 'Europe/Berlin',
+      granularity: null,
+      groupBy: [Dimension.TEAM],
+      filter: {},
+      fields: ['offered', 'abandoned', 'abandonRate'],
+    });
+    expect(report.rows.map((r) => r.team?.key ?? null).sort()).toEqual(DEMO_TEAMS.map((t) => t.key).sort());
+    for (const row of report.rows) expect(row.metrics.abandoned, row.team!.key).toBeGreaterThan(0);
+    expect(report.rows.reduce((n, r) => n + r.metrics.abandoned!, 0)).toBe(report.total.metrics.abandoned);
   });
 
   it('adds surveys whose KPIs the rollups carry, and the review policies', async () => {
@@ -187,7 +213,7 @@ describe('seedDemo', () => {
     const activity = await activityState();
     const again = await seedDemo(db.orm.em.fork(), orgId, options);
     expect(again).toMatchObject({ contacts: before, created: 0, updated: 0, unchanged: before });
-    expect(again).toMatchObject({ activity: firstActivity, activityCreated: 0, activityUpdated: 0, hourlyCosts: 0 });
+    expect(again).toMatchObject({ activity: firstActivity, activityCreated: 0, activityUpdated: 0, hourlyCosts: 0, queueOwners: 0 });
     expect(await storedCount()).toBe(before);
     expect((await query<{ n: number }>('select count(*)::int as n from survey_invitation'))[0]!.n).toBe(invitations);
     expect(await activityState()).toEqual(activity);
