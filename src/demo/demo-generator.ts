@@ -97,7 +97,7 @@ export const DEMO_AGENT_HOURLY_COSTS: readonly { agent: string; hourlyCost: numb
   { agent: 'agent-050', hourlyCost: 44 },
 ];
 /** Agents with long handle times and low resolution: the coaching report should find them. */
-const STRUGGLING_AGENTS = new Set(['agent-007', 'agent-023', 'agent-048']);
+export const STRUGGLING_AGENTS: ReadonlySet<string> = new Set(['agent-007', 'agent-023', 'agent-048']);
 
 /** Average daily volume over a whole week; weekdays carry most of it. */
 const MEAN_CONTACTS_PER_DAY = 1500;

@@ -148,6 +148,21 @@ async function seedPolicies(em: EntityManager, organizationId: number): Promise<
         { metric: 'averageHandleTime', comparator: 'AT_MOST', target: 900 },
       ],
     },
+    {
+      // QA evaluations are judged by the evaluated contacts' month, whenever they were scored.
+      name: 'Quality: monthly QA review',
+      scope: {},
+      period: SlaPeriod.MONTH,
+      timeZone: 'Europe/Berlin',
+      serviceHours: [],
+      holidays: [],
+      serviceLevelThresholdSeconds: 20,
+      shortAbandonSeconds: 0,
+      targets: [
+        { metric: 'qaScore', comparator: 'AT_LEAST', target: 0.85, warning: 0.87, weight: 2 },
+        { metric: 'fatalErrorRate', comparator: 'AT_MOST', target: 0.05, warning: 0.04 },
+      ],
+    },
   ];
   // In force for all time (createSlaPolicy without effectiveFrom).
   for (const policy of policies) await store.create(organizationId, policy, null);

@@ -5,6 +5,7 @@ import { ACTIVITY } from '../import/record-kinds';
 import { HourlyCostsService } from '../activity/hourly-costs.service';
 import { MAX_ACTIVITY_PER_BATCH, validateActivity, type ValidActivity } from '../activity/activity.validation';
 import { seedDemoSurveysAndPolicies } from './demo-surveys-and-policies';
+import { seedDemoQuality } from './demo-quality';
 import { NO_LOCAL_DAYS_ZONE } from '../analytics/source-plan';
 import { setReportingZone } from '../analytics/reporting-zone';
 import { reportingZoneOf } from '../org/reporting-zone';
@@ -109,6 +110,8 @@ export async function seedDemo(em: EntityManager, organizationId: number, option
   await nameDirectory(em, organizationId);
   const extras = await seedDemoSurveysAndPolicies(em, organizationId);
   logger.debug(extras, 'demo data: surveys and SLA policies');
+  const quality = await seedDemoQuality(em, organizationId, demo.seed);
+  logger.debug(quality, 'demo data: QA forms and evaluations');
   const reportingTimeZone = await adoptReportingZone(em, organizationId);
 
   return {

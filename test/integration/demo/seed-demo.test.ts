@@ -172,6 +172,7 @@ describe('seedDemo', () => {
     );
     expect(policies.map((p) => p.name)).toEqual([
       'Customer service: classic 80/20', 'Billing department (internal SLA)', 'Chat: 80 % answered within 60 s', 'Email: 90 % answered within 24 hours',
+      'Quality: monthly QA review',
     ]);
 
     // The classic policy's workforce targets have data: occupancy and cost per contact come from the demo activity.
@@ -185,6 +186,31 @@ describe('seedDemo', () => {
     // Judged by each channel's T (email within a day, chat within a minute), the demo's 80/20 is not breached by its emails.
     const sl = card!.targets.find((t) => t.metric === 'serviceLevel')!;
     expect(sl.status).not.toBe('BREACHED');
+  });
+
+  it('adds QA forms with fatal criteria and evaluations of handled contacts, which the rollups and kpis carry', async () => {
+    const forms = await query<{ name: string; fatal: number }>(
+      `select name, (select count(*)::int from jsonb_array_elements(criteria) c where (c->>'fatal')::boolean) as fatal
+       from qa_form where organization_id = ? order by id`,
+      [orgId],
+    );
+    expect(forms).toEqual([{ name: 'Calls', fatal: 2 }, { name: 'Chats and emails', fatal: 2 }]);
+    const [stored] = await query<{ n: number; unanswered: number; score_sum: number; fatal: number }>(
+      `select count(*)::int as n, count(*) filter (where c.answered_at is null)::int as unanswered,
+              sum(e.score)::float8 as score_sum, count(*) filter (where cardinality(e.fatal_errors) > 0)::int as fatal
+       from qa_evaluation e join contact c on c.id = e.contact_id where e.organization_id = ?`,
+      [orgId],
+    );
+    // About 3.5 in 1,000 of some 3,500 handled contacts.
+    expect(stored!.n).toBeGreaterThan(3);
+    expect(stored!.unanswered).toBe(0);
+    const em = db.orm.em.fork();
+    const report = await new KpiService(em, createDirectoryLoaders(em, async () => orgId)).report({
+      organizationId: orgId, from: new Date('2026-03-01T23:00:00Z'), to: new Date('2026-03-04T23:00:00Z'), timeZone: 'Europe/Berlin',
+      filter: {}, groupBy: [], granularity: null, fields: ['qaEvaluations', 'qaScore', 'fatalErrors'],
+    });
+    expect(report.total.metrics).toMatchObject({ qaEvaluations: stored!.n, fatalErrors: stored!.fatal });
+    expect(report.total.metrics.qaScore).toBeCloseTo(stored!.score_sum / stored!.n, 12);
   });
 
   it('makes the center\'s zone the reporting zone: its Berlin days come from their own rollups, equal to the contacts', async () => {
