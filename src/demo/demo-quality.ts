@@ -46,7 +46,7 @@ export const DEMO_EVALUATORS = ['Sam Becker', 'Tia Lang', 'Uwe Roth'] as const;
 /** Handled contacts evaluated per 10,000 (chosen by a hash of the external id). */
 const EVALUATED_PER_10_000 = 35;
 /** Chance that each fatal criterion fails: two of them, so 3–5 % of evaluations are fatal errors (about 8 % for the struggling agents). */
-const FATAL_CHANCE = 0.02;
+const FATAL_CHANCE = 0.018;
 const STRUGGLING_FATAL_CHANCE = 0.04;
 
 /**

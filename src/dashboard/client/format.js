@@ -6,7 +6,7 @@ const INTEGER = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 
 /** Metric units by name: ratios as %, durations as seconds, the rest as counts. */
 export function unitOf(metric) {
-  if (/Rate$|^serviceLevel|^occupancy$|^utilization$|^costCoverage$|^csatScore$|^answerRate$/.test(metric)) return 'ratio';
+  if (/Rate$|^serviceLevel|^occupancy$|^utilization$|^costCoverage$|^csatScore$|^answerRate$|^qaScore$/.test(metric)) return 'ratio';
   if (/^average(SpeedOfAnswer|HandleTime|TalkTime|HoldTime|AfterContactWork)$|Percentile|Seconds$|^longestWait$|^expectedAverageSpeedOfAnswer$/.test(metric)) return 'seconds';
   if (/^(netPromoterScore|csatAverage|averageAgentsStaffed|staffedAgents|staffedCost|costPerContact|trafficErlangs|gap)$/.test(metric)) return 'decimal';
   return 'count';

@@ -37,6 +37,8 @@ describe('format', () => {
     expect(['averageSpeedOfAnswer', 'averageHandleTime', 'waitTimePercentile'].map(unitOf)).toEqual(['seconds', 'seconds', 'seconds']);
     expect(['netPromoterScore', 'staffedAgents'].map(unitOf)).toEqual(['decimal', 'decimal']);
     expect(['offered', 'complaints', 'requiredStaff'].map(unitOf)).toEqual(['count', 'count', 'count']);
+    // QA: the mean score is a fraction (shown as %), fatal errors a count, their rate a ratio.
+    expect(['qaScore', 'fatalErrorRate', 'fatalErrors', 'qaEvaluations'].map(unitOf)).toEqual(['ratio', 'ratio', 'count', 'count']);
   });
   it('writes ratios as percentages, seconds and decimals with one decimal, counts whole, no value as a dash', () => {
     expect(formatValue(0.8125, 'ratio')).toBe('81.3%');
