@@ -19,7 +19,8 @@ import { listenToPostgres, type PgListener } from '../platform/pg-listener';
 import { WorkGate } from '../platform/work-gate';
 import { FACTS_CHANNEL, decodeFactNotice } from '../warehouse/fact-notices';
 import { CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, LiveHub, type LiveConnection, type LiveLimits } from '../live/live-hub';
-import type { LiveContext } from '../live/live-kpis';
+import type { LiveContext, LiveReading } from '../live/live-kpis';
+import { SharedReads } from '../live/shared-reads';
 import { estimateCost } from './cost-model';
 
 /** A subscribe message (document and variables) may be this large; a socket sending more is closed (1009). */
@@ -70,6 +71,7 @@ export function startLiveSockets(options: LiveSocketOptions): LiveSocketServer {
   const { orm, schema, logger, limits } = options;
   const hub = new LiveHub(limits);
   const gate = new WorkGate(LIVE_READS_AT_ONCE);
+  const reads = new SharedReads<LiveReading>(() => hub.clock);
   const connections = new WeakMap<WsContext<Record<string, unknown>, Extra & Record<PropertyKey, unknown>>, Connection>();
   const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
 
@@ -163,6 +165,7 @@ export function startLiveSockets(options: LiveSocketOptions): LiveSocketServer {
             gate,
             fresh: () => contextFor(connection.principal, base.requestId, clientAddress),
             minIntervalMs: LIVE_MIN_INTERVAL_MS,
+            reads,
           },
         };
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue } satisfies ExecutionArgs;

@@ -24,6 +24,8 @@ export interface LiveConnection {
 interface Entry {
   scope: LiveScope;
   connection: LiveConnection;
+  /** The hub's clock when a notice last touched it: its next read must start then or later (shared-reads.ts). */
+  pokedAt: number;
   poke(): void;
 }
 
@@ -35,8 +37,14 @@ interface Entry {
 export class LiveHub {
   private readonly entries = new Set<Entry>();
   private readonly connections = new Set<LiveConnection>();
+  private noticesHeard = 0;
 
   constructor(readonly limits: LiveLimits) {}
+
+  /** Rises with every notice (and every "may have missed one"): the time of shared reads. */
+  get clock(): number {
+    return this.noticesHeard;
+  }
 
   /** Tracks a socket once authenticated; returns its removal. */
   openConnection(connection: LiveConnection): () => void {
@@ -64,9 +72,11 @@ export class LiveHub {
 
   /** Facts changed (on any server): every subscription whose report it may change reads it again. */
   notice(notice: FactNotice): number {
+    const at = ++this.noticesHeard;
     let poked = 0;
     for (const entry of this.entries) {
       if (touches(entry.scope, notice)) {
+        entry.pokedAt = at;
         entry.poke();
         poked++;
       }
@@ -76,7 +86,11 @@ export class LiveHub {
 
   /** A notice may have been missed (the listening connection was lost): every subscription reads again. */
   pokeAll(): void {
-    for (const entry of this.entries) entry.poke();
+    const at = ++this.noticesHeard;
+    for (const entry of this.entries) {
+      entry.pokedAt = at;
+      entry.poke();
+    }
   }
 
   /** Closes every socket of a revoked key. */

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, print } from 'graphql';
 import { answerKpis, type KpiAnswer } from '../analytics/kpi.resolver';
 import type { KpiQuery, KpiReportView } from '../analytics/kpi.types';
 import { requirePrincipal } from '../org/auth';
@@ -7,6 +7,7 @@ import type { Context } from '../org/context';
 import type { WorkGate } from '../platform/work-gate';
 import type { LiveConnection, LiveHub } from './live-hub';
 import type { LiveScope } from './live-scope';
+import type { SharedReads } from './shared-reads';
 import { PacedFeed, type Reading } from './paced-feed';
 
 /** What a subscription over a socket needs besides a request's context. */
@@ -19,7 +20,12 @@ export interface LiveSocketContext {
   fresh(): Context;
   /** At most one message per subscription per this many milliseconds (1,000). */
   minIntervalMs: number;
+  /** Reads shared by the subscriptions of one report shape on this server. */
+  reads: SharedReads<LiveReading>;
 }
+
+/** One read of a live report, as shared by every subscription of its shape. */
+export type LiveReading = Reading<KpiReportView> & { asked: KpiAnswer['asked'] };
 
 export type LiveContext = Context & { live?: LiveSocketContext };
 
@@ -47,13 +53,22 @@ export async function openLiveKpis(ctx: LiveContext, query: KpiQuery, info: Grap
     // Until the first read resolves the range and filter: every change of the organization.
     scope: { organizationId: principal.organizationId, from: new Date(-8.64e15), to: new Date(8.64e15), filter: {} } as LiveScope,
     connection: live.connection,
+    pokedAt: live.hub.clock,
     poke: () => (feed ? feed.poke() : (pokedEarly = true)),
   };
-  const unregister = live.hub.register(entry);
-  const read = async (): Promise<Reading<KpiReportView> & { asked: KpiAnswer['asked'] }> => {
-    const answer = await live.gate.run(() => answerKpis(live.fresh(), query, info));
-    return { value: answer.view, key: JSON.stringify(answer.report), asked: answer.asked };
+  const leaveHub = live.hub.register(entry);
+  const shape = reportShape(principal.organizationId, query, info);
+  const leaveShape = live.reads.join(shape);
+  const unregister = () => {
+    leaveHub();
+    leaveShape();
   };
+  // Wallboards showing the same report share each read (and its comparison key).
+  const read = (): Promise<LiveReading> =>
+    live.reads.read(shape, entry.pokedAt, async () => {
+      const answer = await live.gate.run(() => answerKpis(live.fresh(), query, info));
+      return { value: answer.view, key: JSON.stringify(answer.report), asked: answer.asked };
+    });
   try {
     const first = await read();
     entry.scope = {
@@ -75,4 +90,15 @@ export async function openLiveKpis(ctx: LiveContext, query: KpiQuery, info: Grap
     unregister();
     throw error;
   }
+}
+
+/**
+ * What makes two subscriptions show the same report: the organization, the
+ * operation as written (selection, aliases, arguments, fragments) and the
+ * coerced query. The answer depends on nothing else of the key (any key that
+ * may read sees its organization's whole report).
+ */
+export function reportShape(organizationId: number, query: KpiQuery, info: Pick<GraphQLResolveInfo, 'operation' | 'fragments'>): string {
+  const fragments = Object.keys(info.fragments).sort().map((name) => print(info.fragments[name]!));
+  return JSON.stringify([organizationId, print(info.operation), fragments, query]);
 }

@@ -18,6 +18,8 @@ export interface LiveClient {
 
 export interface LiveSubscription<T> {
   messages: Array<Pushed<T>>;
+  /** When each message arrived (performance.now()), by index. */
+  receivedAt: number[];
   /** Resolves with the n-th message (1-based), or rejects after timeoutMs. */
   nth(n: number, timeoutMs?: number): Promise<Pushed<T>>;
   completed: Promise<void>;
@@ -40,6 +42,7 @@ export function openLiveClient(httpUrl: string, key: string | null): LiveClient 
     closed,
     subscribe<T>(query: string, variables?: Record<string, unknown>) {
       const messages: Array<Pushed<T>> = [];
+      const receivedAt: number[] = [];
       const waiters: Array<() => void> = [];
       let done!: () => void;
       const completed = new Promise<void>((resolve) => (done = resolve));
@@ -47,6 +50,7 @@ export function openLiveClient(httpUrl: string, key: string | null): LiveClient 
         { query, variables },
         {
           next: (message) => {
+            receivedAt.push(performance.now());
             messages.push(message as Pushed<T>);
             for (const w of waiters.splice(0)) w();
           },
@@ -60,6 +64,7 @@ export function openLiveClient(httpUrl: string, key: string | null): LiveClient 
       );
       return {
         messages,
+        receivedAt,
         completed,
         unsubscribe,
         async nth(n, timeoutMs = 15_000) {
