@@ -129,7 +129,9 @@ function contacts(): Posted[] {
 
 /** A real server process on the bench database, its URL once ready. */
 async function startServer(databaseUrl: string): Promise<{ process: CliProcess; url: string }> {
-  const child = runCommand(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'src/main.ts', 'serve'], {
+  // BENCH_SERVER_ARGS: more Node options for the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
+  const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const child = runCommand(process.execPath, ['--max-semi-space-size=64', ...extra, '--import', 'tsx', 'src/main.ts', 'serve'], {
     DATABASE_URL: databaseUrl,
     PORT: String(await freePort()),
     BOOTSTRAP_API_KEY: API_KEY,
@@ -281,8 +283,10 @@ runBench(async () => {
     `${SUBSCRIPTIONS} wallboards, ${new Set(boards.map((b) => b.shape)).size} distinct reports; ${RUNS} pairs of runs; load average at start ${load()}\n`);
   const without: RunResult[] = [];
   const withSubs: RunResult[] = [];
+  // BENCH_ONLY=with: skip the runs without subscriptions (profiling).
   for (let r = 0; r < RUNS; r++) {
-    without.push(await run(false, posted, boards));
+    if (process.env.BENCH_ONLY === 'with') without.push({ rate: NaN, perBatch: { min: NaN, median: NaN, max: NaN } });
+    else without.push(await run(false, posted, boards));
     console.log(`run ${r + 1} without: ${Math.round(without.at(-1)!.rate)} contacts/s, per batch ${formatSummary(without.at(-1)!.perBatch)} (load ${load()})`);
     const w = await run(true, posted, boards);
     withSubs.push(w);

@@ -21,6 +21,7 @@ import { FACTS_CHANNEL, decodeFactNotice } from '../warehouse/fact-notices';
 import { CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, LiveHub, type LiveConnection, type LiveLimits } from '../live/live-hub';
 import type { LiveContext, LiveReading } from '../live/live-kpis';
 import { SharedReads } from '../live/shared-reads';
+import { sharedResultsSubscribe } from '../live/shared-results';
 import { estimateCost } from './cost-model';
 
 /** A subscribe message (document and variables) may be this large; a socket sending more is closed (1009). */
@@ -92,6 +93,7 @@ export function startLiveSockets(options: LiveSocketOptions): LiveSocketServer {
     {
       schema,
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
+      subscribe: sharedResultsSubscribe(),
       onConnect: async (ctx) => {
         const refuse = (code: number, reason: string) => {
           ctx.extra.socket.close(code, reason); // graphql-ws's own close after `false` then finds the socket closing

@@ -94,11 +94,16 @@ export async function openLiveKpis(ctx: LiveContext, query: KpiQuery, info: Grap
 
 /**
  * What makes two subscriptions show the same report: the organization, the
- * operation as written (selection, aliases, arguments, fragments) and the
+ * operation as written (selection, aliases, arguments, fragments), its
+ * variables (field arguments such as thresholds may come from them) and the
  * coerced query. The answer depends on nothing else of the key (any key that
  * may read sees its organization's whole report).
  */
-export function reportShape(organizationId: number, query: KpiQuery, info: Pick<GraphQLResolveInfo, 'operation' | 'fragments'>): string {
+export function reportShape(
+  organizationId: number,
+  query: KpiQuery,
+  info: Pick<GraphQLResolveInfo, 'operation' | 'fragments' | 'variableValues'>,
+): string {
   const fragments = Object.keys(info.fragments).sort().map((name) => print(info.fragments[name]!));
-  return JSON.stringify([organizationId, print(info.operation), fragments, query]);
+  return JSON.stringify([organizationId, print(info.operation), fragments, info.variableValues, query]);
 }

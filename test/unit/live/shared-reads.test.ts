@@ -70,13 +70,13 @@ describe(SharedReads.name, () => {
 });
 
 describe(reportShape.name, () => {
-  const infoOf = (document: string) => {
+  const infoOf = (document: string, variableValues: Record<string, unknown> = {}) => {
     const doc = parse(document);
     const operation = doc.definitions.find((d) => d.kind === 'OperationDefinition') as OperationDefinitionNode;
     const fragments = Object.fromEntries(
       doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === 'FragmentDefinition').map((f) => [f.name.value, f]),
     );
-    return { operation, fragments };
+    return { operation, fragments, variableValues };
   };
   const doc = 'subscription($q: KpiQuery!) { liveKpis(query: $q) { total { offered } } }';
   const query = { range: { from: new Date('2026-03-02T00:00:00Z'), to: new Date('2026-03-03T00:00:00Z') }, groupBy: ['QUEUE'] } as never;
@@ -85,11 +85,13 @@ describe(reportShape.name, () => {
     expect(reportShape(1, query, infoOf(doc))).toBe(reportShape(1, query, infoOf(doc.replace(/ /g, '  '))));
   });
 
-  it('differs by organization, selection, fragment and query', () => {
+  it('differs by organization, selection, fragment, variables and query', () => {
     const base = reportShape(1, query, infoOf(doc));
     expect(reportShape(2, query, infoOf(doc))).not.toBe(base);
     expect(reportShape(1, query, infoOf(doc.replace('offered', 'answered')))).not.toBe(base);
     expect(reportShape(1, { ...(query as object), groupBy: ['TEAM'] } as never, infoOf(doc))).not.toBe(base);
+    const threshold = 'subscription($q: KpiQuery!, $t: Int!) { liveKpis(query: $q) { total { answeredWithin(thresholdSeconds: $t) } } }';
+    expect(reportShape(1, query, infoOf(threshold, { t: 20 }))).not.toBe(reportShape(1, query, infoOf(threshold, { t: 30 })));
     const withFragment = (field: string) =>
       infoOf(`subscription($q: KpiQuery!) { liveKpis(query: $q) { ...F } } fragment F on KpiReport { total { ${field} } }`);
     expect(reportShape(1, query, withFragment('offered'))).not.toBe(reportShape(1, query, withFragment('answered')));
