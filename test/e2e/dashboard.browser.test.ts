@@ -180,6 +180,134 @@ describe('the dashboard page in headless Chromium, offline', () => {
     await chartsDrawn(3);
   });
 
+  /** The wallboard's question for a day (whole center, T = 20 s), as the page asks it. */
+  const TILE_FIGURES = ['offered', 'answered', 'serviceLevel', 'averageSpeedOfAnswer', 'abandonRate', 'longestWait'];
+  async function wallboardTotal(day: string): Promise<Record<string, number | null>> {
+    const query = { dates: { from: day, to: day }, timeZone: 'UTC', granularity: 'FIFTEEN_MINUTES', serviceLevelThresholdSeconds: 20 };
+    return ok(
+      await server.gql(
+        `query($query: KpiQuery!) { kpis(query: $query) { total { offered answered serviceLevel averageSpeedOfAnswer abandonRate longestWait: waitTimePercentile(p: 1) } } }`,
+        { query },
+        server.org.keys.ANALYST,
+      ),
+    ).kpis.total;
+  }
+  async function tileValues(on: Page): Promise<Record<string, number | null>> {
+    const values: Record<string, number | null> = {};
+    for (const name of TILE_FIGURES) values[name] = numberOrNull(await on.locator(`[data-tile="${name}"] .tile-value`).getAttribute('data-value'));
+    return values;
+  }
+  /** Records one voice contact of the queue "billing" offered `agoMs` before now: answered after `wait` s, or abandoned (answered false). */
+  async function recordNow(externalId: string, agoMs: number, { wait, answered }: { wait: number; answered: boolean }): Promise<string> {
+    const offered = Date.now() - agoMs;
+    const contact = {
+      externalId,
+      channel: 'VOICE',
+      queue: 'billing',
+      team: 'team-north',
+      agent: answered ? 'agent-ann' : null,
+      offeredAt: new Date(offered).toISOString(),
+      answeredAt: answered ? new Date(offered + wait * 1000).toISOString() : null,
+      endedAt: new Date(offered + wait * 1000 + (answered ? 30_000 : 0) + 1000).toISOString(),
+      talkSeconds: answered ? 30 : 0,
+      afterContactWorkSeconds: 0,
+      resolved: answered ? true : null,
+    };
+    ok(await server.gql(`mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created } }`, { c: [contact] }, server.org.keys.INGEST));
+    return contact.offeredAt.slice(0, 10);
+  }
+  /** Polls until the page's offered tile reads `count`; the milliseconds it took. */
+  async function offeredReaches(on: Page, count: number, timeout = 10_000): Promise<number> {
+    const started = performance.now();
+    await expect.poll(() => on.locator('[data-tile="offered"] .tile-value').getAttribute('data-value'), { timeout, interval: 50 }).toBe(String(count));
+    return Math.round(performance.now() - started);
+  }
+  /** The page's POST /graphql requests asking for kpis (a poll), from now on. */
+  function kpisRequests(on: Page): string[] {
+    const seen: string[] = [];
+    on.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/graphql' && request.method() === 'POST' && (request.postData() ?? '').includes('kpis(')) seen.push(request.postData()!);
+    });
+    return seen;
+  }
+
+  it('Wallboard live: a contact recorded through the API is on the page within seconds, without reload or poll, equal to kpis', async () => {
+    // Today (the contacts are offered a minute ago: the day of that instant, even just after midnight).
+    const day = new Date(Date.now() - 90_000).toISOString().slice(0, 10);
+    await page.goto(`${origin}/dashboard#/wallboard?date=${day}`);
+    await page.locator('[data-live-mode="live"]').waitFor(PAGE_WAIT);
+    expect(await page.getByRole('status').filter({ hasText: 'Live' }).count()).toBe(1);
+    await expect.poll(() => tileValues(page), PAGE_WAIT).toEqual(await wallboardTotal(day));
+    const before = (await wallboardTotal(day)).offered!;
+    const loaded = await page.evaluate(() => (globalThis as any).performance.timeOrigin);
+    const polls = kpisRequests(page);
+
+    expect(await recordNow('live-1', 80_000, { wait: 12, answered: true })).toBe(day);
+    const first = await offeredReaches(page, before + 1);
+    expect(await tileValues(page)).toEqual(await wallboardTotal(day));
+    expect(await recordNow('live-2', 70_000, { wait: 45, answered: false })).toBe(day);
+    const second = await offeredReaches(page, before + 2);
+    const total = await wallboardTotal(day);
+    expect(await tileValues(page)).toEqual(total);
+    expect(total.abandonRate).toBeGreaterThan(0);
+    // The interval's row too, and the chart drawn for it.
+    expect((await columnValues('Per 15 minutes', 'offered')).reduce((sum, n) => sum! + (n ?? 0), 0)).toBe(total.offered);
+    await chartsDrawn(3);
+
+    // Pushed over the socket: the page neither reloaded nor asked for kpis over HTTP.
+    expect(await page.evaluate(() => (globalThis as any).performance.timeOrigin)).toBe(loaded);
+    expect(polls).toEqual([]);
+    console.info(`wallboard live: recorded contact on the page after ${first} ms and ${second} ms`);
+  });
+
+  it('Wallboard live: when the socket cannot be opened it says so and refreshes every 15 s, equal to kpis', async () => {
+    const fallback = await context.newPage();
+    try {
+      // Every WebSocket to /graphql is closed before the server sees it (as a proxy without WebSocket support would).
+      await fallback.routeWebSocket(/\/graphql$/, (socket) => socket.close({ code: 1006 as number, reason: 'no WebSocket here' }));
+      const day = new Date(Date.now() - 90_000).toISOString().slice(0, 10);
+      await fallback.goto(`${origin}/dashboard#/wallboard?date=${day}`);
+      await fallback.locator('[data-live-mode="polling"]').waitFor(PAGE_WAIT);
+      expect(await fallback.getByRole('status').filter({ hasText: 'Refreshed every 15 s (live updates unavailable)' }).count()).toBe(1);
+      await expect.poll(() => tileValues(fallback), PAGE_WAIT).toEqual(await wallboardTotal(day));
+      const before = (await wallboardTotal(day)).offered!;
+      await recordNow('poll-1', 60_000, { wait: 5, answered: true });
+      const waited = await offeredReaches(fallback, before + 1, 25_000);
+      expect(waited).toBeGreaterThan(1_000); // read at the next refresh, not pushed
+      expect(await tileValues(fallback)).toEqual(await wallboardTotal(day));
+      console.info(`wallboard polling: recorded contact on the page after ${waited} ms`);
+    } finally {
+      await fallback.close();
+    }
+  });
+
+  it('Wallboard live: a dropped socket shows "Reconnecting", then live again with the figures of kpis', async () => {
+    const dropping = await context.newPage();
+    try {
+      let sockets = 0;
+      let first: { close(options?: { code?: number; reason?: string }): Promise<void> } | undefined;
+      await dropping.routeWebSocket(/\/graphql$/, (socket) => {
+        sockets += 1;
+        socket.connectToServer();
+        if (sockets === 1) first = socket;
+      });
+      const day = new Date(Date.now() - 90_000).toISOString().slice(0, 10);
+      await dropping.goto(`${origin}/dashboard#/wallboard?date=${day}`);
+      await dropping.locator('[data-live-mode="live"]').waitFor(PAGE_WAIT);
+      await first!.close({ code: 1012, reason: 'service restart' });
+      await dropping.locator('[data-live-mode="reconnecting"]').waitFor(PAGE_WAIT);
+      expect(await dropping.getByRole('status').filter({ hasText: 'Reconnecting' }).count()).toBe(1);
+      await dropping.locator('[data-live-mode="live"]').waitFor(PAGE_WAIT);
+      expect(sockets).toBe(2);
+      const before = (await wallboardTotal(day)).offered!;
+      await recordNow('reconnected-1', 50_000, { wait: 3, answered: true });
+      await offeredReaches(dropping, before + 1);
+      expect(await tileValues(dropping)).toEqual(await wallboardTotal(day));
+    } finally {
+      await dropping.close();
+    }
+  });
+
   it('Explore: a metric by queue and day with the previous period equals kpis, and its CSV is the export', async () => {
     const hash = `#/explore?metric=averageHandleTime&groupBy=QUEUE&granularity=DAY&from=2026-02-24&to=${LAST_DAY}&compare=1`;
     await page.goto(`${origin}/dashboard${hash}`);

@@ -2,8 +2,11 @@
  * The one GraphQL client of the page: POST /graphql with the key of the field
  * (read at call time, so a changed key applies to the next request), and
  * downloads from /export with the same header (a link cannot carry it: the
- * answer is fetched and saved as a Blob).
+ * answer is fetched and saved as a Blob). Subscriptions (live.js) open a
+ * WebSocket to the same endpoint with the same key in connection_init.
  */
+
+import { socketUrlOf } from './live-state.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? '';
 const ENDPOINT = meta('callpulse-endpoint') || '/graphql';
@@ -49,7 +52,13 @@ export function createApi(getKey) {
     saveBlob(await response.blob(), file);
   }
 
-  return { query, download };
+  return {
+    query,
+    download,
+    socketUrl: socketUrlOf(ENDPOINT, location.href),
+    /** connection_init's payload, read at each (re)connection. */
+    connectionParams: headers,
+  };
 }
 
 export function saveBlob(blob, filename) {

@@ -1,23 +1,38 @@
 /**
  * Wallboard: one day (today by default) by 15 minutes for the whole center, a
  * queue or a team — offered, answered, service level against its target, ASA,
- * abandonment, the longest wait, agents staffed against required — kept
- * current by useLiveQuery (every 15 s until `liveKpis` exists).
+ * abandonment, the longest wait, agents staffed against required. The figures
+ * come live from `liveKpis` (useLiveKpis: pushed after every write that
+ * changes them, or polled every 15 s where the socket cannot be opened); the
+ * staffing plan is read again after a pushed change, at most every 15 s.
  */
 import { useMemo } from 'react';
 import { Chart } from '../chart.jsx';
 import { addDays, clockIn, isDate, localDate, todayIn } from '../dates.js';
 import { DateField, NumberField, ScopeSelect, Status, scopeFilter } from '../fields.jsx';
 import { formatValue } from '../format.js';
-import { useLiveQuery, useQuery } from '../data.js';
+import { useLiveKpis, useQuery, useThrottled } from '../data.js';
+import { LiveIndicator } from '../live-indicator.jsx';
+import { REFRESH_MS } from '../live-state.js';
 import { formatHash } from '../route.js';
 import { Table } from '../table.jsx';
 
 const FIGURES = 'offered answered abandoned serviceLevel averageSpeedOfAnswer abandonRate longestWait: waitTimePercentile(p: 1)';
-const DOCUMENT = `query Wallboard($query: KpiQuery!, $staffing: StaffingQuery!) {
-  kpis(query: $query) { rows { periodStart periodLabel ${FIGURES} } total { ${FIGURES} } }
+/**
+ * The live report's fields. loggedInSeconds is not shown: it makes agent
+ * activity change the report, so an activity write is pushed too and the
+ * staffing plan (agents staffed) is read again.
+ */
+const SELECTION = `rows { periodStart periodLabel ${FIGURES} } total { ${FIGURES} loggedInSeconds }`;
+const STAFFING = `query WallboardStaffing($staffing: StaffingQuery!) {
   staffing(query: $staffing) { periodStart requiredStaff staffedAgents }
 }`;
+/**
+ * The staffing plan is read again at most this often after pushed changes: a
+ * busy day pushes every second, and every wallboard on one key reading the
+ * plan as often would use up the key's rate limit (RATE_LIMIT_PER_MINUTE).
+ */
+const STAFFING_REFRESH_MS = REFRESH_MS;
 
 /** The newest contact of the scope within the 400 days a contact list may span, for a day without any. */
 const LATEST = `query WallboardLatest($dates: DateRange!, $timeZone: String, $filter: ContactFilter) {
@@ -67,9 +82,11 @@ function Tile({ label, value, unit, status, note, name }) {
 
 export function Wallboard({ api, params, setParams, context }) {
   const q = wallboardQuestion(params, context);
-  const state = useLiveQuery(api, DOCUMENT, q.variables);
-  const rows = useMemo(() => (state.data ? wallboardRows(state.data) : []), [state.data]);
-  const total = state.data?.kpis.total;
+  const state = useLiveKpis(api, SELECTION, q.variables.query);
+  const refreshStaffing = useThrottled(state.version, STAFFING_REFRESH_MS);
+  const plan = useQuery(api, STAFFING, { staffing: q.variables.staffing }, state.version > 0, refreshStaffing);
+  const rows = useMemo(() => (state.data ? wallboardRows({ kpis: state.data, staffing: plan.data?.staffing ?? [] }) : []), [state.data, plan.data]);
+  const total = state.data?.total;
   // The last interval anyone was staffed in or contacts arrived in: "now" on a live day.
   const latest = rows.findLast((r) => r.staffedAgents != null || r.offered > 0);
   const target = q.target / 100;
@@ -107,11 +124,10 @@ export function Wallboard({ api, params, setParams, context }) {
         <DateField label="Day" value={q.date} onChange={(date) => setParams({ date })} />
         <NumberField label="Threshold T (s)" value={q.threshold} min={0} max={86400} onChange={(threshold) => setParams({ threshold })} />
         <NumberField label="Service level target (%)" value={q.target} min={1} max={99} onChange={(target) => setParams({ target })} />
-        <p className="refresh" role="status" aria-live="polite">
-          {state.updatedAt ? `Updated ${state.updatedAt.toLocaleTimeString('en-GB')}; refreshed every 15 s` : ''}
-        </p>
+        <LiveIndicator live={state.live} updatedAt={state.updatedAt} />
       </form>
       <Status state={state} />
+      {plan.error ? <p role="alert" className="problem">Staffing: {plan.error}</p> : null}
       {latestDay ? (
         <p className="hint">
           No contacts on {q.date}. The latest day with contacts is{' '}
