@@ -97,6 +97,51 @@ describe('liveKpis', () => {
     sub.unsubscribe();
   });
 
+  it('sends again after a survey answer and after a QA evaluation, each report equal to kpis', async () => {
+    const march5 = { range: { from: '2026-03-05T00:00:00Z', to: '2026-03-06T00:00:00Z' }, groupBy: ['QUEUE'] };
+    const fields = 'rows { queue { key } offered surveyResponses csatAverage qaEvaluations qaScore } total { offered surveyResponses csatAverage qaEvaluations qaScore }';
+    const c = contact('care', '2026-03-05T09:00:00Z', 10);
+    await record([c]);
+    const sub = live().subscribe(`subscription($q: KpiQuery!) { liveKpis(query: $q) { ${fields} } }`, { q: march5 });
+    await sub.nth(1);
+    const reportNow = async () => {
+      const answer = await server.gql(`query($q: KpiQuery!) { kpis(query: $q) { ${fields} } }`, { q: march5 });
+      expect(answer.errors).toBeUndefined();
+      return answer.data.kpis;
+    };
+    /** The last pushed report, once it equals kpis (a write that was not pushed fails here). */
+    const settled = async () => {
+      const expected = await reportNow();
+      const deadline = Date.now() + 15_000;
+      while (JSON.stringify(sub.messages.at(-1)!.data!.liveKpis) !== JSON.stringify(expected)) {
+        if (Date.now() > deadline) throw new Error(`no push equal to kpis: last ${JSON.stringify(sub.messages.at(-1))}, kpis ${JSON.stringify(expected)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return expected.total;
+    };
+    expect(await settled()).toMatchObject({ offered: 1, surveyResponses: 0, qaEvaluations: 0 });
+
+    const invited = await server.gql('mutation($ids: [String!]!) { createSurveyInvitations(contactExternalIds: $ids) { token } }', { ids: [c.externalId] }, server.org.keys.INGEST);
+    expect(invited.errors).toBeUndefined();
+    const answered = await server.gql('mutation($i: SurveyResponseInput!) { submitSurveyResponse(input: $i) { id } }', {
+      i: { token: invited.data.createSurveyInvitations[0].token, csat: 4 },
+    }, null);
+    expect(answered.errors).toBeUndefined();
+    expect(await settled()).toMatchObject({ surveyResponses: 1, csatAverage: 4, qaEvaluations: 0 });
+
+    const form = await server.gql('mutation($c: [QaCriterionInput!]!) { createQaForm(name: "Calls", criteria: $c) { id } }', {
+      c: [{ key: 'greeting', label: 'Greets', weight: 1 }, { key: 'solution', label: 'Solves', weight: 3 }],
+    });
+    expect(form.errors).toBeUndefined();
+    const evaluated = await server.gql('mutation($e: [QaEvaluationInput!]!) { recordQaEvaluations(evaluations: $e) { created } }', {
+      e: [{ externalId: 'live-qa-1', contactExternalId: c.externalId, formId: form.data.createQaForm.id, evaluator: 'sam', evaluatedAt: '2026-03-06T10:00:00Z',
+        scores: [{ criterion: 'greeting', score: 1 }, { criterion: 'solution', score: 0.5 }] }],
+    }, server.org.keys.INGEST);
+    expect(evaluated.errors).toBeUndefined();
+    expect(await settled()).toMatchObject({ surveyResponses: 1, qaEvaluations: 1, qaScore: (1 + 3 * 0.5) / 4 });
+    sub.unsubscribe();
+  });
+
   it('answers a bad query with an error naming the field, and a query too costly with QUERY_TOO_COMPLEX', async () => {
     const client = live();
     const bad = client.subscribe(LIVE, { q: { ...DAY, timeZone: 'Mars/Olympus' } });

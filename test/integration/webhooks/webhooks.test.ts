@@ -13,6 +13,7 @@ import { useTestServer } from '../../support/server';
 const server = useTestServer();
 
 interface Received {
+  path: string;
   headers: http.IncomingHttpHeaders;
   body: string;
   json: any;
@@ -45,7 +46,7 @@ beforeAll(async () => {
         res.statusCode = 500;
         return res.end('down');
       }
-      receiver.received.push({ headers: req.headers, body, json: JSON.parse(body) });
+      receiver.received.push({ path: req.url ?? '', headers: req.headers, body, json: JSON.parse(body) });
       res.statusCode = 204;
       res.end();
     });
@@ -79,8 +80,8 @@ function contacts(n: number, wait: number | null) {
   });
 }
 
-async function record(batch: unknown[]) {
-  const answer = await server.gql(RECORD, { c: batch }, server.org.keys.INGEST);
+async function record(batch: unknown[], key = server.org.keys.INGEST) {
+  const answer = await server.gql(RECORD, { c: batch }, key);
   expect(answer.errors).toBeUndefined();
   return answer.data.recordContacts;
 }
@@ -147,7 +148,7 @@ describe('SLA alerts by webhook', () => {
     policyId = policy.data.createSlaPolicy.id;
   });
 
-  const statuses = () => receiver.received.map((r) => r.json.type);
+  const statuses = () => receiver.received.filter((r) => r.path === '/hook').map((r) => r.json.type);
 
   it('posts each status change of the current month once, in order, signed, with the contract\'s body', async () => {
     await record(contacts(10, 5)); // SL 10/10: MET, nothing to say
@@ -207,5 +208,53 @@ describe('SLA alerts by webhook', () => {
     expect(last.deliveredAt).not.toBeNull();
     expect(last.eventId).toBe(receiver.received.at(-1)!.json.id);
     expect(deliveries.pageInfo.hasNextPage).toBe(true);
+  }, 60_000);
+});
+
+describe('SLA alerts: a target that flips back and forth within a minute', () => {
+  it('sends each change once, in order, signed, and nothing for writes that change nothing', async () => {
+    const org = await server.createOrganization('flipping');
+    const created = await server.gql(CREATE, { u: receiver.url.replace('/hook', '/flip'), e: ['SLA_AT_RISK', 'SLA_BREACHED', 'SLA_RECOVERED'] }, org.keys.ADMIN);
+    expect(created.errors).toBeUndefined();
+    const secret = created.data.createWebhook.secret as string;
+    const policy = await server.gql(
+      'mutation($i: SlaPolicyInput!) { createSlaPolicy(input: $i) { id } }',
+      { i: { name: 'Flip 80/20', period: 'MONTH', timeZone: 'UTC', targets: [{ metric: 'serviceLevel', comparator: 'AT_LEAST', target: 0.8, warning: 0.9 }] } },
+      org.keys.ADMIN,
+    );
+    expect(policy.errors).toBeUndefined();
+    const flips = () => receiver.received.filter((r) => r.path === '/flip');
+
+    // Back to back, without waiting for any delivery: MET, AT_RISK, BREACHED, the same batch again, MET, another month.
+    const started = Date.now();
+    const abandoned = contacts(3, null);
+    await record(contacts(10, 5), org.keys.INGEST); // 10/10: MET, nothing to say
+    await record(contacts(2, 60), org.keys.INGEST); // 10/12 = 0.83: AT_RISK
+    await record(abandoned, org.keys.INGEST); // 10/15 = 0.67: BREACHED
+    expect(await record(abandoned, org.keys.INGEST)).toMatchObject({ unchanged: 3 }); // nothing changed: no event
+    await record(contacts(40, 5), org.keys.INGEST); // 50/55 = 0.91: MET again
+    await record(contacts(5, null).map((c) => ({ ...c, offeredAt: '2025-01-10T10:00:00Z', endedAt: '2025-01-10T10:01:00Z' })), org.keys.INGEST); // another month
+    expect(Date.now() - started).toBeLessThan(60_000);
+
+    await until('three events', () => flips().length >= 3);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // a duplicate or stray event would be posted by now
+    const events = flips().map((r) => r.json);
+    expect(events.map((e) => [e.previousStatus, e.type, e.status])).toEqual([
+      ['MET', 'SLA_AT_RISK', 'AT_RISK'],
+      ['AT_RISK', 'SLA_BREACHED', 'BREACHED'],
+      ['BREACHED', 'SLA_RECOVERED', 'MET'],
+    ]);
+    expect(events.map((e) => e.actual)).toEqual([10 / 12, 10 / 15, 50 / 55].map((x) => expect.closeTo(x, 12)));
+    for (const r of flips()) {
+      expect(verifySignature(secret, String(r.headers['callpulse-signature']), r.body)).toBe(true);
+      expect(r.headers['callpulse-event-id']).toBe(r.json.id);
+    }
+    expect(new Set(events.map((e) => e.id)).size).toBe(3);
+    const deliveries = await server.gql(DELIVERIES, { id: created.data.createWebhook.webhook.id, first: 10 }, org.keys.ADMIN);
+    expect(deliveries.data.webhookDeliveries.edges.map((e: any) => [e.node.event, e.node.attempts, e.node.lastStatus])).toEqual([
+      ['SLA_RECOVERED', 1, 204],
+      ['SLA_BREACHED', 1, 204],
+      ['SLA_AT_RISK', 1, 204],
+    ]);
   }, 60_000);
 });
