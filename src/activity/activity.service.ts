@@ -1,11 +1,12 @@
 import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lockOrganizationWrites } from '../warehouse/write-lock';
-import { analyzeIfStale, applyDeltas, withoutJit } from '../warehouse/deltas';
+import { applyDeltas, withoutJit } from '../warehouse/deltas';
 import { DirectoryWriter } from '../org/directory.writer';
 import { validBatch, type WriteTotals } from '../platform/batches';
 import { resolveHourlyCosts, upsertActivity } from '../warehouse/activity-facts';
 import { ACTIVITY_FACT } from '../warehouse/facts';
+import { refreshStatistics, statisticsReady } from '../warehouse/statistics';
 import { mapYielding } from '../platform/yielding';
 import { MAX_ACTIVITY_PER_BATCH, validateActivity, type ActivityFields, type ValidActivity } from './activity.validation';
 import type { DomainEventBus } from '../org/events';
@@ -33,6 +34,7 @@ export class ActivityService {
   /** Upserts already-validated records (the CSV import validates on its own). */
   async write(organizationId: number, records: readonly ValidActivity[]): Promise<WriteTotals> {
     if (records.length === 0) return { received: 0, created: 0, updated: 0, unchanged: 0 };
+    await statisticsReady(this.em, ACTIVITY_FACT.table);
     const result = await writeTransaction(this.em, async (em) => {
       await lockOrganizationWrites(em, organizationId);
       await withoutJit(em);
@@ -64,8 +66,7 @@ export class ActivityService {
       const created = written.filter((r) => r.inserted).length;
       return { totals: { received: records.length, created, updated: written.length - created, unchanged: records.length - written.length }, changes };
     });
-    // The next batch's upkeep plans with current statistics (autovacuum lags behind a bulk load).
-    if (result.changes) await analyzeIfStale(this.em, ['agent_activity']);
+    if (result.changes) await refreshStatistics(this.em, ACTIVITY_FACT.table);
     if (result.changes) await this.events?.emit('activity.recorded', result.changes);
     return result.totals;
   }

@@ -6,9 +6,10 @@ import { DirectoryWriter } from '../org/directory.writer';
 import { stagePendingTallies } from '../warehouse/survey-tallies';
 import { lockOrganizationWrites } from '../warehouse/write-lock';
 import { refreshFirstContactResolution, upsertContacts } from '../warehouse/contact-facts';
-import { analyzeIfStale, applyDeltas, withoutJit, type FactChange } from '../warehouse/deltas';
+import { applyDeltas, withoutJit, type FactChange } from '../warehouse/deltas';
 import { CONTACT_FACT } from '../warehouse/facts';
 import { creditedTeam } from '../warehouse/team-rule';
+import { refreshStatistics, statisticsReady } from '../warehouse/statistics';
 import { mapYielding } from '../platform/yielding';
 import type { DomainEventBus, NewContact } from '../org/events';
 
@@ -38,6 +39,7 @@ export class ContactsService {
   /** Upserts already-validated contacts (the CSV import validates on its own). */
   async write(organizationId: number, contacts: readonly ValidContact[]): Promise<ContactWrite> {
     if (contacts.length === 0) return { received: 0, created: 0, updated: 0, unchanged: 0, changes: null };
+    await statisticsReady(this.em, CONTACT_FACT.table);
     const result = await writeTransaction(this.em, async (em) => {
       await lockOrganizationWrites(em, organizationId);
       await withoutJit(em);
@@ -81,8 +83,7 @@ export class ContactsService {
         .map((r) => ({ id: String(r.id), externalId: r.external_id, channel: r.channel, answered: r.answered }));
       return { totals: { received: contacts.length, created, updated, unchanged: contacts.length - written.length, changes }, fresh };
     });
-    // The next batch's upkeep plans with current statistics (autovacuum lags behind a bulk load).
-    if (result.totals.changes) await analyzeIfStale(this.em, [CONTACT_FACT.table]);
+    if (result.totals.changes) await refreshStatistics(this.em, CONTACT_FACT.table);
     if (result.totals.changes) await this.events?.emit('contacts.recorded', { ...result.totals.changes, created: result.fresh });
     return result.totals;
   }

@@ -28,18 +28,32 @@ const storableProblem: StorableCheck = (value) => {
   const year = Number(/^(\d{4})-/.exec(value)?.[1]);
   if (year > EARLIEST_YEAR && year < LATEST_YEAR) return null;
   try {
-    return instantProblem(DateTimeResolver.parseValue(value) as Date);
+    return instantProblem(parseDateTime(value));
   } catch {
     return null;
   }
 };
+
+/**
+ * An RFC 3339 date-time as clients send it (upper-case T, Z or an offset, a day
+ * below 29 so no month can roll it over): `Date` parses it alike, five to ten
+ * times faster than graphql-scalars' checks (30,000 a batch of contacts). Every
+ * other string, and any other value, goes through graphql-scalars, with its
+ * checks and messages.
+ */
+const PLAIN_DATE_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+export function parseDateTime(value: unknown): Date {
+  if (typeof value === 'string' && PLAIN_DATE_TIME.test(value)) return new Date(value);
+  return DateTimeResolver.parseValue(value) as Date;
+}
 
 const base = DateTimeResolver.toConfig();
 
 export const DateTimeScalar = new GraphQLScalarType({
   ...base,
   extensions: { ...base.extensions, storableProblem },
-  parseValue: (value) => storable(DateTimeResolver.parseValue(value) as Date),
+  parseValue: (value) => storable(parseDateTime(value)),
   parseLiteral: (ast, variables) => storable(DateTimeResolver.parseLiteral(ast, variables) as Date, ast),
   serialize(value) {
     if (!(value instanceof Date)) return (DateTimeResolver.serialize(value) as Date).toISOString();

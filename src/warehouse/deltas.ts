@@ -177,19 +177,3 @@ function addDeltaSql(rollup: RollupTable, rows: string, grouped: boolean): strin
       returning t.bucket, t.${rollup.count} as n)
     select distinct bucket from added where n = 0`;
 }
-
-/**
- * Refreshes the planner's statistics of `tables` that changed by more than a tenth
- * (at least 1,000 rows) since they were last analyzed. Run after a batch commits:
- * the upkeep's plans depend on them, and autovacuum lags behind a bulk load (a
- * contact table analyzed empty made the FCR statement of the next batch of 10,000
- * scan the whole organization for every customer: 160 s).
- */
-export async function analyzeIfStale(em: EntityManager, tables: readonly string[]): Promise<void> {
-  const stale: Array<{ relname: string }> = await em.execute(
-    `select c.relname from pg_class c join pg_stat_user_tables s on s.relid = c.oid
-     where c.relname = any(?::text[]) and s.n_mod_since_analyze > greatest(1000, 0.1 * greatest(c.reltuples, 0))`,
-    [`{${tables.join(',')}}`],
-  );
-  for (const { relname } of stale) await em.execute(`analyze ${relname}`);
-}
