@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { useTestServer } from '../../support/server';
+import { isBackgroundStatement } from '../../support/statements';
 
 const RECORD = `mutation($contacts: [ContactInput!]!) {
   recordContacts(contacts: $contacts) { received created updated unchanged }
@@ -297,11 +298,7 @@ describe('Query.contacts', () => {
         const res = await server.gql(query, { range, first });
         expect(res.errors).toBeUndefined();
         expect(res.data.contacts.edges).toHaveLength(first);
-        // The survey tally sweep (once a second, on the same ORM) is no statement of the request, nor the
-        // API key's lookup (once per few seconds: src/org/verified-keys.ts).
-        const statements = spy.mock.calls
-          .map((call) => String(call[0]))
-          .filter((text) => !text.includes('from survey_tally_pending') && !/from "?api_key"?/.test(text));
+        const statements = spy.mock.calls.map((call) => String(call[0])).filter((text) => !isBackgroundStatement(text));
         return { res, statements };
       } finally {
         spy.mockRestore();
