@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyboardProblems, staticProblems } from '../support/accessibility';
 import { launchChromium } from '../support/chromium';
 import { FIRST_DAY, LAST_DAY, seedDashboardCenter } from '../support/dashboard-seed';
 import { useTestServer, type GraphQLResponse } from '../support/server';
@@ -444,6 +445,38 @@ describe('the dashboard page in headless Chromium, offline', () => {
         const overflow = await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth);
         expect(overflow, `${hash} at ${viewport.width}`).toBeLessThanOrEqual(0);
       }
+    }
+  });
+
+  it('every view: controls labelled, text contrast of WCAG AA, every control reached by Tab with a visible focus', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    const views = [
+      `#/wallboard?date=${LAST_DAY}`,
+      `#/sla?policy=${policyId}&at=${LAST_DAY}`,
+      `#/explore?from=${FIRST_DAY}&to=${LAST_DAY}`,
+      `#/staffing?date=${LAST_DAY}`,
+      `#/voice?from=${FIRST_DAY}&to=${LAST_DAY}`,
+      `#/contacts?from=${LAST_DAY}&to=${LAST_DAY}`,
+    ];
+    for (const hash of views) {
+      await page.goto(`${origin}/dashboard${hash}`);
+      await page.reload(); // a fresh page: Tab starts at the top
+      await expect.poll(() => page.locator('td[data-column]').count(), PAGE_WAIT).toBeGreaterThan(0);
+      expect(await staticProblems(page), hash).toEqual([]);
+      expect(await keyboardProblems(page), hash).toEqual([]);
+    }
+    // The states before a view: the key missing, a key refused (in a context of its own: no key stored, its 401s not this page's errors).
+    const fresh = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB', colorScheme: 'light' });
+    try {
+      const bare = await fresh.newPage();
+      await bare.goto(`${origin}/dashboard#/wallboard`);
+      await bare.getByRole('alert').filter({ hasText: 'Enter an API key' }).waitFor();
+      expect(await staticProblems(bare), 'no key').toEqual([]);
+      await bare.getByLabel('API key', { exact: true }).fill('cp_not_a_key');
+      await bare.getByRole('alert').filter({ hasNotText: 'Enter an API key' }).waitFor();
+      expect(await staticProblems(bare), 'refused key').toEqual([]);
+    } finally {
+      await fresh.close();
     }
   });
 
