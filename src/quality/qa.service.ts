@@ -12,7 +12,7 @@ import { writeTransaction } from '../platform/write-transaction';
 import type { DomainEventBus } from '../org/events';
 import { applyDeltas } from '../warehouse/deltas';
 import { CONTACT_FACT } from '../warehouse/facts';
-import { refreshQaTallies } from '../warehouse/qa-tallies';
+import { QA_CONTACT_TALLIES, refreshContactTallies } from '../warehouse/contact-tallies';
 import { stagePendingTallies } from '../warehouse/survey-tallies';
 import { lockOrganizationWrites } from '../warehouse/write-lock';
 import { validateQaEvaluations, validateQaForm, type QaCriterion, type QaCriterionInput, type QaEvaluationFields, type ValidQaEvaluation } from './qa-scoring';
@@ -123,7 +123,7 @@ export class QaService {
       const written = await this.upsert(tx, organizationId, records);
       if (written.length === 0) return { written, change: null };
       const touched = new Set([...before.map((r) => String(r.contact_id)), ...written.map((w) => String(w.contact_id))]);
-      await refreshQaTallies(tx, organizationId, [...touched]);
+      await refreshContactTallies(tx, organizationId, [...touched], QA_CONTACT_TALLIES);
       await stagePendingTallies(tx, organizationId); // survey answers that arrived while this call held the lock
       return { written, change: await applyDeltas(tx, organizationId, CONTACT_FACT) };
     });

@@ -2,7 +2,8 @@ import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { lockOrganizationWrites } from '../warehouse/write-lock';
-import { contactChange, refreshSurveyTallies } from '../warehouse/contact-facts';
+import { contactChange } from '../warehouse/contact-facts';
+import { SURVEY_CONTACT_TALLIES, refreshContactTallies } from '../warehouse/contact-tallies';
 import type { DomainEventBus } from '../org/events';
 import { applyDeltas } from '../warehouse/deltas';
 import { CONTACT_FACT } from '../warehouse/facts';
@@ -206,7 +207,7 @@ export async function insertInvitations(em: EntityManager, organizationId: numbe
      from jsonb_to_recordset(?::jsonb) as x(contact_id bigint, salt text, token_hash text)`,
     [organizationId, readSurveyInvitationTtl(), JSON.stringify(fresh)],
   );
-  await refreshSurveyTallies(em, organizationId, contactIds);
+  await refreshContactTallies(em, organizationId, contactIds, SURVEY_CONTACT_TALLIES);
 }
 
 function toInvitation(row: InvitationRow, secret: string): Invitation {

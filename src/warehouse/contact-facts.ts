@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Channel } from './channels';
-import { CONTACT_FACT, SURVEY_TALLIES } from './facts';
+import { CONTACT_FACT } from './facts';
 import { binned, ensureDeltaTable, upkeepClock } from './deltas';
 import { executeBound } from '../platform/bound-statements';
 import type { FactsChanged } from '../org/events';
@@ -182,72 +182,6 @@ export async function refreshFirstContactResolution(em: EntityManager, organizat
   );
   upkeepClock.fcrMs += performance.now() - started;
   return flipped[0]!.n;
-}
-
-const TALLY_VALUES = {
-  survey_invitations: 'coalesce(i.n, 0)',
-  survey_responses: 'coalesce(r.n, 0)',
-  csat_top2: 'coalesce(r.top2, 0)',
-  csat_sum: 'coalesce(r.csat_sum, 0)',
-  resolution_answered: 'coalesce(r.resolution_answered, 0)',
-  resolution_yes: 'coalesce(r.resolution_yes, 0)',
-  complaints: 'coalesce(r.complaints, 0)',
-  nps_answers: 'coalesce(r.nps_answers, 0)',
-  nps_promoters: 'coalesce(r.nps_promoters, 0)',
-  nps_detractors: 'coalesce(r.nps_detractors, 0)',
-} satisfies Record<(typeof SURVEY_TALLIES)[number], string>;
-
-/** Per contact id (`contact_id`), its invitations (`i`) and its responses' tallies (`r`). */
-const INVITATIONS = `select contact_id, count(*) as n from survey_invitation where organization_id = ? %s group by contact_id`;
-const RESPONSES = `select contact_id, count(*) as n, count(*) filter (where csat >= 4) as top2, sum(csat) as csat_sum,
-    count(resolved) as resolution_answered, count(*) filter (where resolved) as resolution_yes,
-    count(*) filter (where complaint) as complaints, count(nps) as nps_answers,
-    count(*) filter (where nps >= 9) as nps_promoters, count(*) filter (where nps <= 6) as nps_detractors
-  from survey_response where organization_id = ? %s group by contact_id`;
-
-/**
- * Recomputes the survey tallies of contacts from their invitations and responses
- * (exact, whatever happened before) and stages every changed contact's delta.
- * `contactIds` null: every contact of the organization, unstaged (for the rebuild,
- * which derives the rollups afresh).
- */
-export async function refreshSurveyTallies(em: EntityManager, organizationId: number, contactIds: readonly string[] | null): Promise<void> {
-  const only = contactIds === null ? '' : 'and contact_id = any(?::bigint[])';
-  const ids = contactIds === null ? [] : [`{${contactIds.join(',')}}`];
-  const tallies = Object.keys(TALLY_VALUES);
-  const values = Object.values(TALLY_VALUES);
-  // A contact's tallies come from its rows in survey_invitation and survey_response; one
-  // with none left (or none to check) is reset to zeros if it has any.
-  const subjects = contactIds === null
-    ? `select id from contact where organization_id = ? and (${tallies.map((t) => `${t} <> 0`).join(' or ')})
-       union select contact_id from survey_invitation where organization_id = ?`
-    : `select distinct unnest(?::bigint[]) as id`;
-  const subjectParams = contactIds === null ? [organizationId, organizationId] : ids;
-  if (contactIds !== null) await ensureDeltaTable(em, CONTACT_FACT);
-  const update = `
-    update contact c set ${tallies.map((t, n) => `${t} = ${values[n]}`).join(', ')}
-    from (${subjects}) s
-    left join (${INVITATIONS.replace('%s', only)}) i on i.contact_id = s.id
-    left join (${RESPONSES.replace('%s', only)}) r on r.contact_id = s.id
-    join contact k on k.organization_id = ? and k.id = s.id
-    where c.organization_id = ? and c.id = k.id
-      and (${tallies.map((t) => `k.${t}`).join(', ')}) is distinct from (${values.join(', ')})
-    returning ${tallies.map((t) => `k.${t} as was_${t}`).join(', ')}, ${STAGED.map((col) => `c.${col}`).join(', ')}`;
-  const params = [...subjectParams, organizationId, ...ids, organizationId, ...ids, organizationId, organizationId];
-  if (contactIds === null) {
-    await em.execute(update, params);
-    return;
-  }
-  await em.execute(
-    `with updated as (${update}),
-     staged as (
-       insert into ${DELTA} (sign, ${STAGED.join(', ')})
-       select -1, ${STAGED.map((col) => ((tallies as string[]).includes(col) ? `u.was_${col}` : `u.${col}`)).join(', ')} from updated u
-       union all
-       select 1, ${STAGED.map((col) => `u.${col}`).join(', ')} from updated u)
-     select 1`,
-    params,
-  );
 }
 
 /** What a change of one stored contact touched: its quarter hour and its reported dimensions' values (for an event). */

@@ -98,7 +98,7 @@ export const SURVEY_TALLIES = [
   'complaints', 'nps_answers', 'nps_promoters', 'nps_detractors',
 ] as const;
 
-/** Per-contact QA tallies (qa-tallies.ts): its evaluations, the sum of their scores (numeric), its fatal errors. */
+/** Per-contact QA tallies (contact-tallies.ts): its evaluations, the sum of their scores (numeric), its fatal errors. */
 export const QA_TALLIES = ['qa_evaluations', 'qa_score_sum', 'qa_fatal_errors'] as const;
 
 export const CONTACT_FACT: FactSpec = {

@@ -27,7 +27,7 @@ export interface OwnerChange {
 export async function setQueueOwner(em: EntityManager, organizationId: number, queueId: number, teamId: number | null): Promise<OwnerChange> {
   await em.execute(`update queue set team_id = ? where organization_id = ? and id = ?`, [teamId, organizationId, queueId]);
   await ensureDeltaTable(em, CONTACT_FACT);
-  // `k` is the row as it was before this statement (the pattern of refreshSurveyTallies).
+  // `k` is the row as it was before this statement (the pattern of refreshContactTallies).
   const [{ moved }] = await em.execute<Array<{ moved: number }>>(
     `with updated as (
        update contact c set team_id = ?::int, team_from_queue = (?::int is not null), updated_at = now()

@@ -4,11 +4,11 @@ import { resolveHourlyCosts } from './activity-facts';
 import { rederiveBuckets, timeRangeOf, type Bucket } from './buckets';
 import { NO_LOCAL_DAYS_ZONE, localDaysFromTo } from '../analytics/source-plan';
 import { reportingZoneOf } from '../org/reporting-zone';
-import { FCR_WINDOW, refreshSurveyTallies } from './contact-facts';
+import { FCR_WINDOW } from './contact-facts';
+import { QA_CONTACT_TALLIES, SURVEY_CONTACT_TALLIES, refreshContactTallies } from './contact-tallies';
 import { binned, withoutJit } from './deltas';
 import { ACTIVITY_FACT, CONTACT_FACT, finestOf, type FactSpec, type RollupTable } from './facts';
 import { lockOrganizationWrites } from './write-lock';
-import { refreshQaTallies } from './qa-tallies';
 
 /**
  * Rollups derived afresh, for bulk loads, for operators after restoring or
@@ -111,8 +111,8 @@ export async function rebuildOrganizationFacts(em: EntityManager, organizationId
        from flags where c.id = flags.id and c.first_contact_resolved is distinct from flags.fcr`,
       [organizationId],
     );
-    await refreshSurveyTallies(tx, organizationId, null);
-    await refreshQaTallies(tx, organizationId, null);
+    await refreshContactTallies(tx, organizationId, null, SURVEY_CONTACT_TALLIES);
+    await refreshContactTallies(tx, organizationId, null, QA_CONTACT_TALLIES);
     await rebuildRollups(tx, organizationId, CONTACT_FACT);
     await resolveHourlyCosts(tx, organizationId, 'ALL');
     await rebuildRollups(tx, organizationId, ACTIVITY_FACT);

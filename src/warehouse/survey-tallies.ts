@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { refreshSurveyTallies } from './contact-facts';
+import { SURVEY_CONTACT_TALLIES, refreshContactTallies } from './contact-tallies';
 import { applyDeltas } from './deltas';
 import { CONTACT_FACT } from './facts';
 import { tryLockOrganizationWrites } from './write-lock';
@@ -49,7 +49,7 @@ export async function stagePendingTallies(em: EntityManager, organizationId: num
     [organizationId],
   );
   if (applied.length === 0) return 0;
-  await refreshSurveyTallies(em, organizationId, [...new Set(applied.map((r) => String(r.contact_id)))]);
+  await refreshContactTallies(em, organizationId, [...new Set(applied.map((r) => String(r.contact_id)))], SURVEY_CONTACT_TALLIES);
   return applied.length;
 }
 
