@@ -35,7 +35,7 @@ export class Migration20261205100000 extends Migration {
         add column "qa_score_sum" numeric not null default 0, add column "qa_fatal_errors" bigint not null default 0;`);
     }
     this.addSql(`update contact c set qa_evaluations = e.n, qa_score_sum = e.score_sum, qa_fatal_errors = e.fatal
-      from (select organization_id, contact_id, count(*) as n, sum(score::numeric) as score_sum,
+      from (select organization_id, contact_id, count(*) as n, sum(score::text::numeric) as score_sum,
               count(*) filter (where cardinality(fatal_errors) > 0) as fatal
             from qa_evaluation group by organization_id, contact_id) e
       where c.organization_id = e.organization_id and c.id = e.contact_id;`);

@@ -50,7 +50,10 @@ export const SURVEY_CONTACT_TALLIES: ContactTallies = {
 
 /**
  * DOMAIN.md "Quality": per contact, its evaluations, the sum of their scores (numeric,
- * so that sums stay exact) and how many had a fatal error (scored 0).
+ * so that sums stay exact) and how many had a fatal error (scored 0). A score enters
+ * as its shortest round-trip text (`::text::numeric`), not `::numeric` (15 digits):
+ * a group of one or two evaluations then reads back the very double its client sent
+ * or the double sum a client computes (0.8333333333333334, not 0.833333333333333).
  */
 export const QA_CONTACT_TALLIES: ContactTallies = {
   values: {
@@ -62,7 +65,7 @@ export const QA_CONTACT_TALLIES: ContactTallies = {
     {
       alias: 'e',
       table: 'qa_evaluation',
-      perContact: `select contact_id, count(*) as n, sum(score::numeric) as score_sum,
+      perContact: `select contact_id, count(*) as n, sum(score::text::numeric) as score_sum,
           count(*) filter (where cardinality(fatal_errors) > 0) as fatal
         from qa_evaluation where organization_id = ? %s group by contact_id`,
     },
