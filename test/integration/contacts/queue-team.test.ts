@@ -11,14 +11,15 @@ import { useTestServer } from '../../support/server';
  * else its agent's team, else its queue's owning team (setQueueTeam), else none.
  * The test keeps its own model of every contact (its team key, its agent's team, its
  * queue) and of the queues' owners, derives each contact's team from the rule, and
- * compares kpis by TEAM (15 minutes, local days, months), the SLA scorecard's TEAM
- * drill-down and the contacts filter with that, before and after the owner changes.
+ * compares kpis by TEAM (15 minutes, local days, months; with the survey and QA figures
+ * the contacts carry), the SLA scorecard's TEAM drill-down and the contacts filter with
+ * that, before and after the owner changes.
  */
 
 const ZONE = 'Europe/Berlin';
 const RECORD = `mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created updated unchanged } }`;
 const SET = `mutation($q: ID!, $t: ID) { setQueueTeam(queueId: $q, teamId: $t) { id key team { key } } }`;
-const KPIS = `query($q: KpiQuery!) { kpis(query: $q) { rows { periodStart team { key } offered answered abandoned handled surveyInvitations surveyResponses csatAverage } } }`;
+const KPIS = `query($q: KpiQuery!) { kpis(query: $q) { rows { periodStart team { key } offered answered abandoned handled surveyInvitations surveyResponses csatAverage qaEvaluations fatalErrors } } }`;
 
 /** One contact as the test knows it. */
 interface Model {
@@ -35,6 +36,8 @@ interface Model {
   /** Survey invitation and the CSAT answered, if any. */
   invited: boolean;
   csat: number | null;
+  /** QA evaluations of the contact (one criterion scored `qa`, fatal when below 1), if evaluated. */
+  qa: number | null;
 }
 
 const AGENT_TEAMS: Record<string, string | null> = { 'north-a': 'north', 'south-a': 'south', 'east-a': 'east', rookie: null };
@@ -45,7 +48,7 @@ function contacts(fromMs: number, toMs: number, prefix: string): Model[] {
   for (let i = 0; fromMs + i * 53 * 60_000 < toMs; i++) {
     const offeredAt = new Date(fromMs + i * 53 * 60_000).toISOString();
     const queue = i % 3 === 2 ? 'sales' : 'billing';
-    const base = { externalId: `${prefix}-${i}`, queue, offeredAt, invited: false, csat: null } as const;
+    const base = { externalId: `${prefix}-${i}`, queue, offeredAt, invited: false, csat: null, qa: null } as const;
     const wait = (i * 11) % 45;
     switch (i % 7) {
       case 0: case 1: case 2: { // answered by a team's agent, naming the team
@@ -63,7 +66,7 @@ function contacts(fromMs: number, toMs: number, prefix: string): Model[] {
         out.push({ ...base, team: null, agent: 'east-a', agentTeam: 'east', answered: true, wait });
         break;
       case 6: // answered by an agent without a team, no team key: follows its queue's owner; some surveyed
-        out.push({ ...base, team: null, agent: 'rookie', agentTeam: null, answered: true, wait, invited: i % 2 === 0, csat: i % 4 === 0 ? 1 + (i % 5) : null });
+        out.push({ ...base, team: null, agent: 'rookie', agentTeam: null, answered: true, wait, invited: i % 2 === 0, csat: i % 4 === 0 ? 1 + (i % 5) : null, qa: i % 3 === 0 ? (i % 5) / 4 : null });
         break;
     }
   }
@@ -100,11 +103,12 @@ describe('setQueueTeam and the team of an unanswered contact', () => {
       const periodStart = periodOf(c.offeredAt, grain);
       const team = teamOf(c);
       const key = `${periodStart}|${team}`;
-      const row = rows.get(key) ?? { periodStart, team, offered: 0, answered: 0, abandoned: 0, handled: 0, surveyInvitations: 0, surveyResponses: 0, csatSum: 0 };
+      const row = rows.get(key) ?? { periodStart, team, offered: 0, answered: 0, abandoned: 0, handled: 0, surveyInvitations: 0, surveyResponses: 0, csatSum: 0, qaEvaluations: 0, fatalErrors: 0 };
       row.offered++;
       if (c.answered) { row.answered++; row.handled++; } else row.abandoned++;
       if (c.invited) row.surveyInvitations++;
       if (c.csat !== null) { row.surveyResponses++; row.csatSum += c.csat; }
+      if (c.qa !== null) { row.qaEvaluations++; if (c.qa < 1) row.fatalErrors++; }
       rows.set(key, row);
     }
     return [...rows.values()]
@@ -182,6 +186,21 @@ describe('setQueueTeam and the team of an unanswered contact', () => {
     }
   }
 
+  let formId: string;
+  async function evaluate(models: Model[]) {
+    const evaluated = models.filter((c) => c.qa !== null);
+    const res = await server.gql(
+      `mutation($e: [QaEvaluationInput!]!) { recordQaEvaluations(evaluations: $e) { created } }`,
+      { e: evaluated.map((c) => ({
+        externalId: `qa-${c.externalId}`, contactExternalId: c.externalId, formId, evaluator: 'sam', evaluatedAt: '2026-04-10T09:00:00Z',
+        scores: [{ criterion: 'privacy', score: c.qa }],
+      })) },
+      server.org.keys.INGEST,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data.recordQaEvaluations.created).toBe(evaluated.length);
+  }
+
   async function survey(models: Model[]) {
     const invited = models.filter((c) => c.invited);
     const res = await server.gql(
@@ -209,11 +228,15 @@ describe('setQueueTeam and the team of an unanswered contact', () => {
     // The agents' teams: each named once with its team before the contacts that do not name one.
     const roster: Model[] = Object.entries(AGENT_TEAMS).map(([agent, team], n) => ({
       externalId: `roster-${agent}`, queue: 'billing', team, agent, agentTeam: team,
-      offeredAt: new Date(Date.parse('2026-02-02T08:00:00Z') + n * 3_600_000).toISOString(), answered: true, wait: 5, invited: false, csat: null,
+      offeredAt: new Date(Date.parse('2026-02-02T08:00:00Z') + n * 3_600_000).toISOString(), answered: true, wait: 5, invited: false, csat: null, qa: null,
     }));
     all.push(...roster, ...contacts(Date.parse('2026-02-25T00:00:00Z'), Date.parse('2026-04-03T00:00:00Z'), 'c'));
     await record(all);
     await survey(all);
+    const form = await server.gql(`mutation { createQaForm(name: "Calls", criteria: [{ key: "privacy", label: "Verifies identity", weight: 1, fatal: true }]) { id } }`);
+    expect(form.errors).toBeUndefined();
+    formId = form.data.createQaForm.id;
+    await evaluate(all);
     for (const table of ['queue', 'team'] as const) {
       const res = await server.gql(`{ ${table === 'queue' ? 'queues' : 'teams'} { id key } }`, {}, server.org.keys.ANALYST);
       for (const { id, key } of res.data[table === 'queue' ? 'queues' : 'teams']) ids[table][key] = id;
@@ -271,6 +294,7 @@ describe('setQueueTeam and the team of an unanswered contact', () => {
     all.push(...later);
     await record(later);
     await survey(later);
+    await evaluate(later);
     // A contact that followed billing's owner is corrected to name team east, another to be answered by north's agent.
     const named = all.find((c) => c.queue === 'billing' && c.team === null && c.agent === null && c.offeredAt > WEEK[0])!;
     named.team = 'east';
