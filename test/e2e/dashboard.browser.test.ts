@@ -411,13 +411,13 @@ describe('the dashboard page in headless Chromium, offline', () => {
     await screenshot('staffing');
   });
 
-  it('Voice of the customer: CSAT, NPS and complaints per week equal kpis and complaintBreakdown; the worst comments come first', async () => {
+  it('Voice of the customer: CSAT, NPS, complaints and QA per week equal kpis and complaintBreakdown; the worst comments come first', async () => {
     await page.goto(`${origin}/dashboard#/voice?from=${FIRST_DAY}&to=${LAST_DAY}&granularity=WEEK`);
-    await chartsDrawn(3);
+    await chartsDrawn(4);
     const query = { dates: { from: FIRST_DAY, to: LAST_DAY }, timeZone: 'UTC', granularity: 'WEEK' };
     const expected = ok(
       await server.gql(
-        `query($q: KpiQuery!) { kpis(query: $q) { rows { periodLabel surveyResponses csatScore netPromoterScore complaints } }
+        `query($q: KpiQuery!) { kpis(query: $q) { rows { periodLabel surveyResponses csatScore netPromoterScore complaints qaEvaluations qaScore fatalErrorRate } }
           complaintBreakdown(query: $q) { category count } }`,
         { q: query },
         server.org.keys.ANALYST,
@@ -426,15 +426,36 @@ describe('the dashboard page in headless Chromium, offline', () => {
     const rows = expected.kpis.rows as Array<Record<string, any>>;
     expect(rows.reduce((sum, r) => sum + r.surveyResponses, 0)).toBeGreaterThan(100);
     expect(await columnTexts('Per period', 'period')).toEqual(rows.map((r) => r.periodLabel));
-    for (const field of ['surveyResponses', 'csatScore', 'netPromoterScore', 'complaints']) {
+    for (const field of ['surveyResponses', 'csatScore', 'netPromoterScore', 'complaints', 'qaEvaluations', 'qaScore', 'fatalErrorRate']) {
       expect(await columnValues('Per period', field), field).toEqual(rows.map((r) => r[field]));
     }
+    expect(rows.reduce((sum, r) => sum + r.qaEvaluations, 0)).toBeGreaterThan(100);
+    expect(rows.some((r) => r.fatalErrorRate > 0)).toBe(true);
     expect(await columnValues('Complaints by category', 'count')).toEqual(expected.complaintBreakdown.map((c: any) => c.count));
     const csat = await columnValues('Worst comments', 'csat');
     expect(csat.length).toBe(20);
     expect(csat).toEqual([...csat].sort((a, b) => a! - b!));
     expect(csat[0]).toBe(1);
     await screenshot('voice-of-the-customer');
+
+    // Quality by agent, then by team: every member with evaluations, lowest QA score first (ties in the report's order).
+    for (const [by, caption] of [['AGENT', 'Quality by agent'], ['TEAM', 'Quality by team']] as const) {
+      await page.goto(`${origin}/dashboard#/voice?from=${FIRST_DAY}&to=${LAST_DAY}&granularity=WEEK&qaBy=${by}`);
+      const members = ok(
+        await server.gql(
+          `query($q: KpiQuery!) { kpis(query: $q) { rows { agent { name } team { name } qaEvaluations qaScore fatalErrors fatalErrorRate csatScore } } }`,
+          { q: { dates: { from: FIRST_DAY, to: LAST_DAY }, timeZone: 'UTC', groupBy: [by] } },
+          server.org.keys.ANALYST,
+        ),
+      ).kpis.rows as Array<Record<string, any>>;
+      const expected = members.filter((m) => m.qaEvaluations > 0).sort((a, b) => a.qaScore - b.qaScore);
+      expect(expected.length).toBe(by === 'AGENT' ? 4 : 2);
+      const name = (m: Record<string, any>) => (by === 'AGENT' ? m.agent : m.team)?.name ?? 'unassigned';
+      await expect.poll(() => columnTexts(caption, 'name'), PAGE_WAIT).toEqual(expected.map(name));
+      for (const field of ['qaEvaluations', 'qaScore', 'fatalErrors', 'fatalErrorRate', 'csatScore']) {
+        expect(await columnValues(caption, field), `${by} ${field}`).toEqual(expected.map((m) => m[field]));
+      }
+    }
   });
 
   it('fits 1,366 × 768 and 1,920 × 1,080 without sideways scrolling', async () => {

@@ -4,7 +4,8 @@ import type { GraphQLResponse, TestServer } from './server';
 /**
  * A small deterministic center for the dashboard's browser test: 14 UTC days
  * (DAYS) of contacts on two queues and two teams (more on the last day, with
- * agent activity for its staffing), and survey answers with comments.
+ * agent activity for its staffing), survey answers with comments, and QA
+ * evaluations of every fourth answered contact on a form with a fatal criterion.
  */
 
 export const LAST_DAY = '2026-03-02';
@@ -22,6 +23,8 @@ const RECORD = `mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { 
 const ACTIVITY = `mutation($a: [AgentActivityInput!]!) { recordAgentActivity(activity: $a) { created } }`;
 const INVITE = `mutation($ids: [String!]!) { createSurveyInvitations(contactExternalIds: $ids) { token contactExternalId } }`;
 const ANSWER = `mutation($input: SurveyResponseInput!) { submitSurveyResponse(input: $input) { id } }`;
+const QA_FORM = `mutation($name: String!, $criteria: [QaCriterionInput!]!) { createQaForm(name: $name, criteria: $criteria) { id } }`;
+const QA_RECORD = `mutation($e: [QaEvaluationInput!]!) { recordQaEvaluations(evaluations: $e) { created } }`;
 const POLICY = `mutation($input: SlaPolicyInput!) { createSlaPolicy(input: $input) { id } }`;
 
 function ok<T = any>(result: GraphQLResponse<T>): T {
@@ -99,6 +102,35 @@ export async function seedDashboardCenter(server: TestServer): Promise<{ policyI
       ),
     );
   }
+
+  // QA: every fourth answered contact evaluated by one of two evaluators; accuracy is fatal (below 1 fails the evaluation).
+  // Its own random sequence, so the figures above stay as they were.
+  const qaNext = random(21);
+  const form = ok(
+    await server.gql(QA_FORM, {
+      name: 'Voice calls',
+      criteria: [
+        { key: 'greeting', label: 'Greeting', weight: 1 },
+        { key: 'accuracy', label: 'Accurate information', weight: 2, fatal: true },
+        { key: 'empathy', label: 'Empathy', weight: 1 },
+      ],
+    }),
+  ).createQaForm as { id: string };
+  const evaluations = contacts
+    .filter((c, i) => c.answeredAt && i % 4 === 1)
+    .map((c, i) => ({
+      externalId: `qa-${c.externalId}`,
+      contactExternalId: c.externalId,
+      formId: form.id,
+      evaluator: i % 2 === 0 ? 'eva' : 'sam',
+      evaluatedAt: iso(Date.parse(c.endedAt) + 2 * 3_600_000),
+      scores: [
+        { criterion: 'greeting', score: Math.round(qaNext() * 4) / 4 },
+        { criterion: 'accuracy', score: qaNext() < 0.1 ? 0.5 : 1 },
+        { criterion: 'empathy', score: Math.round(qaNext() * 4) / 4 },
+      ],
+    }));
+  ok(await server.gql(QA_RECORD, { e: evaluations }, server.org.keys.INGEST));
 
   const policy = ok(
     await server.gql(POLICY, {

@@ -1,6 +1,7 @@
 /**
  * Voice of the customer: CSAT, NPS and complaints per period, complaints by
- * category over time, and the worst comments (lowest CSAT, then NPS).
+ * category over time, QA scores and fatal error rates over time and by agent
+ * or team (lowest QA score first), and the worst comments (lowest CSAT, then NPS).
  */
 import { useMemo } from 'react';
 import { Chart } from '../chart.jsx';
@@ -10,13 +11,17 @@ import { labelOf } from '../format.js';
 import { useQuery } from '../data.js';
 import { Table } from '../table.jsx';
 
-const FIGURES = ['surveyResponses', 'csatScore', 'csatAverage', 'netPromoterScore', 'complaints', 'complaintRate'];
-const DOCUMENT = `query Voice($query: KpiQuery!, $dates: DateRange!, $timeZone: String, $filter: ContactFilter) {
+const FIGURES = ['surveyResponses', 'csatScore', 'csatAverage', 'netPromoterScore', 'complaints', 'complaintRate', 'qaEvaluations', 'qaScore', 'fatalErrors', 'fatalErrorRate'];
+const QUALITY = ['qaEvaluations', 'qaScore', 'fatalErrors', 'fatalErrorRate', 'surveyResponses', 'csatScore'];
+const DOCUMENT = `query Voice($query: KpiQuery!, $quality: KpiQuery!, $dates: DateRange!, $timeZone: String, $filter: ContactFilter) {
   kpis(query: $query) { rows { periodStart periodLabel ${FIGURES.join(' ')} } total { ${FIGURES.join(' ')} } }
+  quality: kpis(query: $quality) { rows { agent { key name } team { key name } ${QUALITY.join(' ')} } }
   complaintBreakdown(query: $query) { periodStart category count }
   worst: surveyResponses(dates: $dates, timeZone: $timeZone, filter: $filter, maxCsat: 2, first: 500) {
     totalCount edges { node { csat nps comment complaintCategory submittedAt contact { externalId offeredAt queue { name } agent { name } } } } }
 }`;
+const QA_GROUPS = [{ value: 'AGENT', label: 'Agent' }, { value: 'TEAM', label: 'Team' }];
+
 /** Comments shown; the CSV has the same. */
 const WORST = 20;
 
@@ -25,11 +30,18 @@ export function voiceQuestion(params, context) {
   const from = isDate(params.from) ? params.from : addDays(to, -83); // 12 weeks
   const granularity = ['DAY', 'WEEK', 'MONTH'].includes(params.granularity) ? params.granularity : 'WEEK';
   const scope = params.scope ?? 'all';
+  const qaBy = QA_GROUPS.some((g) => g.value === params.qaBy) ? params.qaBy : 'AGENT';
   const filter = scopeFilter(scope);
   const dates = { from, to };
+  const common = { dates, timeZone: context.timeZone, ...(filter ? { filter } : {}) };
   return {
-    from, to, granularity, scope,
-    variables: { query: { dates, timeZone: context.timeZone, granularity, ...(filter ? { filter } : {}) }, dates, timeZone: context.timeZone, filter: filter ?? null },
+    from, to, granularity, scope, qaBy,
+    variables: {
+      query: { ...common, granularity },
+      // Only agents or teams with evaluations, lowest QA score first (the API sorts and filters: no row is dropped here).
+      quality: { ...common, groupBy: [qaBy], having: [{ metric: 'qaEvaluations', comparator: 'AT_LEAST', value: 1 }], orderBy: [{ metric: 'qaScore' }] },
+      dates, timeZone: context.timeZone, filter: filter ?? null,
+    },
   };
 }
 
@@ -51,6 +63,12 @@ export function VoiceOfCustomer({ api, params, setParams, context }) {
   const labelAt = (start) => rows.find((r) => Date.parse(r.periodStart) === Date.parse(start))?.periodLabel ?? start;
   const csat = useMemo(() => [{ label: 'CSAT score (4–5 of 5)', values: rows.map((r) => r.csatScore) }], [rows]);
   const nps = useMemo(() => [{ label: 'Net Promoter Score', values: rows.map((r) => r.netPromoterScore) }], [rows]);
+  const qa = useMemo(
+    () => [{ label: 'QA score', values: rows.map((r) => r.qaScore) }, { label: 'Fatal error rate', values: rows.map((r) => r.fatalErrorRate), dash: [6, 4] }],
+    [rows],
+  );
+  const quality = state.data?.quality.rows ?? [];
+  const member = (r) => (q.qaBy === 'TEAM' ? r.team : r.agent);
   const breakdown = state.data?.complaintBreakdown ?? [];
   const categories = useMemo(() => {
     const names = [...new Set(breakdown.map((c) => c.category ?? 'no category'))];
@@ -68,29 +86,49 @@ export function VoiceOfCustomer({ api, params, setParams, context }) {
         <DateField label="From" value={q.from} onChange={(from) => setParams({ from })} />
         <DateField label="To" value={q.to} onChange={(to) => setParams({ to })} />
         <Select label="Granularity" value={q.granularity} onChange={(granularity) => setParams({ granularity })} options={['DAY', 'WEEK', 'MONTH'].map((g) => ({ value: g, label: labelOf(g.toLowerCase()) }))} />
+        <Select label="Quality by" value={q.qaBy} onChange={(qaBy) => setParams({ qaBy })} options={QA_GROUPS} />
       </form>
       <Status state={state} />
       {state.data ? (
         <>
-          <div className="charts">
+          <div className="charts four">
             <Chart title="CSAT score" labels={labels} series={csat} unit="ratio" timeZone={context.timeZone} height={200} />
             <Chart title="Net Promoter Score" labels={labels} series={nps} unit="decimal" timeZone={context.timeZone} height={200} />
             <Chart title="Complaints by category" labels={labels} series={categories} timeZone={context.timeZone} height={200} />
+            <Chart title="QA score and fatal error rate" labels={labels} series={qa} unit="ratio" timeZone={context.timeZone} height={200} />
           </div>
+          <Table
+            caption="Per period"
+            api={api}
+            exportFile="kpis.csv"
+            exportParams={{ query: JSON.stringify(q.variables.query), fields: FIGURES.join(',') }}
+            rows={rows}
+            columns={[
+              { key: 'period', label: 'Period', value: (r) => r.periodLabel },
+              { key: 'surveyResponses', label: 'Responses', unit: 'count', value: (r) => r.surveyResponses },
+              { key: 'csatScore', label: 'CSAT score', unit: 'ratio', value: (r) => r.csatScore },
+              { key: 'csatAverage', label: 'CSAT average', unit: 'decimal', value: (r) => r.csatAverage },
+              { key: 'netPromoterScore', label: 'NPS', unit: 'decimal', value: (r) => r.netPromoterScore },
+              { key: 'complaints', label: 'Complaints', unit: 'count', value: (r) => r.complaints },
+              { key: 'qaEvaluations', label: 'QA evaluations', unit: 'count', value: (r) => r.qaEvaluations },
+              { key: 'qaScore', label: 'QA score', unit: 'ratio', value: (r) => r.qaScore },
+              { key: 'fatalErrorRate', label: 'Fatal error rate', unit: 'ratio', value: (r) => r.fatalErrorRate },
+            ]}
+          />
           <div className="two-columns">
             <Table
-              caption="Per period"
+              caption={`Quality by ${q.qaBy === 'TEAM' ? 'team' : 'agent'}`}
               api={api}
               exportFile="kpis.csv"
-              exportParams={{ query: JSON.stringify(q.variables.query), fields: FIGURES.join(',') }}
-              rows={rows}
+              exportParams={{ query: JSON.stringify(q.variables.quality), fields: QUALITY.join(',') }}
+              rows={quality}
               columns={[
-                { key: 'period', label: 'Period', value: (r) => r.periodLabel },
-                { key: 'surveyResponses', label: 'Responses', unit: 'count', value: (r) => r.surveyResponses },
+                { key: 'name', label: q.qaBy === 'TEAM' ? 'Team' : 'Agent', value: (r) => member(r)?.name ?? 'unassigned' },
+                { key: 'qaEvaluations', label: 'Evaluations', unit: 'count', value: (r) => r.qaEvaluations },
+                { key: 'qaScore', label: 'QA score', unit: 'ratio', value: (r) => r.qaScore },
+                { key: 'fatalErrors', label: 'Fatal errors', unit: 'count', value: (r) => r.fatalErrors },
+                { key: 'fatalErrorRate', label: 'Fatal error rate', unit: 'ratio', value: (r) => r.fatalErrorRate },
                 { key: 'csatScore', label: 'CSAT score', unit: 'ratio', value: (r) => r.csatScore },
-                { key: 'csatAverage', label: 'CSAT average', unit: 'decimal', value: (r) => r.csatAverage },
-                { key: 'netPromoterScore', label: 'NPS', unit: 'decimal', value: (r) => r.netPromoterScore },
-                { key: 'complaints', label: 'Complaints', unit: 'count', value: (r) => r.complaints },
               ]}
             />
             <Table
