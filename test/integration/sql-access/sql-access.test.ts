@@ -102,16 +102,28 @@ describe('SQL access for BI tools', () => {
     expect((await ca.query(`select count(*)::int as n from reporting.contacts where external_id like 'b-%'`)).rows[0].n).toBe(0);
     expect((await ca.query(`select count(*)::int as n from reporting.survey_responses where comment like 'b%'`)).rows[0].n).toBe(0);
 
+    // Two QA evaluations of a-1, one with a fatal error.
+    const form = await server.gql(`mutation { createQaForm(name: "Calls", criteria: [{ key: "tone", label: "Tone", weight: 1 },
+      { key: "privacy", label: "Privacy", weight: 1, fatal: true }]) { id } }`, {}, server.org.keys.ADMIN);
+    const evaluation = (externalId: string, tone: number, privacy: number) => ({ externalId, contactExternalId: 'a-1', formId: form.data.createQaForm.id,
+      evaluator: 'sam', evaluatedAt: '2026-03-03T09:00:00Z', scores: [{ criterion: 'tone', score: tone }, { criterion: 'privacy', score: privacy }] });
+    const recorded = await server.gql(`mutation($e: [QaEvaluationInput!]!) { recordQaEvaluations(evaluations: $e) { created } }`,
+      { e: [evaluation('qa-1', 0.5, 1), evaluation('qa-2', 1, 0)] }, server.org.keys.INGEST);
+    expect(recorded.data.recordQaEvaluations.created).toBe(2);
+
     // kpi_daily's sums are the KPI engine's figures for the same day.
     const kpis = await server.gql(`query { kpis(query: { range: { from: "2026-03-02T00:00:00Z", to: "2026-03-03T00:00:00Z" } }) {
-      total { offered answered answeredWithinThreshold handled averageTalkTime surveyResponses } } }`, {}, server.org.keys.ANALYST);
+      total { offered answered answeredWithinThreshold handled averageTalkTime surveyResponses qaEvaluations qaScore fatalErrors } } }`, {}, server.org.keys.ANALYST);
     const daily = await ca.query(`select day::text, sum(offered)::int as offered, sum(answered)::int as answered,
-      sum(answered_within_20s)::int as within, sum(handled)::int as handled, sum(talk_seconds)::int as talk, sum(survey_responses)::int as responses
+      sum(answered_within_20s)::int as within, sum(handled)::int as handled, sum(talk_seconds)::int as talk, sum(survey_responses)::int as responses,
+      sum(qa_evaluations)::int as qa, (sum(qa_score_sum) / nullif(sum(qa_evaluations), 0))::float8 as qa_score, sum(qa_fatal_errors)::int as fatal
       from kpi_daily group by day`);
     expect(kpis.errors).toBeUndefined();
     const total = kpis.data.kpis.total;
+    expect(total).toMatchObject({ qaEvaluations: 2, qaScore: 0.375, fatalErrors: 1 }); // (0.75 + 0) / 2
     expect(daily.rows).toEqual([{ day: '2026-03-02', offered: total.offered, answered: total.answered, within: total.answeredWithinThreshold,
-      handled: total.handled, talk: total.averageTalkTime * total.handled, responses: total.surveyResponses }]);
+      handled: total.handled, talk: total.averageTalkTime * total.handled, responses: total.surveyResponses,
+      qa: total.qaEvaluations, qa_score: total.qaScore, fatal: total.fatalErrors }]);
   });
 
   it('a login cannot read the tables, cannot write anything, and cannot reach rows early through a function of its own', async () => {
