@@ -310,6 +310,34 @@ describe('the dashboard page in headless Chromium, offline', () => {
     }
   });
 
+  it('Wallboard left on overnight: without a chosen day it turns to the new day at midnight and shows its figures', async () => {
+    // A context of its own: its clock is faked (it starts a minute before midnight after LAST_DAY and runs from there).
+    const night = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB', colorScheme: 'light' });
+    try {
+      await night.clock.install({ time: new Date(`${LAST_DAY}T23:59:00Z`) });
+      const wall = await night.newPage();
+      await wall.goto(`${origin}/dashboard#/wallboard`);
+      await wall.getByLabel('API key', { exact: true }).fill(server.org.keys.ANALYST);
+      await expect.poll(() => tileValues(wall), PAGE_WAIT).toEqual(await wallboardTotal(LAST_DAY));
+      expect(await wall.getByLabel('Day', { exact: true }).inputValue()).toBe(LAST_DAY);
+      expect((await wallboardTotal(LAST_DAY)).offered).toBeGreaterThan(100);
+
+      // Timers due before midnight run first (the page renders with the old day), then the clock passes midnight quietly:
+      // no write, no poll, only the day check can turn the page.
+      await night.clock.fastForward('00:40');
+      await wall.waitForTimeout(500);
+      expect(await wall.getByLabel('Day', { exact: true }).inputValue()).toBe(LAST_DAY);
+      await night.clock.fastForward('00:40');
+      const next = new Date(Date.parse(`${LAST_DAY}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      await expect.poll(() => wall.getByLabel('Day', { exact: true }).inputValue(), PAGE_WAIT).toBe(next);
+      await expect.poll(() => tileValues(wall), PAGE_WAIT).toEqual(await wallboardTotal(next));
+      await wall.locator('[data-live-mode="live"]').waitFor(PAGE_WAIT);
+      expect(wall.url()).not.toContain('date='); // still "today", not pinned to a day
+    } finally {
+      await night.close();
+    }
+  });
+
   it('Explore: a metric by queue and day with the previous period equals kpis, and its CSV is the export', async () => {
     const hash = `#/explore?metric=averageHandleTime&groupBy=QUEUE&granularity=DAY&from=2026-02-24&to=${LAST_DAY}&compare=1`;
     await page.goto(`${origin}/dashboard${hash}`);

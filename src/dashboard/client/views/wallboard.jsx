@@ -6,7 +6,7 @@
  * changes them, or polled every 15 s where the socket cannot be opened); the
  * staffing plan is read again after a pushed change, at most every 15 s.
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Chart } from '../chart.jsx';
 import { addDays, clockIn, isDate, localDate, todayIn } from '../dates.js';
 import { DateField, NumberField, ScopeSelect, Status, scopeFilter } from '../fields.jsx';
@@ -38,8 +38,26 @@ const STAFFING_REFRESH_MS = REFRESH_MS;
 const LATEST = `query WallboardLatest($dates: DateRange!, $timeZone: String, $filter: ContactFilter) {
   contacts(dates: $dates, timeZone: $timeZone, filter: $filter, first: 1) { edges { node { offeredAt } } } }`;
 
-export function wallboardQuestion(params, context) {
-  const date = isDate(params.date) ? params.date : todayIn(context.timeZone);
+/** How often an open wallboard without a chosen day checks whether the zone's day has turned. */
+const DAY_CHECK_MS = 30_000;
+
+/**
+ * Today in the zone, turning at its midnight: a wall screen left on overnight
+ * shows the new day (and subscribes to it) within DAY_CHECK_MS.
+ */
+function useToday(timeZone) {
+  const [today, setToday] = useState(() => todayIn(timeZone));
+  useEffect(() => {
+    setToday(todayIn(timeZone));
+    const timer = setInterval(() => setToday(todayIn(timeZone)), DAY_CHECK_MS);
+    return () => clearInterval(timer);
+  }, [timeZone]);
+  return today;
+}
+
+/** today: the zone's date now, the day shown unless params.date chooses one. */
+export function wallboardQuestion(params, context, today = todayIn(context.timeZone)) {
+  const date = isDate(params.date) ? params.date : today;
   const threshold = Number.isInteger(Number(params.threshold)) && params.threshold !== undefined && params.threshold !== '' ? Number(params.threshold) : 20;
   const target = params.target !== undefined && params.target !== '' && Number.isFinite(Number(params.target)) ? Number(params.target) : 80;
   const scope = params.scope ?? 'all';
@@ -81,7 +99,8 @@ function Tile({ label, value, unit, status, note, name }) {
 }
 
 export function Wallboard({ api, params, setParams, context }) {
-  const q = wallboardQuestion(params, context);
+  const today = useToday(context.timeZone);
+  const q = wallboardQuestion(params, context, today);
   const state = useLiveKpis(api, SELECTION, q.variables.query);
   const refreshStaffing = useThrottled(state.version, STAFFING_REFRESH_MS);
   const plan = useQuery(api, STAFFING, { staffing: q.variables.staffing }, state.version > 0, refreshStaffing);
