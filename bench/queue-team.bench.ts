@@ -14,6 +14,7 @@ import { setReportingZone } from '../src/analytics/reporting-zone';
 import { QueueTeamService } from '../src/contacts/queue-team.service';
 import { rebuildOrganizationFacts } from '../src/warehouse/rebuild';
 import { generateCenterYear } from './generate';
+import { startStatementClock, statementClock } from './statement-clock';
 import { formatSummary, machine, runBench, summarize, withBenchDatabase, withClient, type BenchDatabase } from './support';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 500_000);
@@ -42,6 +43,7 @@ async function main({ url, orm, organizationId: org, reused }: BenchDatabase) {
   console.log(`queue-1: ${followers!.n} contacts without a team of their own; plan: ${plan.map((p) => p['QUERY PLAN'].trim()).join(' | ')}`);
 
   const service = new QueueTeamService(orm.em.fork());
+  startStatementClock();
   const steps = [
     { name: 'none -> A', team: teams[0]!.id },
     { name: 'A -> B', team: teams[1]!.id },
@@ -57,6 +59,9 @@ async function main({ url, orm, organizationId: org, reused }: BenchDatabase) {
     }
   }
   for (const [name, ms] of times) console.log(`setQueueTeam ${name}: ${followers!.n} contacts moved, ${formatSummary(summarize(ms))} (min / median / max of ${RUNS})`);
+  const calls = RUNS * steps.length;
+  const slowest = [...statementClock].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+  for (const [name, { n, ms }] of slowest) console.log(`  ${(ms / calls).toFixed(0).padStart(6)} ms a call  ${String(n / calls).padStart(4)}x  ${name}`);
 
   // The rollups still hold what the contacts add up to: per team, in the finest, the UTC day and the Berlin day rollups.
   for (const table of ['contact_rollup', 'contact_rollup_day_team', 'contact_rollup_local_day_team']) {

@@ -86,7 +86,13 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
   const instants = quarterHours.map((r) => new Date(r.b).getTime());
   const zone = fact.rollups.some((r) => r.local) ? await reportingZoneOf(em, organizationId) : NO_LOCAL_DAYS_ZONE;
   const days = zone === NO_LOCAL_DAYS_ZONE ? [] : localDaysHolding(instants, zone);
-  const dayParams = [`{${days.map((d) => new Date(d[0]).toISOString()).join(',')}}`, `{${days.map((d) => new Date(d[1]).toISOString()).join(',')}}`];
+  const starts = `{${days.map((d) => new Date(d[0]).toISOString()).join(',')}}`;
+  const dayParams = [starts, `{${days.map((d) => new Date(d[1]).toISOString()).join(',')}}`, starts];
+  // A row's local day (k.b) by binary search over the days' starts (ascending, apart):
+  // a range join (b <= t < e) compared every row with every day, 0.7 s a local rollup
+  // for 13,000 staged rows over a year of days (setQueueTeam). Three parameters: dayParams.
+  const inLocalDay = (rows: string, t: string) =>
+    `${rows} join unnest(?::timestamptz[], ?::timestamptz[]) with ordinality as k(b, e, n) on k.n = width_bucket(${t}, ?::timestamptz[]) and ${t} < k.e`;
 
   // The finest rollup's delta is summed once from the staged versions (one sort of
   // them); every rollup it can answer is summed from that, far fewer rows.
@@ -109,13 +115,13 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
     let rows: string;
     if (fromFinest(rollup)) {
       const from = rollup.local
-        ? `${sums} s join unnest(?::timestamptz[], ?::timestamptz[]) as k(b, e) on s.bucket >= k.b and s.bucket < k.e`
+        ? inLocalDay(`${sums} s`, 's.bucket')
         : `${sums} s`;
       const bucket = rollup.local ? 'k.b' : rollup === finest ? 's.bucket' : binned('s.bucket', rollup.interval);
       rows = `select ${bucket} as bucket, ${rollup.keys.map((k) => `s.${k.column}`).join(', ')}, ${Object.keys(rollup.sums).map((c) => `s.${c}`).join(', ')} from ${from}`;
     } else {
       const from = rollup.local
-        ? `${deltaTable} ${alias} join unnest(?::timestamptz[], ?::timestamptz[]) as k(b, e) on ${alias}.${time} >= k.b and ${alias}.${time} < k.e`
+        ? inLocalDay(`${deltaTable} ${alias}`, `${alias}.${time}`)
         : `${deltaTable} ${alias}`;
       rows = signedVersions(rollup, alias, from, rollup.local ? 'k.b' : binned(`${alias}.${time}`, rollup.interval));
     }

@@ -27,14 +27,18 @@ export interface OwnerChange {
 export async function setQueueOwner(em: EntityManager, organizationId: number, queueId: number, teamId: number | null): Promise<OwnerChange> {
   await em.execute(`update queue set team_id = ? where organization_id = ? and id = ?`, [teamId, organizationId, queueId]);
   await ensureDeltaTable(em, CONTACT_FACT);
-  // `k` is the row as it was before this statement (the pattern of refreshContactTallies).
+  // `k`: each follower's version before the update, picked first by the partial index
+  // contact_queue_owner_index. A self-join (`from contact k`, as refreshSurveyTallies
+  // does) had the planner hash the organization's whole contact table: 630 of 1,460 ms
+  // for 6,505 followers among 500,000 contacts, growing with the organization.
   const [{ moved }] = await em.execute<Array<{ moved: number }>>(
-    `with updated as (
+    `with followers as materialized (
+       select id, team_id from contact c
+       where c.organization_id = ? and c.queue_id = ? and ${FOLLOWS_QUEUE_OWNER('c')} and c.team_id is distinct from ?::int),
+     updated as (
        update contact c set team_id = ?::int, team_from_queue = (?::int is not null), updated_at = now()
-       from contact k
-       where c.organization_id = ? and c.queue_id = ? and ${FOLLOWS_QUEUE_OWNER('c')}
-         and c.team_id is distinct from ?::int
-         and k.organization_id = c.organization_id and k.id = c.id
+       from followers k
+       where c.organization_id = ? and c.id = k.id
        returning k.team_id as was_team_id, ${STAGED.map((col) => `c.${col}`).join(', ')}),
      staged as (
        insert into ${DELTA} (sign, ${STAGED.join(', ')})
@@ -42,7 +46,7 @@ export async function setQueueOwner(em: EntityManager, organizationId: number, q
        union all
        select 1, ${STAGED.map((col) => `u.${col}`).join(', ')} from updated u)
      select count(*)::int as moved from updated`,
-    [teamId, teamId, organizationId, queueId, teamId],
+    [organizationId, queueId, teamId, teamId, teamId, organizationId],
   );
   await stagePendingTallies(em, organizationId); // survey answers that arrived while this held the lock
   const change = await applyDeltas(em, organizationId, CONTACT_FACT);
