@@ -265,6 +265,14 @@ describe('setQueueTeam and the team of an unanswered contact', () => {
     const agentsBefore = await server.gql(`query($q: KpiQuery!) { kpis(query: $q) { rows { agent { key } offered handled abandoned } } }`, {
       q: { range: { from: ALL[0], to: ALL[1] }, groupBy: ['AGENT'] },
     });
+    const coaching = () => server.gql(
+      `query($q: KpiQuery!, $t: [SlaTargetInput!]!) { coachingList(query: $q, targets: $t, minHandled: 1) {
+        agent { key } row { handled abandoned averageHandleTime csatAverage } misses { metric actual } examples { externalId } } }`,
+      { q: { range: { from: ALL[0], to: ALL[1] } }, t: [{ metric: 'averageSpeedOfAnswer', comparator: 'AT_MOST', target: 10 }, { metric: 'csatAverage', comparator: 'AT_LEAST', target: 4.5 }] },
+    );
+    const coachingBefore = await coaching();
+    expect(coachingBefore.errors).toBeUndefined();
+    expect(coachingBefore.data.coachingList.length).toBeGreaterThan(0);
     const unassignedBefore = (await expectScorecardFollowsTheRule()).find((c) => c.unassigned)!;
 
     await setQueueTeam('billing', 'north'); // none -> A
@@ -282,11 +290,12 @@ describe('setQueueTeam and the team of an unanswered contact', () => {
     await expectContactsFilterFollowsTheRule('north');
     await expectContactsFilterFollowsTheRule('south');
 
-    // Agents are not teams: the report by agent (what coachingList reads) did not change.
+    // Agents are not teams: the report by agent and the coaching list did not change.
     const agentsAfter = await server.gql(`query($q: KpiQuery!) { kpis(query: $q) { rows { agent { key } offered handled abandoned } } }`, {
       q: { range: { from: ALL[0], to: ALL[1] }, groupBy: ['AGENT'] },
     });
     expect(agentsAfter.data).toEqual(agentsBefore.data);
+    expect((await coaching()).data).toEqual(coachingBefore.data);
   });
 
   it('credits contacts recorded later to the owner, and a correction naming a team takes it out of the owner\'s', async () => {
