@@ -136,7 +136,8 @@ async function startServer(databaseUrl: string): Promise<{ process: CliProcess; 
     PORT: String(await freePort()),
     BOOTSTRAP_API_KEY: API_KEY,
     DEMO_DATA: '0',
-    LOG_LEVEL: 'warn',
+    // BENCH_SERVER_LOG=debug: the server logs each live read (its wait for a place and its time), summed up per run.
+    LOG_LEVEL: process.env.BENCH_SERVER_LOG ?? 'warn',
     RATE_LIMIT_PER_MINUTE: '0',
   });
   const match = await child.waitForStderr(/CallPulse is ready: (http:\/\/\S+)\n/, 120_000);
@@ -261,9 +262,17 @@ async function run(withSubscriptions: boolean, posted: readonly Posted[], boards
       let mismatches = 0;
       const shapes = new Map<string, number>();
       boards.forEach((b, i) => shapes.set(b.shape, shapes.has(b.shape) ? shapes.get(b.shape)! : i));
+      const kpisMs: number[] = [];
       for (const [, i] of shapes) {
+        const t = performance.now();
         const { kpis } = await gql<{ kpis: unknown }>(server.url, KPIS, { q: boards[i]!.query });
+        kpisMs.push(performance.now() - t);
         if (JSON.stringify(kpis) !== JSON.stringify(subscriptions[i]!.messages.at(-1)!.data!.liveKpis)) mismatches++;
+      }
+      console.log(`  after ingest, each distinct report once by kpis over HTTP: ${formatSummary(summarize(kpisMs))}`);
+      const liveReads = server.process.stdout().split('\n').filter((l) => l.includes('"live report read"')).map((l) => JSON.parse(l) as { waitedMs: number; readMs: number });
+      if (liveReads.length) {
+        console.log(`  server: ${liveReads.length} live reads; waited for a place ${formatSummary(summarize(liveReads.map((r) => r.waitedMs)))}, read ${formatSummary(summarize(liveReads.map((r) => r.readMs)))}`);
       }
       return { ...result, latencies, wrong, openMs, mismatches, shapes: shapes.size };
     } finally {

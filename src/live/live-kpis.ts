@@ -66,8 +66,16 @@ export async function openLiveKpis(ctx: LiveContext, query: KpiQuery, info: Grap
   // Wallboards showing the same report share each read (and its comparison key).
   const read = (): Promise<LiveReading> =>
     live.reads.read(shape, entry.pokedAt, async () => {
-      const answer = await live.gate.run(() => answerKpis(live.fresh(), query, info));
-      return { value: answer.view, key: JSON.stringify(answer.report), asked: answer.asked };
+      const asked = performance.now();
+      let started = asked;
+      const answer = await live.gate.run(() => {
+        started = performance.now();
+        return answerKpis(live.fresh(), query, info);
+      });
+      const key = JSON.stringify(answer.report);
+      const waitedMs = Math.round(started - asked);
+      ctx.logger.debug({ waitedMs, readMs: Math.round(performance.now() - started), rows: answer.report.rows.length }, 'live report read');
+      return { value: answer.view, key, asked: answer.asked };
     });
   try {
     const first = await read();
