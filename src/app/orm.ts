@@ -10,8 +10,19 @@ import { MIGRATIONS_DIR } from '../platform/runtime-files';
 
 export type { MikroORM };
 
-/** work_mem of the server's own database sessions (see the pool's afterCreate). */
-const SESSION_WORK_MEM = '32MB';
+/**
+ * Settings of the server's own database sessions (see the pool's afterCreate):
+ * - work_mem: KPI statements hash-aggregate up to ~100,000 rollup rows (a month by day
+ *   × agent in a zone off UTC reads hour rows). At PostgreSQL's default 4 MB the
+ *   planner sorts them on disk instead: 195 ms against 120 ms with 32 MB. Memory is
+ *   used as needed, not reserved.
+ * - no parallel workers: a KPI statement reads a few thousand to a hundred thousand
+ *   rollup rows in milliseconds, and starting workers for it cost more than they
+ *   saved (a month by day × queue with ten thresholds, 2 M contacts: 58-72 ms with
+ *   two workers, 20-24 ms without, on 2 cores); the requests of other clients are the
+ *   server's parallelism.
+ */
+const SESSION_SETTINGS = `set work_mem = '32MB'; set max_parallel_workers_per_gather = 0`;
 
 export const ENTITIES = [Organization, ApiKey, Team, Queue, Agent];
 
@@ -64,12 +75,9 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
       min: 0,
       max: 10,
       acquireTimeoutMillis: ACQUIRE_TIMEOUT_MS,
-      // KPI statements hash-aggregate up to ~100,000 rollup rows (a month by day × agent in a zone
-      // off UTC reads hour rows). At PostgreSQL's default 4 MB the planner sorts them on disk
-      // instead: 195 ms against 120 ms with 32 MB. Memory is used as needed, not reserved.
       afterCreate: (connection: { query(sql: string, done: (error: Error | null) => void): void }, done: (error: Error | null, c: unknown) => void) => {
         guardConnection(connection); // cancel on disconnect, statement tags on errors (db-guard.ts)
-        connection.query(`set work_mem = '${SESSION_WORK_MEM}'`, (error) => done(error, connection));
+        connection.query(SESSION_SETTINGS, (error) => done(error, connection));
       },
     },
     debug: false,
