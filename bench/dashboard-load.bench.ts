@@ -8,10 +8,11 @@ import 'reflect-metadata';
  * requests/s and each query's latency under that load; then one client alone.
  *
  *   npm run bench:dashboard-load   # BENCH_CONTACTS (default 2,000,000) or BENCH_REUSE=<kept kpi bench database>
+ *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'  # the server's CPU profile
  */
 import { rebuildOrganizationFacts } from '../src/warehouse/rebuild';
 import { freePort } from '../src/platform/net';
-import { runCli } from '../test/support/child-server';
+import { runCommand } from '../test/support/child-server';
 import { generateCenterYear } from './generate';
 import { API_KEY, machine, runBench, summarize, withBenchDatabase, withClient, type BenchDatabase } from './support';
 
@@ -47,7 +48,9 @@ async function main({ url, orm, organizationId, reused }: BenchDatabase) {
   }
   const contacts = await withClient(url, async (c) => Number((await c.query('select count(*) from contact')).rows[0].count));
   const port = await freePort();
-  const server = runCli(['serve'], { DATABASE_URL: url, PORT: String(port), DEMO_DATA: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' });
+  // BENCH_NODE_ARGS: more Node options for the server (`--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes).
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const server = runCommand(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', 'serve'], { DATABASE_URL: url, PORT: String(port), DEMO_DATA: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' });
   const endpoint = `http://127.0.0.1:${port}/graphql`;
   try {
     await server.waitForStderr(/graphql|listening|http:\/\//i, 120_000).catch(() => undefined);
