@@ -2,7 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema, type PubSub } from 'type-graphql';
 import { ActivityResolver } from '../activity/activity.resolver';
 import { StaffingResolver } from '../staffing/staffing.resolver';
-import { KpiResolver, KpiRowThresholdResolver } from '../analytics/kpi.resolver';
+import { KpiResolver, KpiRowThresholdResolver, resolveRowArgumentFieldsDirectly } from '../analytics/kpi.resolver';
 import { ContactsResolver } from '../contacts/contacts.resolver';
 import { QueueTeamResolver } from '../contacts/queue-team.resolver';
 import { ContactConnectionResolver, ContactFieldsResolver, ContactsQueryResolver } from '../contacts/contacts-query.resolver';
@@ -56,8 +56,8 @@ const NO_TOPICS: PubSub = {
   },
 };
 
-export function buildAppSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildAppSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: RESOLVERS,
     authChecker,
     validate: false, // batches are validated whole by their own pure validators; no input uses class-validator
@@ -67,6 +67,8 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
     // subscribe (live/live-kpis.ts, fed by PostgreSQL notices), so no topic is ever used.
     pubSub: NO_TOPICS,
   });
+  resolveRowArgumentFieldsDirectly(schema);
+  return schema;
 }
 
 /** The SDL committed as schema.graphql: sorted so it diffs cleanly. */
