@@ -101,7 +101,7 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
   const finestKeys = finest.keys.map((k) => k.column);
   await em.execute(
     `insert into ${sums} (organization_id, bucket, ${finestKeys.join(', ')}, ${Object.keys(finest.sums).join(', ')})
-     ${summed(finest, `${signedVersions(finest, alias, `${deltaTable} ${alias}`, binned(`${alias}.${time}`, finest.interval))}`)}`,
+     ${summed(finest, signedVersions(finest, alias, `${deltaTable} ${alias}`, binned(`${alias}.${time}`, finest.interval)), true)}`,
     [organizationId],
   );
   // A local day is summed from the finest rollup only where it starts and ends on its buckets (not from hours under +05:30).
@@ -113,7 +113,8 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
   for (const rollup of fact.rollups) {
     if (rollup.local && days.length === 0) continue;
     let rows: string;
-    if (fromFinest(rollup)) {
+    const finer = fromFinest(rollup);
+    if (finer) {
       const from = rollup.local
         ? inLocalDay(`${sums} s`, 's.bucket')
         : `${sums} s`;
@@ -125,9 +126,9 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
         : `${deltaTable} ${alias}`;
       rows = signedVersions(rollup, alias, from, rollup.local ? 'k.b' : binned(`${alias}.${time}`, rollup.interval));
     }
-    const params = !rollup.local ? [organizationId] : fromFinest(rollup) ? [organizationId, ...dayParams] : [organizationId, ...dayParams, ...dayParams];
-    // The finest rollup's delta is already one row per bucket and key: added as it is.
-    const emptied: Array<{ bucket: Date | string }> = await em.execute(addDeltaSql(rollup, rows, rollup === finest), params);
+    const params = rollup.local ? [organizationId, ...dayParams] : [organizationId];
+    // The finest rollup's delta, and one summed from the staged versions, is already one row per bucket and key: added as it is.
+    const emptied: Array<{ bucket: Date | string }> = await em.execute(addDeltaSql(rollup, rows, rollup === finest || !finer), params);
     if (emptied.length > 0) {
       await em.execute(
         `delete from ${rollup.table} where organization_id = ? and bucket = any(?::timestamptz[]) and ${rollup.count} = 0`,
@@ -147,16 +148,38 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
 
 /**
  * The staged versions of a fact as signed aggregates of a rollup, per bucket and
- * key: the written versions' sums, and the replaced ones' negated (to be summed).
+ * key, in one pass: each aggregate weighs a version by its sign (+1 written, −1
+ * replaced). Summing the two signs apart and then the pair again (a union) sorted
+ * and aggregated the batch's rows twice: 25 of 70 ms of the finest delta of 10,000
+ * new contacts.
  */
 function signedVersions(rollup: RollupTable, alias: string, from: string, bucket: string): string {
-  const side = (sign: 1 | -1) => `
+  return `
     select ${bucket} as bucket, ${rollup.keys.map((k) => `${k.expr} as ${k.column}`).join(', ')},
-      ${Object.entries(rollup.sums).map(([column, aggregate]) => `${sign === 1 ? '' : '-'}(${aggregate}) as ${column}`).join(', ')}
+      ${Object.entries(rollup.sums).map(([column, aggregate]) => `${signedAggregate(aggregate, alias)} as ${column}`).join(', ')}
     from ${from}
-    where ${alias}.sign = ${sign}${rollup.where ? ` and ${rollup.where}` : ''}
+    ${rollup.where ? `where ${rollup.where}` : ''}
     group by ${[bucket, ...rollup.keys.map((k) => k.expr)].join(', ')}`;
-  return `${side(1)} union all ${side(-1)}`;
+}
+
+const FILTERED = String.raw`( filter \(where .+\))?`;
+const COUNT = new RegExp(String.raw`^count\(\*\)${FILTERED}$`);
+const SUM = new RegExp(String.raw`^sum\((.+?)\)${FILTERED}$`);
+const COALESCED = /^coalesce\((.+), 0\)$/;
+
+/**
+ * An aggregate over fact rows `alias` rewritten to weigh each row by `alias.sign`:
+ * count(*) [filter] → coalesce(sum(sign) [filter], 0); sum(x) [filter] → sum(sign * (x))
+ * [filter]; either inside coalesce(…, 0). Any other form is refused.
+ */
+export function signedAggregate(aggregate: string, alias: string): string {
+  const coalesced = COALESCED.exec(aggregate);
+  if (coalesced) return `coalesce(${signedAggregate(coalesced[1]!, alias)}, 0)`;
+  const count = COUNT.exec(aggregate);
+  if (count) return `coalesce(sum(${alias}.sign)${count[1] ?? ''}, 0)`;
+  const sum = SUM.exec(aggregate);
+  if (sum) return `sum(${alias}.sign * (${sum[1]}))${sum[2] ?? ''}`;
+  throw new Error(`the upkeep cannot weigh this aggregate by sign: ${aggregate}`);
 }
 
 /** The rows of a rollup's delta: `rows` (bucket, keys, sums) summed per bucket and key (unless already), in bucket order. */
