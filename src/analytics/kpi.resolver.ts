@@ -30,7 +30,7 @@ export async function answerKpis(ctx: Context, query: KpiQuery, info: GraphQLRes
   const fields = new Set(rowPaths.flatMap((path) => [...selectedFields(info, path)]));
   const { from, to } = rangeOrDates(query);
   const filter = await resolveContactFilter(ctx.em, principal.organizationId, query.filter, 'query.filter');
-  const report = await new KpiService(ctx.em, ctx.loaders).report({
+  const report = await new KpiService(ctx.em, ctx.loaders, ctx.kpiResults).report({
     organizationId: principal.organizationId,
     from,
     to,

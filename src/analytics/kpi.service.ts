@@ -11,6 +11,8 @@ import { Dimension, PERCENTILE_MEASURES, type ContactScope, type KpiRequest, typ
 import { checkTimeRange } from './query.inputs';
 import type { TimeSpan } from './source-plan';
 import { computeMetrics, metricsComputer, sumsFor, type SumName } from './metric-catalog';
+import { readFactsVersion } from '../warehouse/facts-version';
+import type { KpiResultCache } from '../platform/kpi-result-cache';
 
 export const MAX_ROWS = 10_000;
 export const MAX_RANGE_DAYS = 5 * 366;
@@ -95,9 +97,11 @@ const groupKey = (row: KpiRowResult, period: Date | null) =>
   [period?.toISOString(), row.channel, row.queue?.id, row.team?.id, row.agent?.id].join('|');
 
 export class KpiService {
+  /** `results`: this server's KPI result cache (none: every statement runs). */
   constructor(
     private readonly em: EntityManager,
     private readonly loaders: DirectoryLoaders,
+    private readonly results: KpiResultCache | null = null,
   ) {}
 
   /**
@@ -111,15 +115,39 @@ export class KpiService {
     return transaction ? query.transacting(transaction) : query;
   }
 
+  /**
+   * A statement's rows: from the result cache when it holds them for `version`, else
+   * run (and kept under `version`, read before the statement). No version: just run.
+   */
+  private async rowsOf(organizationId: number, version: string | null, text: string, values: readonly unknown[]): Promise<readonly any[]> {
+    if (version === null || !this.results) return (await this.raw(text, values)).rows;
+    const cached = this.results.get(organizationId, version, text, values);
+    if (cached) return cached;
+    const { rows } = await this.raw(text, values);
+    this.results.set(organizationId, version, text, values, rows);
+    return rows;
+  }
+
   async report(ask: KpiAsk, options: ReportOptions = {}): Promise<KpiReportResult> {
+    return this.reportAt(ask, options, undefined);
+  }
+
+  /**
+   * `version`: the facts version its statements are cached under, read once per report
+   * (the previous period's reports reuse it); undefined: read it first. Never inside a
+   * transaction: its own uncommitted writes are no version's facts.
+   */
+  private async reportAt(ask: KpiAsk, options: ReportOptions, known: string | null | undefined): Promise<KpiReportResult> {
     const request = validateKpiAsk(ask);
+    const version =
+      known !== undefined ? known : this.results && !this.em.isInTransaction() ? await readFactsVersion(this.em, request.organizationId) : null;
     const boundaries = request.granularity
       ? periodBoundaries(request.from, request.to, request.granularity, request.timeZone)
       : [request.from, request.to];
     const activity = activityScope(request);
     const [[contactRows, activityRows], percentiles] = await Promise.all([
-      this.sumRows(request, boundaries, activity, options),
-      this.percentiles(request, boundaries),
+      this.sumRows(request, boundaries, activity, options, version),
+      this.percentiles(request, boundaries, version),
     ]);
     const periodOf = (r: SumRow) =>
       r.isTotal ? { from: request.from, to: request.to } : { from: boundaries[r.period! - 1]!, to: boundaries[r.period!]! };
@@ -173,7 +201,7 @@ export class KpiService {
     // The top N is chosen over the sums, before shaping: only the rows kept are shaped.
     const kept = isRanked(ask.ranking) ? rank(ordered, ask.ranking, (r) => rankedMetricsOf!(r.sums)) : ordered;
     const report = { rows: kept.map(shape), total, thresholds };
-    if (ask.compareWithPrevious) await this.attachPrevious(ask, request, boundaries, report, options);
+    if (ask.compareWithPrevious) await this.attachPrevious(ask, request, boundaries, report, options, version);
     return report;
   }
 
@@ -183,7 +211,13 @@ export class KpiService {
    * zone of its own snapshot, and a plan that read local days of another zone (it
    * changed meanwhile) is made and read again.
    */
-  private async sumRows(request: KpiRequest, boundaries: Date[], activity: ActivityScope, options: ReportOptions): Promise<[SumRow[], SumRow[]]> {
+  private async sumRows(
+    request: KpiRequest,
+    boundaries: Date[],
+    activity: ActivityScope,
+    options: ReportOptions,
+    version: string | null,
+  ): Promise<[SumRow[], SumRow[]]> {
     const org = request.organizationId;
     const reportingZone = REPORTING_ZONES.get(org) ?? null;
     const compileOptions = { boundaries, rawOnly: options.rawOnly, reportingZone };
@@ -194,26 +228,26 @@ export class KpiService {
     // Through knex so the values travel as real bind parameters ($1, $2, …) to PostgreSQL.
     const answers = await Promise.all(
       queries.map(async (query) => {
-        const result = await this.raw(query.sql.text, query.sql.values as never[]);
-        const { rows, reporting_zone: zone } = result.rows[0] as { rows: string; reporting_zone: string };
+        const [answer] = await this.rowsOf(org, version, query.sql.text, query.sql.values);
+        const { rows, reporting_zone: zone } = answer as { rows: string; reporting_zone: string };
         const { rows: decoded, total } = decodeSumRows(rows, query, query === contact ? contactRowKeys : query.sums);
         return { rows: [...decoded, total], stale: query.localDaysOf !== null && query.localDaysOf !== zone, zone };
       }),
     );
     REPORTING_ZONES.set(org, answers[0]!.zone);
-    if (answers.some((a) => a.stale)) return this.sumRows(request, boundaries, activity, options);
+    if (answers.some((a) => a.stale)) return this.sumRows(request, boundaries, activity, options, version);
     return [answers[0]!.rows, answers[1]?.rows ?? []];
   }
 
   /** Per measure asked, the percentiles of every row and of the total by row key (one statement each, in parallel); null when none is asked. */
-  private async percentiles(request: KpiRequest, boundaries: readonly Date[]): Promise<Array<[PercentileMeasure, Map<string, Array<number | null>>]> | null> {
+  private async percentiles(request: KpiRequest, boundaries: readonly Date[], version: string | null): Promise<Array<[PercentileMeasure, Map<string, Array<number | null>>]> | null> {
     const asked = PERCENTILE_MEASURES.flatMap((m) => (request.percentiles?.[m]?.length ? [[m, request.percentiles[m]!] as const] : []));
     if (asked.length === 0) return null;
     return Promise.all(
       asked.map(async ([measure, ps]) => {
         const query = compilePercentiles(request, boundaries, DISTRIBUTIONS[measure], ps);
-        const result = await this.raw(query.text, query.values as never[]);
-        return [measure, new Map(decodePercentileRows(result.rows, ps).map((r) => [percentileKey(r), r.values]))] as [PercentileMeasure, Map<string, Array<number | null>>];
+        const rows = await this.rowsOf(request.organizationId, version, query.text, query.values);
+        return [measure, new Map(decodePercentileRows(rows, ps).map((r) => [percentileKey(r), r.values]))] as [PercentileMeasure, Map<string, Array<number | null>>];
       }),
     );
   }
@@ -224,18 +258,18 @@ export class KpiService {
    * of the last); the total, and every row without granularity, over the preceding
    * range of equal length.
    */
-  private async attachPrevious(ask: KpiAsk, request: KpiRequest, boundaries: Date[], report: KpiReportResult, options: ReportOptions) {
+  private async attachPrevious(ask: KpiAsk, request: KpiRequest, boundaries: Date[], report: KpiReportResult, options: ReportOptions, version: string | null) {
     const length = request.to.getTime() - request.from.getTime();
     // The previous figures of the rows kept: no ranking of their own.
     const before = { ...ask, from: new Date(request.from.getTime() - length), to: request.from, compareWithPrevious: false, ranking: null };
-    const equalLength = await this.report({ ...before, granularity: null, groupBy: request.granularity ? [] : request.groupBy }, options);
+    const equalLength = await this.reportAt({ ...before, granularity: null, groupBy: request.granularity ? [] : request.groupBy }, options, version);
     report.total.previous = equalLength.total;
 
     const byGroup = new Map<string, KpiRowResult>();
     if (request.granularity) {
       const granularity = request.granularity;
       const first = previousPeriodStart(boundaries[0]!, granularity, request.timeZone);
-      const periods = await this.report({ ...before, from: first, to: boundaries[boundaries.length - 2]! }, options);
+      const periods = await this.reportAt({ ...before, from: first, to: boundaries[boundaries.length - 2]! }, options, version);
       for (const row of periods.rows) byGroup.set(groupKey(row, row.periodEnd), row);
       for (const row of report.rows) {
         const start = previousPeriodStart(row.periodStart!, granularity, request.timeZone);

@@ -21,6 +21,7 @@ import { httpServerOptions } from '../platform/http-timeouts';
 import { bodyErrors, earlyPrincipal, jsonBodyByPrincipal, resolvePrincipal, type EarlyAuthOptions } from './early-auth';
 import { costLimitPlugin } from './cost-plugin';
 import { DirectorySizeCache } from '../platform/limits/directory-sizes';
+import { KpiResultCache } from '../platform/kpi-result-cache';
 import { DOCUMENT_LIMITS } from '../platform/limits/document-shape';
 import { documentLimits, documentPrefixLimits } from '../platform/limits/preflight';
 import { formatInputRefusal, refuseUnstorableInputs } from '../platform/input-refusals';
@@ -78,6 +79,8 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   // 429s per API key, per client address for survey submissions and failed authentication.
   const rateLimits = createRateLimits({ databaseUrl: orm.config.getClientUrl(), limits, logger });
   const directory = new DirectorySizeCache(() => orm.em.fork());
+  // KPI statement results by organization facts version (KPI_RESULT_CACHE_MB; 0: none).
+  const kpiResults = limits.kpiResultCacheMb > 0 ? new KpiResultCache(limits.kpiResultCacheMb * 1024 * 1024) : null;
 
   const apollo = new ApolloServer<Context>({
     // Operations run compiled by graphql-jit (see jit-executor.ts), or by graphql-js.
@@ -127,6 +130,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
     events,
     logger,
     directory,
+    kpiResults,
     limits: {
       maxQueryCost: limits.maxQueryCost,
       perConnection: limits.liveSubscriptionsPerConnection,
@@ -151,6 +155,7 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
       principal,
       clientAddress,
       loaders: createDirectoryLoaders(em, async () => (await principal())?.organizationId ?? null),
+      kpiResults,
       events,
     };
   };

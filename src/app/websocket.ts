@@ -12,6 +12,7 @@ import type { DomainEventBus } from '../org/events';
 import { KEY_REVOKED_CHANNEL } from '../org/key-notices';
 import { DOCUMENT_LIMITS, exceededLimit, documentShape } from '../platform/limits/document-shape';
 import type { DirectorySizeCache } from '../platform/limits/directory-sizes';
+import type { KpiResultCache } from '../platform/kpi-result-cache';
 import { queryTooComplex } from '../platform/limits/limit-error';
 import { operationDepth } from '../platform/limits/operation-depth';
 import type { Logger } from '../platform/logger';
@@ -41,6 +42,8 @@ export interface LiveSocketOptions {
   logger: Logger;
   limits: LiveLimits & { maxQueryCost: number };
   directory: DirectorySizeCache;
+  /** The server's KPI result cache, shared with its HTTP requests. */
+  kpiResults: KpiResultCache | null;
   /** Counts a failed authentication (a key presented and not found) for the socket's client address. */
   onFailedAuthentication(request: http.IncomingMessage): Promise<void>;
   clientAddressOf(request: http.IncomingMessage): string;
@@ -85,6 +88,7 @@ export function startLiveSockets(options: LiveSocketOptions): LiveSocketServer {
       principal: async () => principal,
       clientAddress,
       loaders: createDirectoryLoaders(em, async () => principal.organizationId),
+      kpiResults: options.kpiResults,
       events: options.events,
     };
   };

@@ -49,7 +49,7 @@ export class CoachingResolver {
     }
     const rowPaths = [['row']];
     const { from, to } = rangeOrDates(query, 'query.');
-    const { entries, thresholds } = await new CoachingService(ctx.em, ctx.loaders).list({
+    const { entries, thresholds } = await new CoachingService(ctx.em, ctx.loaders, ctx.kpiResults).list({
       organizationId: principal.organizationId,
       from,
       to,

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Dimension, type ContactScope } from '../analytics/kpi.request';
+import type { KpiResultCache } from '../platform/kpi-result-cache';
 import { KpiService, type KpiAsk, type KpiReportResult, type KpiRowResult } from '../analytics/kpi.service';
 import { scopeWhere } from '../analytics/scope.sql';
 import { raw, sql, type Sql } from '../analytics/sql';
@@ -28,6 +29,7 @@ export class CoachingService {
   constructor(
     private readonly em: EntityManager,
     private readonly loaders: DirectoryLoaders,
+    private readonly results: KpiResultCache | null = null,
   ) {}
 
   async list(ask: CoachingAsk): Promise<{ entries: CoachingEntryResult[]; thresholds: KpiReportResult['thresholds'] }> {
@@ -38,7 +40,7 @@ export class CoachingService {
     if (ask.targets.length > MAX_COACHING_TARGETS) problems.push({ field: 'targets', rule: 'TOO_MANY', message: `at most ${MAX_COACHING_TARGETS} targets` });
     if (problems.length) throw badUserInput(describeProblems('coachingList', problems), problems);
 
-    const report = await new KpiService(this.em, this.loaders).report({
+    const report = await new KpiService(this.em, this.loaders, this.results).report({
       ...ask,
       groupBy: [Dimension.AGENT],
       granularity: null,

@@ -40,6 +40,8 @@ export interface OperationalLimits {
   liveSubscriptionsPerKey: number;
   /** LIVE_SUBSCRIPTIONS_PER_SERVER: liveKpis subscriptions open at once on this server. */
   liveSubscriptionsPerServer: number;
+  /** KPI_RESULT_CACHE_MB: memory for this server's cache of KPI statement results (0: none). */
+  kpiResultCacheMb: number;
 }
 
 export const DEFAULT_LIMITS: OperationalLimits = {
@@ -53,6 +55,7 @@ export const DEFAULT_LIMITS: OperationalLimits = {
   liveSubscriptionsPerConnection: 20,
   liveSubscriptionsPerKey: 1_000,
   liveSubscriptionsPerServer: 5_000,
+  kpiResultCacheMb: 32,
 };
 
 /** A configuration mistake: the message is the one line printed before exiting. */
@@ -92,6 +95,7 @@ export function readConfig(env: Env = process.env): Config {
       liveSubscriptionsPerServer: readWholeNumber(
         'LIVE_SUBSCRIPTIONS_PER_SERVER', env.LIVE_SUBSCRIPTIONS_PER_SERVER, DEFAULT_LIMITS.liveSubscriptionsPerServer, 1, 100_000,
       ),
+      kpiResultCacheMb: readWholeNumber('KPI_RESULT_CACHE_MB', env.KPI_RESULT_CACHE_MB, DEFAULT_LIMITS.kpiResultCacheMb, 0, 65_536),
     },
   };
 }

@@ -58,7 +58,7 @@ export class SlaResolver {
   ) {
     const principal = await requirePrincipal(ctx);
     const versions = await new SlaStore(ctx.em).versions(principal.organizationId, policyId);
-    const cards = await new SlaScorecards(ctx.em, ctx.loaders, principal.organizationId).scorecard(versions, periodContaining, drillDown ?? null);
+    const cards = await new SlaScorecards(ctx.em, ctx.loaders, principal.organizationId, ctx.kpiResults).scorecard(versions, periodContaining, drillDown ?? null);
     return cards.map((c) => cardView(c, versions));
   }
 
@@ -72,7 +72,7 @@ export class SlaResolver {
   ) {
     const principal = await requirePrincipal(ctx);
     const versions = await new SlaStore(ctx.em).versions(principal.organizationId, policyId);
-    const trend = await new SlaScorecards(ctx.em, ctx.loaders, principal.organizationId).trend(versions, periods, endingWith);
+    const trend = await new SlaScorecards(ctx.em, ctx.loaders, principal.organizationId, ctx.kpiResults).trend(versions, periods, endingWith);
     return { scorecards: trend.cards.map((c) => cardView(c, versions)), targets: trend.targets };
   }
 }

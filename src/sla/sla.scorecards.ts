@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { nextPeriodStart, periodStart, previousPeriodStart } from '../analytics/calendar';
 import { Dimension } from '../analytics/kpi.request';
+import type { KpiResultCache } from '../platform/kpi-result-cache';
 import { KpiService, type KpiReportResult, type KpiRowResult } from '../analytics/kpi.service';
 import type { AgentRecord, QueueRecord, TeamRecord } from '../org/directory.loaders';
 import type { Channel } from '../warehouse/channels';
@@ -53,8 +54,8 @@ interface Measured extends Period {
 export class SlaScorecards {
   private readonly kpis: KpiService;
 
-  constructor(em: EntityManager, loaders: DirectoryLoaders, private readonly organizationId: number) {
-    this.kpis = new KpiService(em, loaders);
+  constructor(em: EntityManager, loaders: DirectoryLoaders, private readonly organizationId: number, results: KpiResultCache | null = null) {
+    this.kpis = new KpiService(em, loaders, results);
   }
 
   async scorecard(versions: readonly SlaPolicyVersion[], instant: Date, drillDown: Dimension | null): Promise<ScorecardResult[]> {

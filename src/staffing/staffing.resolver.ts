@@ -14,7 +14,7 @@ export class StaffingResolver {
   async staffing(@Ctx() ctx: Context, @Arg('query', () => StaffingQuery) query: StaffingQuery): Promise<StaffingIntervalView[]> {
     const principal = await requirePrincipal(ctx);
     const { from, to } = rangeOrDates(query);
-    return new StaffingService(ctx.em, ctx.loaders).plan({
+    return new StaffingService(ctx.em, ctx.loaders, ctx.kpiResults).plan({
       ...query,
       organizationId: principal.organizationId,
       from,

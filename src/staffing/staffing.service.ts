@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { Granularity, countPeriods, isValidTimeZone, periodBoundaries } from '../analytics/calendar';
 import type { ContactScope } from '../analytics/kpi.request';
+import type { KpiResultCache } from '../platform/kpi-result-cache';
 import { KpiService, MAX_RANGE_DAYS, MAX_ROWS, type KpiReportResult } from '../analytics/kpi.service';
 import { checkTimeRange } from '../analytics/query.inputs';
 import type { DirectoryLoaders } from '../org/directory.loaders';
@@ -61,6 +62,7 @@ export class StaffingService {
   constructor(
     private readonly em: EntityManager,
     private readonly loaders: DirectoryLoaders,
+    private readonly results: KpiResultCache | null = null,
   ) {}
 
   async plan(ask: StaffingAsk): Promise<StaffingIntervalResult[]> {
@@ -69,7 +71,7 @@ export class StaffingService {
   }
 
   private async planValid(ask: StaffingAsk, q: ValidStaffingAsk): Promise<StaffingIntervalResult[]> {
-    const kpis = new KpiService(this.em, this.loaders);
+    const kpis = new KpiService(this.em, this.loaders, this.results);
     const report = (from: Date, to: Date) =>
       kpis.report({
         organizationId: ask.organizationId,

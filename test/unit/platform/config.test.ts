@@ -132,6 +132,7 @@ describe('readConfig', () => {
         LIVE_SUBSCRIPTIONS_PER_CONNECTION: '3',
         LIVE_SUBSCRIPTIONS_PER_KEY: '40',
         LIVE_SUBSCRIPTIONS_PER_SERVER: '500',
+        KPI_RESULT_CACHE_MB: '0',
       }).limits,
     ).toEqual({
       maxQueryCost: 1000,
@@ -144,6 +145,7 @@ describe('readConfig', () => {
       liveSubscriptionsPerConnection: 3,
       liveSubscriptionsPerKey: 40,
       liveSubscriptionsPerServer: 500,
+      kpiResultCacheMb: 0,
     });
   });
 
