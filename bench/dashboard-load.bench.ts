@@ -9,6 +9,7 @@ import 'reflect-metadata';
  *
  *   npm run bench:dashboard-load   # BENCH_CONTACTS (default 2,000,000) or BENCH_REUSE=<kept kpi bench database>
  *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'  # the server's CPU profile
+ *   KPI_RESULT_CACHE_MB=0        # the server without its KPI result cache (default: the server's default)
  */
 import { rebuildOrganizationFacts } from '../src/warehouse/rebuild';
 import { freePort } from '../src/platform/net';
@@ -50,7 +51,7 @@ async function main({ url, orm, organizationId, reused }: BenchDatabase) {
   const port = await freePort();
   // BENCH_NODE_ARGS: more Node options for the server (`--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes).
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const server = runCommand(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', 'serve'], { DATABASE_URL: url, PORT: String(port), DEMO_DATA: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' });
+  const server = runCommand(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', 'serve'], { DATABASE_URL: url, PORT: String(port), DEMO_DATA: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', KPI_RESULT_CACHE_MB: process.env.KPI_RESULT_CACHE_MB });
   const endpoint = `http://127.0.0.1:${port}/graphql`;
   try {
     await server.waitForStderr(/graphql|listening|http:\/\//i, 120_000).catch(() => undefined);
@@ -87,7 +88,7 @@ async function main({ url, orm, organizationId, reused }: BenchDatabase) {
     const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)]!;
 
     console.log(machine());
-    console.log(`data: ${contacts.toLocaleString('en')} contacts (a year of a 200-agent center); ${CLIENTS} clients, ${DURATION_MS / 1000} s a run, one server process`);
+    console.log(`data: ${contacts.toLocaleString('en')} contacts (a year of a 200-agent center); ${CLIENTS} clients, ${DURATION_MS / 1000} s a run, one server process, KPI_RESULT_CACHE_MB=${process.env.KPI_RESULT_CACHE_MB ?? 'default'}`);
     console.log(`| clients | run | requests/s | month total p50 / p99 | day by 15 min × queue p50 / p99 |\n|---|---|---|---|---|`);
     for (const clients of [CLIENTS, 1]) {
       await load(clients, 3000); // warm-up: plans, pool, JIT of the server's own code

@@ -19,7 +19,7 @@ export async function bumpFactsVersion(em: EntityManager, organizationId: number
 
 /**
  * The organization's facts version (a bigint as text), read outside any transaction;
- * null when its facts were never written since versions exist (nothing is cached then).
+ * null for an organization created since versions exist and never written to (not cached).
  */
 export async function readFactsVersion(em: EntityManager, organizationId: number): Promise<string | null> {
   const rows: Array<{ version: string }> = await em
