@@ -158,11 +158,7 @@ export class KpiService {
 
     // Dimension members are loaded once per report (one batched query per type), both
     // to order rows by key and to hand them to GraphQL without per-row resolvers.
-    const [queues, teams, agents] = await Promise.all([
-      load(this.loaders.queue, groups.map((r) => r.queueId)),
-      load(this.loaders.team, groups.map((r) => r.teamId)),
-      load(this.loaders.agent, groups.map((r) => r.agentId)),
-    ]);
+    const { queues, teams, agents } = await this.members(request.organizationId, version, groups);
     const metricsOf = metricsComputer(ask.fields);
     const rankedMetricsOf = isRanked(ask.ranking) ? metricsComputer(rankingMetrics(ask.ranking)) : null;
     const withThresholds = (request.withinThresholds?.length ?? 0) > 0;
@@ -203,6 +199,27 @@ export class KpiService {
     const report = { rows: kept.map(shape), total, thresholds };
     if (ask.compareWithPrevious) await this.attachPrevious(ask, request, boundaries, report, options, version);
     return report;
+  }
+
+  /**
+   * The directory members the rows name, cached like the statements' results: a
+   * member's key, name and team change only under the organization's write lock (new
+   * members and agents' teams with their facts, setQueueTeam, the demo's names), which
+   * sets a new facts version. Shared records: read-only.
+   */
+  private async members(organizationId: number, version: string | null, groups: readonly SumRow[]): Promise<Members> {
+    const idsOf = (id: (r: SumRow) => number | null) => [...new Set(groups.map(id).filter((i): i is number => i !== null))].sort((a, b) => a - b);
+    const ids = [idsOf((r) => r.queueId), idsOf((r) => r.teamId), idsOf((r) => r.agentId)];
+    const cache = version !== null && ids.some((list) => list.length > 0) ? this.results : null;
+    let lists = cache?.get(organizationId, version!, MEMBERS, ids) as [QueueRecord[], TeamRecord[], AgentRecord[]] | undefined;
+    if (!lists) {
+      const loaded = await Promise.all([load(this.loaders.queue, ids[0]!), load(this.loaders.team, ids[1]!), load(this.loaders.agent, ids[2]!)]);
+      lists = [loaded[0].records, loaded[1].records, loaded[2].records];
+      // A lookup that failed leaves its members out of this report only.
+      if (!loaded.some((l) => l.failed)) cache?.set(organizationId, version!, MEMBERS, ids, lists);
+    }
+    const byId = <T extends { id: number }>(records: readonly T[]) => new Map<number | null, T>(records.map((r) => [r.id, r]));
+    return { queues: byId(lists[0]), teams: byId(lists[1]), agents: byId(lists[2]) };
   }
 
   /**
@@ -309,10 +326,12 @@ function emptyLike(row: KpiRowResult): KpiRowResult {
   return empty;
 }
 
-async function load<T extends { id: number }>(loader: { loadMany(ids: number[]): Promise<Array<T | null | Error>> }, ids: Array<number | null>) {
-  const distinct = [...new Set(ids.filter((id): id is number => id !== null))];
-  const entities = await loader.loadMany(distinct);
-  return new Map<number | null, T>(entities.flatMap((e) => (e && !(e instanceof Error) ? [[e.id, e] as const] : [])));
+/** The cache's statement text for a report's directory members (KpiService.members). */
+const MEMBERS = 'directory members: queue, team and agent ids';
+
+async function load<T extends { id: number }>(loader: { loadMany(ids: number[]): Promise<Array<T | null | Error>> }, ids: number[]) {
+  const entities = await loader.loadMany(ids);
+  return { records: entities.flatMap((e) => (e && !(e instanceof Error) ? [e] : [])), failed: entities.some((e) => e instanceof Error) };
 }
 
 interface Members {

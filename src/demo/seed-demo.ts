@@ -12,6 +12,7 @@ import { reportingZoneOf } from '../org/reporting-zone';
 import { MAX_CONTACTS_PER_BATCH, validateContacts } from '../contacts/contact.validation';
 import { QueueTeamService } from '../contacts/queue-team.service';
 import { DirectoryWriter } from '../org/directory.writer';
+import { lockOrganizationWrites } from '../warehouse/write-lock';
 import {
   DEMO_AGENTS,
   DEMO_AGENT_HOURLY_COSTS,
@@ -203,6 +204,7 @@ async function nameDirectory(em: EntityManager, organizationId: number): Promise
     agent: DEMO_AGENTS.map(({ key, name }) => ({ key, name })),
   };
   await em.transactional(async (tx) => {
+    await lockOrganizationWrites(tx, organizationId); // names are part of KPI answers: a new facts version (their cache's key)
     for (const [table, rows] of Object.entries(names)) {
       await tx.execute(
         `update ${table} d set name = x.name
