@@ -12,6 +12,8 @@ import 'reflect-metadata';
  *   BENCH_DATABASE_URL=postgres://… npm run bench:ingest   # admin URL of the server to use
  */
 import os from 'node:os';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { demoActivity, demoDates, generateDemoContacts } from '../src/demo/demo-generator';
 import { rebuildOrganizationFacts } from '../src/warehouse/rebuild';
 import { setReportingZone } from '../src/analytics/reporting-zone';
@@ -28,6 +30,26 @@ const reportingZone = process.env.BENCH_REPORTING_ZONE ?? 'UTC';
 // BENCH_STATEMENTS=1: after each run, the wall time per kind of SQL statement (stderr); BENCH_STATEMENTS_DUMP=dir: the slow ones' SQL.
 const statements = process.env.BENCH_STATEMENTS === '1';
 if (statements) startStatementClock(process.env.BENCH_STATEMENTS_DUMP);
+/**
+ * CPU seconds spent, to compare code versions on a shared machine (wall time follows the
+ * load of other processes; CPU time much less): this process's (server and bench client),
+ * and PostgreSQL's backends of the bench database (their /proc stat: the server must be
+ * local; 0 otherwise). A backend that ends during a run takes its share with it.
+ */
+async function cpuSeconds(admin: pg.Client, database: string): Promise<{ node: number; postgres: number }> {
+  const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the line)
+    } catch {
+      // not a local server, or the backend ended
+    }
+  }
+  const usage = process.cpuUsage();
+  return { node: (usage.user + usage.system) / 1e6, postgres: ticks / 100 }; // USER_HZ is 100 on Linux
+}
 const RECORD = 'mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created updated unchanged } }';
 const RECORD_ACTIVITY = 'mutation($a: [AgentActivityInput!]!) { recordAgentActivity(activity: $a) { created updated unchanged } }';
 
@@ -80,9 +102,12 @@ runBench(() =>
       .flatMap((day, i) => demoActivity(options, dates[i]!, day))
       .map((a) => ({ ...a, intervalStart: a.intervalStart.toISOString() }));
 
+    const admin = await openAdmin(url);
+    const database = new URL(url).pathname.slice(1);
     const timeAll = async (items: readonly unknown[], send: (batch: unknown[]) => Promise<unknown>) => {
       const ms: number[] = [];
       const clock = { ...upkeepClock };
+      const cpuBefore = await cpuSeconds(admin, database);
       const started = performance.now();
       for (let i = 0; i < items.length; i += BATCH) {
         const t = performance.now();
@@ -90,9 +115,12 @@ runBench(() =>
         ms.push(performance.now() - t);
       }
       const total = performance.now() - started;
+      const cpuAfter = await cpuSeconds(admin, database);
+      const batches = Math.ceil(items.length / BATCH);
+      const cpu = `${Math.round((1000 * (cpuAfter.node - cpuBefore.node)) / batches)} + ${Math.round((1000 * (cpuAfter.postgres - cpuBefore.postgres)) / batches)} ms`;
       if (statements) console.error(`statements of the last run (${Math.round(total)} ms in all):\n${drainStatementClock().slice(0, 25).join('\n')}`);
       const share = (key: keyof typeof upkeepClock) => `${Math.round((100 * (upkeepClock[key] - clock[key])) / total)} %`;
-      return { perBatch: summarize(ms), rate: items.length / (total / 1000), upkeep: `rollups ${share('rollupsMs')}, FCR ${share('fcrMs')}` };
+      return { perBatch: summarize(ms), rate: items.length / (total / 1000), upkeep: `rollups ${share('rollupsMs')}, FCR ${share('fcrMs')}`, cpu };
     };
     const sendContacts = (c: unknown[]) => post(RECORD, { c });
     const sendActivity = (a: unknown[]) => post(RECORD_ACTIVITY, { a });
@@ -108,16 +136,17 @@ runBench(() =>
     const resendActivity = await timeAll(activity, sendActivity);
     loads.push(load());
     await server.close();
+    await admin.end();
 
-    const line = (name: string, r: { perBatch: Summary; rate: number; upkeep: string }, unit: string) =>
-      `| ${name} | ${formatSummary(r.perBatch)} | ${Math.round(r.rate).toLocaleString('en')} ${unit}/s | ${r.upkeep} |`;
+    const line = (name: string, r: { perBatch: Summary; rate: number; upkeep: string; cpu: string }, unit: string) =>
+      `| ${name} | ${formatSummary(r.perBatch)} | ${Math.round(r.rate).toLocaleString('en')} ${unit}/s | ${r.upkeep} | ${r.cpu} |`;
     console.log(machine());
     console.log(`data: ${contacts.length.toLocaleString('en')} demo contacts and ${activity.length.toLocaleString('en')} activity records (${days} days), in batches of ${BATCH.toLocaleString('en')}, into ${prefillNote}; reporting zone ${reportingZone}; load average (1/5/15 min) ${loads.join(' → ')}`);
-    console.log('| run | per batch (min / median / max) | rate | share of the time in upkeep |\n|---|---|---|---|');
+    console.log('| run | per batch (min / median / max) | rate | share of the time in upkeep | CPU per batch: Node + PostgreSQL |\n|---|---|---|---|---|');
     console.log(line('new contacts', fresh, 'contacts'));
     console.log(line('same contacts re-sent', resend, 'contacts'));
     console.log(line('every contact corrected (moved 20 min, a third to another queue and agent)', corrections, 'contacts'));
-    console.log(`| PostgreSQL COPY of the same ${contacts.length.toLocaleString('en')} rows into a copy of the contact table (same indexes, no upkeep) | ${Math.round(copy.ms)} ms | ${Math.round(copy.rate).toLocaleString('en')} contacts/s | none |`);
+    console.log(`| PostgreSQL COPY of the same ${contacts.length.toLocaleString('en')} rows into a copy of the contact table (same indexes, no upkeep) | ${Math.round(copy.ms)} ms | ${Math.round(copy.rate).toLocaleString('en')} contacts/s | none | |`);
     console.log(line('new activity records', freshActivity, 'records'));
     console.log(line('same activity records re-sent', resendActivity, 'records'));
   }),
@@ -128,6 +157,12 @@ runBench(() =>
  * into an empty table like `contact` (its indexes, none of its upkeep): what
  * PostgreSQL alone takes to write these rows on this machine.
  */
+async function openAdmin(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return client;
+}
+
 async function copyTheSameRows(url: string, organizationId: number, count: number): Promise<{ ms: number; rate: number }> {
   return withClient(url, async (c) => {
     const columns = `organization_id, external_id, channel, direction, queue_id, team_id, agent_id, customer_ref, offered_at,
