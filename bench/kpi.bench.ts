@@ -42,6 +42,9 @@ const CASES: Case[] = [
   { name: 'month by DAY × AGENT', from: '2025-06-01T00:00:00Z', to: '2025-07-01T00:00:00Z', groupBy: ['AGENT' as Dimension], granularity: 'DAY' as Granularity },
   { name: 'quarter by WEEK × TEAM × CHANNEL', from: '2025-04-01T00:00:00Z', to: '2025-07-01T00:00:00Z', groupBy: ['TEAM', 'CHANNEL'] as Dimension[], granularity: 'WEEK' as Granularity },
   { name: 'day by FIFTEEN_MINUTES × QUEUE', from: '2025-06-11T00:00:00Z', to: '2025-06-12T00:00:00Z', groupBy: ['QUEUE' as Dimension], granularity: 'FIFTEEN_MINUTES' as Granularity },
+  // The agent with another dimension below a day: read from the contacts (no rollup keeps every dimension by hour or 15 minutes).
+  { name: 'day by HOUR × QUEUE × AGENT', from: '2025-06-11T00:00:00Z', to: '2025-06-12T00:00:00Z', groupBy: ['QUEUE', 'AGENT'] as Dimension[], granularity: 'HOUR' as Granularity },
+  { name: 'week by DAY × QUEUE × AGENT, Monday 08:00 to Friday 20:00', from: '2025-06-09T08:00:00Z', to: '2025-06-13T20:00:00Z', groupBy: ['QUEUE', 'AGENT'] as Dimension[], granularity: 'DAY' as Granularity },
   // The days of the reporting zone (Europe/Berlin here) come from its local-day rollups, not from 24 UTC hours each.
   { name: 'month by DAY × AGENT in Europe/Berlin', from: '2025-05-31T22:00:00Z', to: '2025-06-30T22:00:00Z', groupBy: ['AGENT' as Dimension], granularity: 'DAY' as Granularity, timeZone: 'Europe/Berlin' },
 ];

@@ -63,8 +63,8 @@ async function main({ url, orm, organizationId: org, reused }: BenchDatabase) {
   const slowest = [...statementClock].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
   for (const [name, { n, ms }] of slowest) console.log(`  ${(ms / calls).toFixed(0).padStart(6)} ms a call  ${String(n / calls).padStart(4)}x  ${name}`);
 
-  // The rollups still hold what the contacts add up to: per team, in the finest, the UTC day and the Berlin day rollups.
-  for (const table of ['contact_rollup', 'contact_rollup_day_team', 'contact_rollup_local_day_team']) {
+  // The rollups still hold what the contacts add up to: per team, in the quarter-hour, the UTC day and the Berlin day rollups.
+  for (const table of ['contact_rollup_team', 'contact_rollup_day_team', 'contact_rollup_local_day_team']) {
     const [diff] = await sql<{ n: number }>(
       `select count(*)::int as n from (
          (select team_id, count(*)::numeric as contacts from contact where organization_id = ? group by team_id

@@ -41,6 +41,7 @@ export interface RollupGrain extends Grain {
 }
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 /** A grain with the buckets of `finer` and only some of its dimensions, summed from its rows. */
 const narrowed = (finer: RollupGrain, table: string, dimensions: readonly RollupDimension[]): RollupGrain => ({
   table,
@@ -52,49 +53,52 @@ const narrowed = (finer: RollupGrain, table: string, dimensions: readonly Rollup
 const WITHOUT_AGENT = ROLLUP_DIMENSIONS.filter((d) => d !== 'agent_id');
 const TEAM_AND_AGENT: readonly RollupDimension[] = ['team_id', 'agent_id'];
 
-const QUARTER_HOUR: RollupGrain = { table: 'contact_rollup', ms: BUCKET_MS, interval: '15 minutes', dimensions: ROLLUP_DIMENSIONS };
-const QUARTER_HOUR_WITHOUT_AGENT = narrowed(QUARTER_HOUR, 'contact_rollup_team', WITHOUT_AGENT);
-const HOUR: RollupGrain = { table: 'contact_rollup_hour', ms: HOUR_MS, interval: '1 hour', dimensions: ROLLUP_DIMENSIONS, finer: QUARTER_HOUR };
-const HOUR_WITHOUT_AGENT = narrowed(HOUR, 'contact_rollup_hour_team', WITHOUT_AGENT);
-const HOUR_BY_AGENT = narrowed(HOUR, 'contact_rollup_hour_agent', TEAM_AND_AGENT);
-const DAY: RollupGrain = { table: 'contact_rollup_day', ms: 24 * HOUR_MS, interval: '24 hours', dimensions: ROLLUP_DIMENSIONS, finer: HOUR };
+/**
+ * Every dimension by 15 minutes: the layout of the upkeep's finest delta (each
+ * stored grain is summed from it), not a stored grain. Stored, it and its hours
+ * held 0.95 and 0.83 rows a contact, so the reports they answered read about as
+ * many rows as the contacts, while every contact written cost a row in each (issue
+ * 16); reports that need every dimension below a day read the contacts.
+ */
+export const FINEST_GRAIN: RollupGrain = { table: 'contact_delta_sums', ms: BUCKET_MS, interval: '15 minutes', dimensions: ROLLUP_DIMENSIONS };
+
+const QUARTER_HOUR_WITHOUT_AGENT: RollupGrain = { table: 'contact_rollup_team', ms: BUCKET_MS, interval: '15 minutes', dimensions: WITHOUT_AGENT };
+const HOUR_WITHOUT_AGENT: RollupGrain = { table: 'contact_rollup_hour_team', ms: HOUR_MS, interval: '1 hour', dimensions: WITHOUT_AGENT, finer: QUARTER_HOUR_WITHOUT_AGENT };
+const HOUR_BY_AGENT: RollupGrain = { table: 'contact_rollup_hour_agent', ms: HOUR_MS, interval: '1 hour', dimensions: TEAM_AND_AGENT };
+const DAY: RollupGrain = { table: 'contact_rollup_day', ms: DAY_MS, interval: '24 hours', dimensions: ROLLUP_DIMENSIONS };
 const DAY_WITHOUT_AGENT = narrowed(DAY, 'contact_rollup_day_team', WITHOUT_AGENT);
 const DAY_BY_AGENT = narrowed(DAY, 'contact_rollup_day_agent', TEAM_AND_AGENT);
 /** Days of the reporting zone, summed from the hours with the same dimensions. */
-const localDays = (hours: RollupGrain, table: string): RollupGrain => ({ ...narrowed(hours, table, hours.dimensions), ms: DAY.ms, interval: DAY.interval, local: true });
+const localDays = (hours: RollupGrain, table: string): RollupGrain => ({ ...narrowed(hours, table, hours.dimensions), ms: DAY_MS, interval: DAY.interval, local: true });
 const LOCAL_DAY_WITHOUT_AGENT = localDays(HOUR_WITHOUT_AGENT, 'contact_rollup_local_day_team');
 const LOCAL_DAY_BY_AGENT = localDays(HOUR_BY_AGENT, 'contact_rollup_local_day_agent');
 
-/** The grain every local day can be summed from: its edges lie on quarter hours (see localDayHolding). */
-export const FINEST_GRAIN = QUARTER_HOUR;
-
 /**
- * The sums rollup in several grains, with the same sum columns: coarsest first,
- * and of equal bucket length the smallest (fewest rows) first, so every grain
- * comes before the one it is summed from. Each coarser one holds the sums of its
- * finer one's rows, so a month by day reads about 30 rows per group instead of
- * about 3,000. Of the day grains, a report that neither groups nor filters by
- * agent reads days without the agent dimension (about 190 rows a day in the
- * benchmark, a sixth of the full day grain, and a few fewer than days by agent,
- * which is why it comes first: a report with no dimension reads it); one that
- * groups or filters by team and agent only reads days by team × agent (about 200
- * rows a day: a month by day × agent sums 6,000 rows instead of 34,500); any
- * other reads the full day grain. Hours likewise (a day in a zone off UTC is read
- * as 24 hours): without agents (a Berlin month by day × queue reads about 29,000
- * rows instead of 94,000 in the benchmark), by team × agent (a Berlin month by
- * day × agent about 56,000), else the full hour grain. Quarter hours without
- * agents serve wallboards (a day by 15 minutes × queue reads about 1,800 rows
- * instead of 4,500). The days of the
+ * The stored grains, with the same sum columns: coarsest first, and of equal
+ * bucket length the smallest (fewest rows) first, so every grain comes before the
+ * one it is summed from at a rebuild (`finer`; none: the contacts). Each coarser
+ * one holds the sums of its finer one's rows, so a month by day reads about 30
+ * rows per group instead of about 3,000. Of the day grains, a report that neither
+ * groups nor filters by agent reads days without the agent dimension (about 190
+ * rows a day in the benchmark, a sixth of the full day grain, and a few fewer than
+ * days by agent, which is why it comes first: a report with no dimension reads
+ * it); one that groups or filters by team and agent only reads days by team ×
+ * agent (about 200 rows a day: a month by day × agent sums 6,000 rows instead of
+ * 34,500); any other reads the full day grain. Hours: without agents (a Berlin
+ * month by day × queue reads about 29,000 rows instead of 94,000 in the
+ * benchmark) or by team × agent (a Berlin month by day × agent about 56,000).
+ * Quarter hours without agents serve wallboards (a day by 15 minutes × queue
+ * reads about 1,800 rows instead of 4,500 contacts). The days of the
  * organization's reporting zone come first, without agents and by team × agent:
  * a query cut in that zone reads them like UTC days (a Berlin month by day × agent
- * about 6,000 rows instead of 56,000 hours).
- * contact_rollup (15 minutes) is computed from the contacts; the others from it.
+ * about 6,000 rows instead of 56,000 hours). A report needing the agent with
+ * another dimension below a day reads the contacts (see FINEST_GRAIN).
  */
 export const ROLLUP_GRAINS: readonly RollupGrain[] = [
   LOCAL_DAY_WITHOUT_AGENT, LOCAL_DAY_BY_AGENT,
   DAY_WITHOUT_AGENT, DAY_BY_AGENT, DAY,
-  HOUR_WITHOUT_AGENT, HOUR_BY_AGENT, HOUR,
-  QUARTER_HOUR_WITHOUT_AGENT, QUARTER_HOUR,
+  HOUR_WITHOUT_AGENT, HOUR_BY_AGENT,
+  QUARTER_HOUR_WITHOUT_AGENT,
 ];
 
 /** The dimension columns of the distribution rollups: all but direction (waits count inbound contacts only, handle times both directions alike). */
@@ -131,7 +135,7 @@ const INBOUND = `c.direction = 'INBOUND'`;
 const ANSWERED = `c.answered_at is not null`;
 
 /**
- * Thresholds common enough to be precomputed on contact_rollup: a query with one
+ * Thresholds common enough to be precomputed on the rollups: a query with one
  * of these T (and S) needs no pass over contact_wait_rollup. Any other whole-second
  * value stays exact through the wait rollup.
  */
@@ -148,7 +152,7 @@ const thresholdSums = Object.fromEntries([
   ...PRECOMPUTED_S.map((s) => [shortColumn(s), `count(*) filter (where ${INBOUND} and c.answered_at is null and c.wait_seconds < ${s})`]),
 ]) as Record<string, string>;
 
-/** What contact_rollup stores per group: threshold-free sums, then the precomputed thresholds. */
+/** What a contact rollup stores per group: threshold-free sums, then the precomputed thresholds. */
 export const ROLLUP_SUMS = {
   contacts: 'count(*)',
   offered: `count(*) filter (where ${INBOUND})`,
@@ -176,7 +180,7 @@ function tallySums<T extends string>(tallies: readonly T[]): Record<T, string> {
 
 export type RollupColumn = keyof typeof ROLLUP_SUMS;
 
-/** Every contact_rollup column with its aggregate over contact rows `c`. */
+/** Every contact rollup column with its aggregate over contact rows `c`. */
 export const ROLLUP_AGGREGATES: Record<string, string> = { ...ROLLUP_SUMS, ...thresholdSums };
 
 /** The rollup column behind each threshold-free catalog sum. */

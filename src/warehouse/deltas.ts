@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NO_LOCAL_DAYS_ZONE, localDaysHolding } from '../analytics/source-plan';
 import { reportingZoneOf } from '../org/reporting-zone';
-import { finestOf, type FactSpec, type RollupTable } from './facts';
+import type { FactSpec, RollupTable } from './facts';
 import { DIMENSIONS } from './dimensions';
 import type { DimensionsTouched, FactsChanged } from '../org/events';
 import { noticeFactsChanged } from './fact-notices';
@@ -30,9 +30,9 @@ export const upkeepClock = { rollupsMs: 0, fcrMs: 0 };
 /** What a settled batch changed, for whoever is told after commit (its quarter hours and dimension values). */
 export type FactChange = FactsChanged;
 
-/** The reported dimensions a fact carries (its finest rollup keeps them): what its changes tell they touched. */
+/** The reported dimensions a fact carries (its finest delta keeps them): what its changes tell they touched. */
 const touchedColumns = (fact: FactSpec) =>
-  DIMENSIONS.filter((d) => d.name !== null && finestOf(fact).keys.some((k) => k.column === d.column)).map((d) => d.column);
+  DIMENSIONS.filter((d) => d.name !== null && fact.finest.keys.some((k) => k.column === d.column)).map((d) => d.column);
 
 /** The distinct values of each reported dimension among the staged versions. */
 async function dimensionsTouched(em: EntityManager, fact: FactSpec): Promise<DimensionsTouched> {
@@ -44,18 +44,22 @@ async function dimensionsTouched(em: EntityManager, fact: FactSpec): Promise<Dim
 }
 
 /**
- * Creates the fact's staging table in this session if needed; it empties itself at
- * every commit. Its columns are the fact's staged ones, typed like the fact's own.
+ * Creates the fact's staging tables in this session if needed; they empty themselves
+ * at every commit: the staged versions, typed like the fact's columns, and the finest
+ * delta, typed like the sums that fill it.
  */
 export async function ensureDeltaTable(em: EntityManager, fact: FactSpec): Promise<void> {
+  const { alias, time, deltaTable, finest } = fact;
   await em.execute(
-    `create temp table if not exists ${fact.deltaTable} on commit delete rows as
+    `create temp table if not exists ${deltaTable} on commit delete rows as
      select 1::smallint as sign, ${fact.staged.join(', ')} from ${fact.table} with no data;
-     create temp table if not exists ${sumsTableOf(fact)} (like ${finestOf(fact).table}) on commit delete rows`,
+     create temp table if not exists ${sumsTableOf(fact)} on commit delete rows as
+     select 0 as organization_id, d.* from (${signedVersions(finest, alias, `${deltaTable} ${alias}`, binned(`${alias}.${time}`, finest.interval))}) d
+     with no data`,
   );
 }
 
-/** The staged delta of the fact's finest rollup, in that rollup's layout. */
+/** The staged delta of the fact's finest layout (FactSpec.finest). */
 const sumsTableOf = (fact: FactSpec) => `${fact.deltaTable}_sums`;
 
 /** Tells the statement that follows to skip JIT: upkeep statements over a few thousand rows spent most of their time compiling. */
@@ -94,9 +98,9 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
   const inLocalDay = (rows: string, t: string) =>
     `${rows} join unnest(?::timestamptz[], ?::timestamptz[]) with ordinality as k(b, e, n) on k.n = width_bucket(${t}, ?::timestamptz[]) and ${t} < k.e`;
 
-  // The finest rollup's delta is summed once from the staged versions (one sort of
-  // them); every rollup it can answer is summed from that, far fewer rows.
-  const finest = finestOf(fact);
+  // The finest delta is summed once from the staged versions (one sort of them);
+  // every rollup it can answer is summed from that, far fewer rows.
+  const finest = fact.finest;
   const sums = sumsTableOf(fact);
   const finestKeys = finest.keys.map((k) => k.column);
   await em.execute(
@@ -104,7 +108,7 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
      ${summed(finest, signedVersions(finest, alias, `${deltaTable} ${alias}`, binned(`${alias}.${time}`, finest.interval)), true)}`,
     [organizationId],
   );
-  // A local day is summed from the finest rollup only where it starts and ends on its buckets (not from hours under +05:30).
+  // A local day is summed from the finest delta only where it starts and ends on its buckets (not from hours under +05:30).
   const daysOnFinest = days.every(([dayStart, dayEnd]) => dayStart % finest.ms === 0 && dayEnd % finest.ms === 0);
   const fromFinest = (rollup: RollupTable) =>
     rollup.sums === finest.sums && !rollup.where && (!rollup.local || daysOnFinest) &&

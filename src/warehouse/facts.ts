@@ -1,4 +1,4 @@
-import { HANDLE_GRAINS, ROLLUP_AGGREGATES, ROLLUP_GRAINS, WAIT_GRAINS, type RollupGrain } from '../analytics/contact-sums';
+import { FINEST_GRAIN, HANDLE_GRAINS, ROLLUP_AGGREGATES, ROLLUP_GRAINS, WAIT_GRAINS, type RollupGrain } from '../analytics/contact-sums';
 import { ACTIVITY_AGGREGATES, ACTIVITY_GRAINS } from '../analytics/activity-sums';
 
 /**
@@ -36,7 +36,13 @@ export interface FactSpec {
   staged: readonly string[];
   /** The session's temporary table of staged versions (sign −1: a version replaced, +1: the version written). */
   deltaTable: string;
-  /** Every rollup kept from the fact. */
+  /**
+   * The finest delta's layout: every key by the shortest buckets, summed once from the
+   * staged versions, and each rollup it can answer summed from it. Stored only if it
+   * is one of `rollups`; else its table is the session's temporary one alone.
+   */
+  finest: RollupTable;
+  /** Every rollup kept from the fact (stored tables). */
   rollups: readonly RollupTable[];
 }
 
@@ -112,11 +118,14 @@ export const CONTACT_FACT: FactSpec = {
     ...QA_TALLIES,
   ],
   deltaTable: 'contact_delta',
+  finest: rollupsOf([FINEST_GRAIN], 'c', ROLLUP_AGGREGATES, 'contacts')[0]!,
   rollups: [...rollupsOf(ROLLUP_GRAINS, 'c', ROLLUP_AGGREGATES, 'contacts'), ...WAIT_ROLLUPS, ...HANDLE_ROLLUPS],
 };
 
 /** Agent activity's sums, and the count of records a row holds (a row no record falls in any more is deleted). */
 const ACTIVITY_SUMS: Readonly<Record<string, string>> = { ...ACTIVITY_AGGREGATES, records: 'count(*)' };
+
+const ACTIVITY_ROLLUPS = rollupsOf(ACTIVITY_GRAINS, 'a', ACTIVITY_SUMS, 'records');
 
 export const ACTIVITY_FACT: FactSpec = {
   table: 'agent_activity',
@@ -124,10 +133,9 @@ export const ACTIVITY_FACT: FactSpec = {
   time: 'interval_start',
   staged: ['agent_id', 'team_id', 'interval_start', 'logged_in_seconds', 'available_seconds', 'handling_seconds', 'not_ready_seconds', 'hourly_cost'],
   deltaTable: 'activity_delta',
-  rollups: rollupsOf(ACTIVITY_GRAINS, 'a', ACTIVITY_SUMS, 'records'),
+  finest: ACTIVITY_ROLLUPS.find((r) => !r.finer && !r.local)!,
+  rollups: ACTIVITY_ROLLUPS,
 };
 
-/** The finest rollup of a fact, with every key, summed from the facts (a local day's edges lie on its buckets). */
-export function finestOf(fact: FactSpec): RollupTable {
-  return fact.rollups.find((r) => !r.finer && !r.local && !r.where)!;
-}
+/** Whether the fact's finest delta layout is also a stored rollup. */
+export const finestStored = (fact: FactSpec) => fact.rollups.includes(fact.finest);

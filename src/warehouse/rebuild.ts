@@ -7,13 +7,13 @@ import { reportingZoneOf } from '../org/reporting-zone';
 import { FCR_WINDOW } from './contact-facts';
 import { QA_CONTACT_TALLIES, SURVEY_CONTACT_TALLIES, refreshContactTallies } from './contact-tallies';
 import { binned, withoutJit } from './deltas';
-import { ACTIVITY_FACT, CONTACT_FACT, finestOf, type FactSpec, type RollupTable } from './facts';
+import { ACTIVITY_FACT, CONTACT_FACT, finestStored, type FactSpec, type RollupTable } from './facts';
 import { lockOrganizationWrites } from './write-lock';
 
 /**
  * Rollups derived afresh, for bulk loads, for operators after restoring or
  * repairing data, and for the reporting zone's days when the zone changes. Each
- * rollup with a finer one is summed from it; the finest from the facts.
+ * rollup with a finer one is summed from it; the others from the facts.
  */
 
 /** Finest first: every rollup after the one it is summed from. */
@@ -51,12 +51,12 @@ async function insertRollup(em: EntityManager, rollup: RollupTable, fromFacts: b
 
 /**
  * Re-derives days of a local-day rollup: from its finer (hour) rollup when each day
- * starts and ends on its buckets, else from the fact's finest rollup when they do
- * (quarter hours), else from the facts themselves.
+ * starts and ends on its buckets, else from the fact's finest rollup when it is
+ * stored and they do (quarter hours), else from the facts themselves.
  */
 async function rederiveLocalDays(em: EntityManager, organizationId: number, fact: FactSpec, rollup: RollupTable, days: Bucket[]): Promise<void> {
   const onBuckets = (r: RollupTable) => days.every(([start, end]) => start % r.ms === 0 && end % r.ms === 0);
-  const source = [rollup.finer!, finestOf(fact)].find(onBuckets);
+  const source = [rollup.finer!, ...(finestStored(fact) ? [fact.finest] : [])].find(onBuckets);
   const from = source ? { table: source.table, alias: 'f', time: 'bucket' } : { table: fact.table, alias: fact.alias, time: fact.time };
   await rederiveBuckets(em, organizationId, [rollup.table], days, from, (rows, bucket, params) =>
     insertRollup(em, rollup, !source, rows, bucket, [organizationId, ...params]),
@@ -66,7 +66,7 @@ async function rederiveLocalDays(em: EntityManager, organizationId: number, fact
 /** Rebuilds an organization's local-day rollups of a fact for its reporting zone (none for UTC). */
 export async function rebuildLocalDays(em: EntityManager, organizationId: number, fact: FactSpec): Promise<void> {
   const zone = await reportingZoneOf(em, organizationId);
-  const range = zone === NO_LOCAL_DAYS_ZONE ? null : await timeRangeOf(em, organizationId, finestOf(fact).table, 'bucket');
+  const range = zone === NO_LOCAL_DAYS_ZONE ? null : await timeRangeOf(em, organizationId, fact.table, fact.time);
   const days = range ? localDaysFromTo(...range, zone) : [];
   for (const rollup of fact.rollups.filter((r) => r.local)) {
     await em.execute(`delete from ${rollup.table} where organization_id = ?`, [organizationId]);
@@ -74,7 +74,7 @@ export async function rebuildLocalDays(em: EntityManager, organizationId: number
   }
 }
 
-/** Rebuilds every rollup of a fact for a whole organization: one pass over its facts, then each coarser rollup from its finer one. */
+/** Rebuilds every rollup of a fact for a whole organization: each from its finer rollup, or from the facts when it has none. */
 async function rebuildRollups(em: EntityManager, organizationId: number, fact: FactSpec): Promise<void> {
   const all = finestFirst(fact.rollups);
   for (const rollup of all) await em.execute(`delete from ${rollup.table} where organization_id = ?`, [organizationId]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Granularity, periodBoundaries } from '../../src/analytics/calendar';
-import { ROLLUP_DIMENSIONS, ROLLUP_GRAINS } from '../../src/analytics/contact-sums';
+import { FINEST_GRAIN, ROLLUP_DIMENSIONS, ROLLUP_GRAINS } from '../../src/analytics/contact-sums';
 import { grainsFor, grainsKeeping, localDayHolding, localDaysWithin, planSources, type TimeSpan } from '../../src/analytics/source-plan';
 
 const MIN = 60_000;
@@ -174,20 +174,31 @@ describe('ROLLUP_GRAINS', () => {
   it('lists grains coarsest first, each before the finer grain it is summed from', () => {
     ROLLUP_GRAINS.forEach((grain, i) => {
       if (i > 0) expect(grain.ms).toBeLessThanOrEqual(ROLLUP_GRAINS[i - 1]!.ms);
-      if (!grain.finer) return expect(grain.dimensions).toEqual(ROLLUP_DIMENSIONS);
+      if (!grain.finer) return;
       expect(ROLLUP_GRAINS.indexOf(grain.finer)).toBeGreaterThan(i);
       // Its buckets are whole buckets of the finer grain, and it keeps a subset of its dimensions.
       expect(grain.ms % grain.finer.ms).toBe(0);
       for (const d of grain.dimensions) expect(grain.finer.dimensions).toContain(d);
     });
-    expect(ROLLUP_GRAINS.filter((g) => !g.finer)).toHaveLength(1);
+    // The ones summed from the contacts at a rebuild: the quarter hours without agents, the hours by agent, the days.
+    expect(ROLLUP_GRAINS.filter((g) => !g.finer).map((g) => g.table)).toEqual(['contact_rollup_day', 'contact_rollup_hour_agent', 'contact_rollup_team']);
+  });
+
+  it('keeps every grain from the finest delta: every dimension by quarter hours, not stored itself', () => {
+    expect(FINEST_GRAIN.dimensions).toEqual(ROLLUP_DIMENSIONS);
+    expect(ROLLUP_GRAINS).not.toContain(FINEST_GRAIN);
+    for (const grain of ROLLUP_GRAINS) {
+      expect(grain.ms % FINEST_GRAIN.ms).toBe(0);
+      for (const d of grain.dimensions) expect(FINEST_GRAIN.dimensions).toContain(d);
+    }
   });
 
   it('reads days and hours without agents or by team × agent when the query needs nothing else, the full grains otherwise', () => {
     const tables = (dims: string[]) => grainsKeeping(grainsFor(ROLLUP_GRAINS, null, 'UTC'), dims).map((g) => g.table);
     const withoutAgent = ['contact_rollup_hour_team', 'contact_rollup_team'];
-    const byAgent = ['contact_rollup_hour_agent', 'contact_rollup'];
-    const full = ['contact_rollup_hour', 'contact_rollup'];
+    const byAgent = ['contact_rollup_hour_agent'];
+    // The agent with another dimension: whole days, the rest from the contacts.
+    const full: string[] = [];
     expect(tables([])).toEqual(['contact_rollup_day_team', ...withoutAgent]);
     expect(tables(['team_id'])).toEqual(['contact_rollup_day_team', ...withoutAgent]);
     expect(tables(['team_id', 'channel'])).toEqual(['contact_rollup_day_team', ...withoutAgent]);
@@ -202,7 +213,7 @@ describe('ROLLUP_GRAINS', () => {
     const tables = (dims: string[], reportingZone: string, queryZone: string) =>
       grainsKeeping(grainsFor(ROLLUP_GRAINS, reportingZone, queryZone), dims).map((g) => `${g.table}${g.zone ? `@${g.zone}` : ''}`);
     expect(tables(['agent_id'], 'Europe/Berlin', 'Europe/Berlin')).toEqual([
-      'contact_rollup_local_day_agent@Europe/Berlin', 'contact_rollup_day_agent', 'contact_rollup_hour_agent', 'contact_rollup',
+      'contact_rollup_local_day_agent@Europe/Berlin', 'contact_rollup_day_agent', 'contact_rollup_hour_agent',
     ]);
     expect(tables(['queue_id'], 'Europe/Berlin', 'Europe/Berlin')[0]).toBe('contact_rollup_local_day_team@Europe/Berlin');
     expect(tables(['queue_id', 'agent_id'], 'Europe/Berlin', 'Europe/Berlin')[0]).toBe('contact_rollup_day');

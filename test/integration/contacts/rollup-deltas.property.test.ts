@@ -109,7 +109,7 @@ describe('rollups kept by deltas', () => {
       if (invited.length) expect((await server.gql(INVITE, { ids: invited })).errors).toBeUndefined();
 
       const incremental = await snapshot();
-      expect((incremental.contact_rollup as unknown[]).length).toBeGreaterThan(0);
+      expect((incremental.contact_rollup_team as unknown[]).length).toBeGreaterThan(0);
       expect((incremental.contact_rollup_local_day_agent as unknown[]).length).toBeGreaterThan(0);
       expect((incremental.contact_handle_rollup as unknown[]).length).toBeGreaterThan(0);
       expect((incremental.agent_activity_local_day as unknown[]).length).toBeGreaterThan(0);
@@ -117,7 +117,7 @@ describe('rollups kept by deltas', () => {
       expect(await snapshot()).toEqual(incremental);
     }
     // Some groups emptied by corrections were deleted, not left with zeros.
-    for (const table of ['contact_rollup', 'contact_wait_rollup', 'contact_handle_rollup']) {
+    for (const table of ['contact_rollup_team', 'contact_rollup_hour_agent', 'contact_wait_rollup', 'contact_handle_rollup']) {
       const zeros = await db().execute(`select count(*)::int as n from ${table} where contacts = 0`);
       expect([table, zeros[0].n]).toEqual([table, 0]);
     }

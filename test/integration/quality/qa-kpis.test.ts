@@ -247,7 +247,7 @@ describe('QA KPIs in kpis, SLA targets, coaching and liveKpis', () => {
       return tables;
     };
     const kept = await snapshot();
-    expect((kept.contact_rollup as any[]).some((r) => Number(r.qa_evaluations) > 0)).toBe(true);
+    expect((kept.contact_rollup_day as any[]).some((r) => Number(r.qa_evaluations) > 0)).toBe(true);
     await rebuildOrganizationFacts(server.db.orm.em.fork(), server.org.id);
     expect(await snapshot()).toEqual(kept);
   });

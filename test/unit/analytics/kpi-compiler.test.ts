@@ -46,7 +46,8 @@ describe('compileKpiQuery: rollup grains', () => {
 
   it('reads the edges of a range from finer grains, without agents when none is needed', () => {
     expect(tables([Dimension.TEAM], {}, '2025-06-03T10:20:00Z')).toEqual(['contact_rollup_day_team', 'contact_rollup_hour_team', 'contact_rollup_team', 'contact']);
-    expect(tables([Dimension.AGENT], {}, '2025-06-03T10:20:00Z')).toEqual(['contact_rollup_day_agent', 'contact_rollup_hour_agent', 'contact_rollup', 'contact']);
+    expect(tables([Dimension.AGENT], {}, '2025-06-03T10:20:00Z')).toEqual(['contact_rollup_day_agent', 'contact_rollup_hour_agent', 'contact']);
+    expect(tables([Dimension.AGENT, Dimension.QUEUE], {}, '2025-06-03T10:20:00Z')).toEqual(['contact_rollup_day', 'contact']);
   });
 });
 
