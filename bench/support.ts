@@ -4,6 +4,7 @@ import pg from 'pg';
 import { ensureBootstrapKey, ensureDefaultOrganization } from '../src/org/api-keys.service';
 import { startHttpServer, type HttpServer } from '../src/app/http';
 import { createLogger } from '../src/platform/logger';
+import type { OperationalLimits } from '../src/platform/config';
 import { migrate, openOrm, type MikroORM } from '../src/app/orm';
 import { buildAppSchema } from '../src/app/schema';
 import { adminQuery, databaseUrl } from '../test/support/postgres-server';
@@ -54,8 +55,8 @@ export interface BenchServer {
   post<T>(query: string, variables: Record<string, unknown>): Promise<T>;
 }
 
-export async function startBenchServer(orm: MikroORM): Promise<BenchServer> {
-  const server = await startHttpServer({ orm, schema: await buildAppSchema(), logger: createLogger('silent'), port: 0, host: '127.0.0.1' });
+export async function startBenchServer(orm: MikroORM, limits: Partial<OperationalLimits> = {}): Promise<BenchServer> {
+  const server = await startHttpServer({ orm, schema: await buildAppSchema(), logger: createLogger('silent'), port: 0, host: '127.0.0.1', limits });
   return {
     server,
     async post<T>(query: string, variables: Record<string, unknown>) {
