@@ -93,7 +93,7 @@ export function compileActivityQuery(request: KpiRequest, options: CompileOption
   if (foreign.length) throw new Error(`agent activity has no ${foreign.join(', ')}`);
   const boundaries = timestamps(options.boundaries);
   const ranges = countedRanges(request);
-  const grains = grainsFor(ACTIVITY_GRAINS, options.reportingZone ?? null, request.timeZone);
+  const grains = grainsKeeping(grainsFor(ACTIVITY_GRAINS, options.reportingZone ?? null, request.timeZone), [...dims, ...scopeColumns(request.filter)]);
   const plan = options.rawOnly ? { rollups: [], raw: unionOf(ranges) } : planRanges(ranges, options.boundaries, grains);
   const branches = plan.rollups.map(({ grain, spans }) =>
     branch(grain.table, 'a', 'a.bucket', request, spans, boundaries, dims, sums.map((s) => raw(`sum(a.${ACTIVITY_COLUMN_OF[s]})`))),

@@ -111,7 +111,7 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
   // A local day is summed from the finest delta only where it starts and ends on its buckets (not from hours under +05:30).
   const daysOnFinest = days.every(([dayStart, dayEnd]) => dayStart % finest.ms === 0 && dayEnd % finest.ms === 0);
   const fromFinest = (rollup: RollupTable) =>
-    rollup.sums === finest.sums && !rollup.where && (!rollup.local || daysOnFinest) &&
+    rollup.sums === finest.sums && !rollup.where && (rollup.local ? daysOnFinest : rollup.ms % finest.ms === 0) &&
     rollup.keys.every((k) => finestKeys.includes(k.column) && k.expr === `${alias}.${k.column}`);
 
   for (const rollup of fact.rollups) {

@@ -1,5 +1,5 @@
 import { FINEST_GRAIN, HANDLE_GRAINS, ROLLUP_AGGREGATES, ROLLUP_GRAINS, WAIT_GRAINS, type RollupGrain } from '../analytics/contact-sums';
-import { ACTIVITY_AGGREGATES, ACTIVITY_GRAINS } from '../analytics/activity-sums';
+import { ACTIVITY_AGGREGATES, ACTIVITY_FINEST_GRAIN, ACTIVITY_GRAINS } from '../analytics/activity-sums';
 
 /**
  * Fact specifications: each fact table with the rollup tables kept from it. The
@@ -133,7 +133,7 @@ export const ACTIVITY_FACT: FactSpec = {
   time: 'interval_start',
   staged: ['agent_id', 'team_id', 'interval_start', 'logged_in_seconds', 'available_seconds', 'handling_seconds', 'not_ready_seconds', 'hourly_cost'],
   deltaTable: 'activity_delta',
-  finest: ACTIVITY_ROLLUPS.find((r) => !r.finer && !r.local)!,
+  finest: ACTIVITY_ROLLUPS[ACTIVITY_GRAINS.indexOf(ACTIVITY_FINEST_GRAIN)]!,
   rollups: ACTIVITY_ROLLUPS,
 };
 

@@ -28,6 +28,16 @@ describe(compileActivityQuery.name, () => {
     expect(compileKpiQuery(request(), { boundaries: [request().from, request().to] }).sums).toEqual(['offered']);
   });
 
+  it('reads quarter hours by team when the query neither groups nor filters by agent, the records otherwise', () => {
+    expect(sources(compile(request({ groupBy: [Dimension.TEAM] })).sql.text)).toEqual(['agent_activity_day', 'agent_activity_hour', 'agent_activity_team']);
+    expect(sources(compile(request({ groupBy: [], filter: { teamIds: [3] } })).sql.text)).toEqual(['agent_activity_day', 'agent_activity_hour', 'agent_activity_team']);
+    // A wallboard's day by 15 minutes: one row per team and quarter hour instead of one per agent.
+    const day = request({ groupBy: [], from: new Date('2025-06-02T00:00:00Z'), to: new Date('2025-06-03T00:00:00Z'), granularity: Granularity.FIFTEEN_MINUTES });
+    const byQuarterHour = compileActivityQuery(day, { boundaries: periodBoundaries(day.from, day.to, Granularity.FIFTEEN_MINUTES, 'UTC') });
+    expect(sources(byQuarterHour.sql.text)).toEqual(['agent_activity_team']);
+    expect(sources(compile(request({ groupBy: [], filter: { agentIds: [4] } })).sql.text)).toEqual(['agent_activity_day', 'agent_activity_hour', 'agent_activity']);
+  });
+
   it('reads hours for days in a zone off UTC, and binds every value', () => {
     const r = request({ timeZone: 'Europe/Berlin', from: new Date('2025-05-31T22:00:00Z'), to: new Date('2025-06-02T22:00:00Z'), filter: { agentIds: [4] } });
     const compiled = compile(r);
