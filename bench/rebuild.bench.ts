@@ -8,15 +8,18 @@ import 'reflect-metadata';
  *
  *   BENCH_CONTACTS=2000000 npm run bench:rebuild     # default 2,000,000, BENCH_RUNS 3
  *   BENCH_REUSE=postgres://… npm run bench:rebuild   # a database kept by BENCH_KEEP=1 (bench:kpi's too)
+ *   BENCH_STATEMENTS=1 npm run bench:rebuild         # and the wall time of each kind of statement
  */
 import os from 'node:os';
 import { rebuildOrganizationFacts } from '../src/warehouse/rebuild';
 import { ACTIVITY_FACT, CONTACT_FACT } from '../src/warehouse/facts';
 import { generateCenterYear } from './generate';
+import { drainStatementClock, startStatementClock } from './statement-clock';
 import { formatSummary, machine, runBench, summarize, withBenchDatabase, withClient } from './support';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 2_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+if (process.env.BENCH_STATEMENTS === '1') startStatementClock();
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 
 runBench(() =>
@@ -34,6 +37,7 @@ runBench(() =>
       await rebuildOrganizationFacts(orm.em.fork(), organizationId);
       ms.push(performance.now() - t);
       console.log(`rebuild ${i + 1}: ${(ms[i]! / 1000).toFixed(1)} s (load ${before} → ${load()})`);
+      for (const line of drainStatementClock().slice(0, 15)) console.log(line);
       await withClient(url, (c) => c.query('vacuum analyze'));
     }
     const s = summarize(ms.map((m) => m / 1000));

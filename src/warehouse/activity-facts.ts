@@ -90,26 +90,33 @@ export type CostScope =
  */
 export async function resolveHourlyCosts(em: EntityManager, organizationId: number, scope: CostScope): Promise<void> {
   const [records, params] = costScopeRecords(scope, organizationId);
-  const latest = (subject: string) => `(select c.hourly_cost from hourly_cost c
-      where c.organization_id = a.organization_id and ${subject} and c.effective_from <= a.interval_start
-      order by c.effective_from desc limit 1)`;
+  // Each cost with the start of the next one of its subject (an agent's or a team's):
+  // a record's cost is the one whose span holds its interval start. Joined by subject
+  // and span, not looked up per record (two correlated subqueries per record took
+  // 11 s of a rebuild's 417,600 records).
+  const spans = `select agent_id, team_id, hourly_cost, effective_from as since,
+      lead(effective_from) over (partition by agent_id, team_id order by effective_from) as until
+    from hourly_cost where organization_id = ?`;
+  const holds = (c: string) => `a.interval_start >= ${c}.since and (${c}.until is null or a.interval_start < ${c}.until)`;
   const update = `
     update agent_activity t set hourly_cost = r.cost, updated_at = now()
-    from (select a.agent_id, a.interval_start, a.hourly_cost as was,
-            coalesce(${latest('c.agent_id = a.agent_id')}, ${latest('c.team_id = a.team_id and c.agent_id is null')}) as cost
-          from ${records}) r
+    from (select a.agent_id, a.interval_start, a.hourly_cost as was, coalesce(ac.hourly_cost, tc.hourly_cost) as cost
+          from (select a.* from ${records}) a
+          left join (${spans}) ac on ac.agent_id = a.agent_id and ${holds('ac')}
+          left join (${spans}) tc on tc.agent_id is null and tc.team_id = a.team_id and ${holds('tc')}) r
     where t.organization_id = ? and t.agent_id = r.agent_id and t.interval_start = r.interval_start
       and t.hourly_cost is distinct from r.cost
     returning r.was, ${STAGED.map((c) => `t.${c}`).join(', ')}`;
+  const values = [...params, organizationId, organizationId, organizationId];
   if (scope === 'ALL') {
-    await em.execute(update, [...params, organizationId]);
+    await em.execute(update, values);
     return;
   }
   await ensureDeltaTable(em, ACTIVITY_FACT);
   await executeBound(
     em,
     `with updated as (${update}), staged as (${stageVersions('updated', (c) => (c === 'hourly_cost' ? 'u.was' : `u.${c}`))}) select 1`,
-    [...params, organizationId],
+    values,
   );
 }
 
