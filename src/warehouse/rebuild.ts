@@ -89,6 +89,9 @@ async function rebuildRollups(em: EntityManager, organizationId: number, fact: F
   await rebuildLocalDays(em, organizationId, fact);
 }
 
+/** Memory for each sort or hash of the rebuild's statements (one session, one statement at a time). */
+const REBUILD_WORK_MEM = '256MB';
+
 /**
  * Recomputes every FCR flag, survey and QA tally and rollup of an organization from its contacts,
  * and the cost and rollups of its agent activity: for bulk loads and for operators after
@@ -98,6 +101,8 @@ export async function rebuildOrganizationFacts(em: EntityManager, organizationId
   await writeTransaction(em, async (tx) => {
     await lockOrganizationWrites(tx, organizationId);
     await withoutJit(tx);
+    // Each rollup groups every fact of the organization: with the default 4 MB a sort or hash spills to disk.
+    await tx.execute(`set local work_mem = '${REBUILD_WORK_MEM}'`);
     // The next strictly later inbound contact of the same customer decides FCR.
     await tx.execute(
       `with next as (
