@@ -3,7 +3,7 @@ import { buildSchema, type PubSub } from 'type-graphql';
 import { ActivityResolver } from '../activity/activity.resolver';
 import { StaffingResolver } from '../staffing/staffing.resolver';
 import { KpiResolver, KpiRowThresholdResolver, resolveRowArgumentFieldsDirectly } from '../analytics/kpi.resolver';
-import { ContactsResolver } from '../contacts/contacts.resolver';
+import { ContactsResolver, resolveRecordContactsDirectly } from '../contacts/contacts.resolver';
 import { QueueTeamResolver } from '../contacts/queue-team.resolver';
 import { ContactConnectionResolver, ContactFieldsResolver, ContactsQueryResolver } from '../contacts/contacts-query.resolver';
 import { ApiKeysResolver } from '../org/api-keys.resolver';
@@ -68,6 +68,7 @@ export async function buildAppSchema(): Promise<GraphQLSchema> {
     pubSub: NO_TOPICS,
   });
   resolveRowArgumentFieldsDirectly(schema);
+  resolveRecordContactsDirectly(schema);
   return schema;
 }
 

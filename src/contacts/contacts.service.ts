@@ -5,12 +5,11 @@ import { MAX_CONTACTS_PER_BATCH, validateContacts, type ContactFields, type Vali
 import { DirectoryWriter } from '../org/directory.writer';
 import { stagePendingTallies } from '../warehouse/survey-tallies';
 import { lockOrganizationWrites } from '../warehouse/write-lock';
-import { refreshFirstContactResolution, upsertContacts } from '../warehouse/contact-facts';
+import { refreshFirstContactResolution, upsertContactColumns } from '../warehouse/contact-facts';
+import { directoryColumns, ownColumns } from './contact-columns';
 import { applyDeltas, withoutJit, type FactChange } from '../warehouse/deltas';
 import { CONTACT_FACT } from '../warehouse/facts';
-import { creditedTeam } from '../warehouse/team-rule';
 import { refreshStatistics, statisticsReady } from '../warehouse/statistics';
-import { mapYielding } from '../platform/yielding';
 import type { DomainEventBus, NewContact } from '../org/events';
 
 /** What a contact batch did, and what it changed (for whoever is told after commit). */
@@ -36,43 +35,32 @@ export class ContactsService {
     return this.write(organizationId, contacts);
   }
 
-  /** Upserts already-validated contacts (the CSV import validates on its own). */
+  /**
+   * Upserts already-validated contacts (the CSV import validates on its own). The
+   * organization's write lock is held for what must be serialized only: the batch's
+   * own columns and the ids of directory keys already known are ready before it is
+   * taken (a second sender's Node work then overlaps this one's SQL); under it, the
+   * missing keys are created, queue owners and agent teams read, and the facts written.
+   */
   async write(organizationId: number, contacts: readonly ValidContact[]): Promise<ContactWrite> {
     if (contacts.length === 0) return { received: 0, created: 0, updated: 0, unchanged: 0, changes: null };
+    const own = await ownColumns(contacts);
+    const teamKeys = contacts.flatMap((c) => (c.team ? [c.team] : []));
+    const known = await new DirectoryWriter(this.em, organizationId).lookup({
+      queues: contacts.map((c) => c.queue),
+      teams: teamKeys,
+      agents: contacts.flatMap((c) => (c.agent ? [c.agent] : [])),
+    });
     await statisticsReady(this.em, CONTACT_FACT.table);
     const result = await writeTransaction(this.em, async (em) => {
-      await lockOrganizationWrites(em, organizationId);
       await withoutJit(em);
+      await lockOrganizationWrites(em, organizationId);
       const directory = new DirectoryWriter(em, organizationId);
-      const queues = await directory.ensureQueuesWithOwners(contacts.map((c) => c.queue));
-      const teams = await directory.ensureTeams(contacts.flatMap((c) => (c.team ? [c.team] : [])));
-      const agents = await directory.ensureAgents(contacts, teams);
-
-      const rows = await mapYielding(contacts, (c) => {
-        const queue = queues.get(c.queue)!;
-        const team = creditedTeam(c.team ? teams.get(c.team)! : null, c.agent ? agents.get(c.agent)!.teamId : null, queue.teamId);
-        return {
-          external_id: c.externalId,
-          channel: c.channel,
-          direction: c.direction,
-          queue_id: queue.id,
-          team_id: team.teamId,
-          team_from_queue: team.fromQueue,
-          agent_id: c.agent ? agents.get(c.agent)!.id : null,
-          customer_ref: c.customerRef,
-          offered_at: c.offeredAt.toISOString(),
-          answered_at: c.answeredAt?.toISOString() ?? null,
-          ended_at: c.endedAt.toISOString(),
-          wait_seconds: c.waitSeconds,
-          talk_seconds: c.talkSeconds,
-          hold_seconds: c.holdSeconds,
-          after_contact_work_seconds: c.afterContactWorkSeconds,
-          transfers: c.transfers,
-          resolved: c.resolved,
-          disposition: c.disposition,
-        };
-      });
-      const written = await upsertContacts(em, organizationId, rows);
+      const queues = await directory.ensureQueuesWithOwners(contacts.map((c) => c.queue), known.queue);
+      const teams = await directory.ensureTeams(teamKeys, known.team);
+      const agents = await directory.ensureAgents(contacts, teams, known.agent);
+      const columns = { ...own, ...directoryColumns(contacts, queues, teams, agents) };
+      const written = await upsertContactColumns(em, organizationId, columns);
       if (written.length > 0) await refreshFirstContactResolution(em, organizationId);
       await stagePendingTallies(em, organizationId); // survey answers that arrived while this batch held the lock
       const changes = await applyDeltas(em, organizationId, CONTACT_FACT);

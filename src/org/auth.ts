@@ -64,13 +64,16 @@ export interface AuthContext {
 }
 
 /** type-graphql's hook for `@Authorized(Permission.X)`. */
-export const authChecker: AuthChecker<AuthContext, Permission> = async ({ context }, permissions) => {
+export const authChecker: AuthChecker<AuthContext, Permission> = ({ context }, permissions) => authorize(context, permissions);
+
+/** `@Authorized(...permissions)`'s check, for resolvers set up without type-graphql's handler: throws unless granted. */
+export async function authorize(context: AuthContext, permissions: readonly Permission[]): Promise<true> {
   const principal = await context.principal();
   if (!principal) throw unauthenticated();
   const missing = permissions.find((permission) => !can(principal.role, permission));
   if (missing) throw forbidden(`The ${principal.role} role may not do this: it needs the ${missing} permission`);
   return true;
-};
+}
 
 /** For services: the organization of an authenticated request. */
 export async function requirePrincipal(context: AuthContext): Promise<Principal> {

@@ -122,9 +122,17 @@ const UPSERT_CONTACTS = `
 
 /** Upserts contact rows (one organization, distinct external ids), staging their deltas; returns those created or changed. */
 export async function upsertContacts(em: EntityManager, organizationId: number, rows: readonly ContactRow[]): Promise<WrittenContact[]> {
+  const columns = Object.fromEntries(INPUT.map((c) => [c, arrayLiteral(rows.map((r) => r[c]))])) as ContactColumns;
+  return upsertContactColumns(em, organizationId, columns);
+}
+
+/** A batch of contact rows as one PostgreSQL array literal per column (arrayLiteral's format), in the same row order. */
+export type ContactColumns = Record<keyof ContactRow, string>;
+
+/** upsertContacts of rows already laid out as column arrays (built by the caller before it took the write lock). */
+export async function upsertContactColumns(em: EntityManager, organizationId: number, columns: ContactColumns): Promise<WrittenContact[]> {
   await ensureDeltaTable(em, CONTACT_FACT);
-  const arrays = INPUT.map((c) => arrayLiteral(rows.map((r) => r[c])));
-  return executeBound(em, UPSERT_CONTACTS, [...arrays, organizationId, organizationId, organizationId]);
+  return executeBound(em, UPSERT_CONTACTS, [...INPUT.map((c) => columns[c]), organizationId, organizationId, organizationId]);
 }
 
 /**
@@ -132,9 +140,12 @@ export async function upsertContacts(em: EntityManager, organizationId: number, 
  * ORM and knex would spread a JavaScript array into a list).
  */
 export function arrayLiteral(values: ReadonlyArray<string | number | boolean | null>): string {
-  const element = (v: string | number | boolean | null) =>
-    v === null ? 'NULL' : typeof v === 'string' ? `"${v.replace(/[\\"]/g, (ch) => `\\${ch}`)}"` : typeof v === 'boolean' ? (v ? 't' : 'f') : String(v);
-  return `{${values.map(element).join(',')}}`;
+  return `{${values.map(arrayElement).join(',')}}`;
+}
+
+/** One element of an array literal: NULL, t or f, a number, or a string quoted with its quotes and backslashes escaped. */
+export function arrayElement(v: string | number | boolean | null): string {
+  return v === null ? 'NULL' : typeof v === 'string' ? `"${v.replace(/[\\"]/g, (ch) => `\\${ch}`)}"` : typeof v === 'boolean' ? (v ? 't' : 'f') : String(v);
 }
 
 /**
