@@ -19,6 +19,27 @@ const text = (v: string | null): string => (v === null ? 'NULL' : SPECIAL.test(v
 /** An ISO instant holds no character an array literal must quote. */
 const instant = (d: Date | null): string => (d === null ? 'NULL' : d.toISOString());
 
+/** Each own column's array element for a contact. */
+const OWN: { readonly [K in keyof OwnColumns]: (c: ValidContact) => string } = {
+  external_id: (c) => text(c.externalId),
+  channel: (c) => text(c.channel),
+  direction: (c) => text(c.direction),
+  customer_ref: (c) => text(c.customerRef),
+  offered_at: (c) => instant(c.offeredAt),
+  answered_at: (c) => instant(c.answeredAt),
+  ended_at: (c) => instant(c.endedAt),
+  wait_seconds: (c) => String(c.waitSeconds),
+  talk_seconds: (c) => String(c.talkSeconds),
+  hold_seconds: (c) => String(c.holdSeconds),
+  after_contact_work_seconds: (c) => String(c.afterContactWorkSeconds),
+  transfers: (c) => String(c.transfers),
+  resolved: (c) => (c.resolved === null ? 'NULL' : c.resolved ? 't' : 'f'),
+  disposition: (c) => text(c.disposition),
+};
+const OWN_ENTRIES = Object.entries(OWN) as Array<[keyof OwnColumns, (c: ValidContact) => string]>;
+
+const literal = (elements: readonly string[]) => `{${elements.join(',')}}`;
+
 /**
  * The batch's own columns in one pass over the contacts, yielding to the event loop
  * between chunks: built before the writer takes the organization's write lock, so
@@ -26,47 +47,16 @@ const instant = (d: Date | null): string => (d === null ? 'NULL' : d.toISOString
  */
 export async function ownColumns(contacts: readonly ValidContact[]): Promise<OwnColumns> {
   const n = contacts.length;
-  const col = () => new Array<string>(n);
-  const [externalId, channel, direction, customerRef, offeredAt, answeredAt, endedAt] = [col(), col(), col(), col(), col(), col(), col()];
-  const [wait, talk, hold, acw, transfers, resolved, disposition] = [col(), col(), col(), col(), col(), col(), col()];
+  const arrays = OWN_ENTRIES.map(() => new Array<string>(n));
   for (let start = 0; start < n; start += CHUNK) {
     if (start > 0) await nextTurn();
     const end = Math.min(n, start + CHUNK);
     for (let i = start; i < end; i++) {
       const c = contacts[i]!;
-      externalId[i] = text(c.externalId);
-      channel[i] = text(c.channel);
-      direction[i] = text(c.direction);
-      customerRef[i] = text(c.customerRef);
-      offeredAt[i] = instant(c.offeredAt);
-      answeredAt[i] = instant(c.answeredAt);
-      endedAt[i] = instant(c.endedAt);
-      wait[i] = String(c.waitSeconds);
-      talk[i] = String(c.talkSeconds);
-      hold[i] = String(c.holdSeconds);
-      acw[i] = String(c.afterContactWorkSeconds);
-      transfers[i] = String(c.transfers);
-      resolved[i] = c.resolved === null ? 'NULL' : c.resolved ? 't' : 'f';
-      disposition[i] = text(c.disposition);
+      for (let k = 0; k < OWN_ENTRIES.length; k++) arrays[k]![i] = OWN_ENTRIES[k]![1](c);
     }
   }
-  const literal = (elements: string[]) => `{${elements.join(',')}}`;
-  return {
-    external_id: literal(externalId),
-    channel: literal(channel),
-    direction: literal(direction),
-    customer_ref: literal(customerRef),
-    offered_at: literal(offeredAt),
-    answered_at: literal(answeredAt),
-    ended_at: literal(endedAt),
-    wait_seconds: literal(wait),
-    talk_seconds: literal(talk),
-    hold_seconds: literal(hold),
-    after_contact_work_seconds: literal(acw),
-    transfers: literal(transfers),
-    resolved: literal(resolved),
-    disposition: literal(disposition),
-  };
+  return Object.fromEntries(OWN_ENTRIES.map(([column], k) => [column, literal(arrays[k]!)])) as OwnColumns;
 }
 
 /**
@@ -94,6 +84,5 @@ export function directoryColumns(
     fromQueue[i] = team.fromQueue ? 't' : 'f';
     agentId[i] = agent ? String(agent.id) : 'NULL';
   }
-  const literal = (elements: string[]) => `{${elements.join(',')}}`;
   return { queue_id: literal(queueId), team_id: literal(teamId), team_from_queue: literal(fromQueue), agent_id: literal(agentId) };
 }

@@ -120,16 +120,14 @@ const UPSERT_CONTACTS = `
     select 1, ${STAGED.map((c) => `w.${c}`).join(', ')} from written w)
   select inserted, id, external_id, channel, answered_at is not null as answered from written`;
 
-/** Upserts contact rows (one organization, distinct external ids), staging their deltas; returns those created or changed. */
-export async function upsertContacts(em: EntityManager, organizationId: number, rows: readonly ContactRow[]): Promise<WrittenContact[]> {
-  const columns = Object.fromEntries(INPUT.map((c) => [c, arrayLiteral(rows.map((r) => r[c]))])) as ContactColumns;
-  return upsertContactColumns(em, organizationId, columns);
-}
-
 /** A batch of contact rows as one PostgreSQL array literal per column (arrayLiteral's format), in the same row order. */
 export type ContactColumns = Record<keyof ContactRow, string>;
 
-/** upsertContacts of rows already laid out as column arrays (built by the caller before it took the write lock). */
+/**
+ * Upserts a batch of contacts (one organization, distinct external ids), laid out as
+ * column arrays (built by the caller before it took the write lock), staging their
+ * deltas; returns those created or changed.
+ */
 export async function upsertContactColumns(em: EntityManager, organizationId: number, columns: ContactColumns): Promise<WrittenContact[]> {
   await ensureDeltaTable(em, CONTACT_FACT);
   return executeBound(em, UPSERT_CONTACTS, [...INPUT.map((c) => columns[c]), organizationId, organizationId, organizationId]);
