@@ -74,6 +74,11 @@ export function isRetryableWriteConflict(error: unknown): boolean {
   return classifyDatabaseError(error)?.kind === 'conflict';
 }
 
+/** Whether `error` (or an error it wraps) carries one of these SQLSTATEs. */
+export function hasSqlState(error: unknown, states: readonly string[]): boolean {
+  return causeChain(error).some((e) => typeof e.code === 'string' && states.includes(e.code));
+}
+
 type ErrorLike = { code?: unknown; name?: unknown; message?: unknown; errors?: unknown; cause?: unknown; originalError?: unknown };
 
 /** The error and those it wraps (GraphQLError.originalError, Error.cause), at most 5 deep. */

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { SURVEY_CONTACT_TALLIES, refreshContactTallies } from './contact-tallies';
 import { applyDeltas } from './deltas';
 import { CONTACT_FACT } from './facts';
-import { tryLockOrganizationWrites } from './write-lock';
+import { lockOrganizationWritesUnlessBusy, tryLockOrganizationWrites } from './write-lock';
 import type { Logger } from '../platform/logger';
 
 /**
@@ -12,21 +12,19 @@ import type { Logger } from '../platform/logger';
  * for a batch holding it, so:
  *
  * 1. the submission stores its response and a pending row (survey_tally_pending)
- *    in one transaction, then tries the write lock without waiting: free, it
- *    applies every pending row at once (the usual case: the answer is in the KPIs
- *    when the call returns); held, it commits and returns;
+ *    in one transaction, then takes the write lock unless a writer that waits for
+ *    it (a batch, an invitation call) holds it or queues for it
+ *    (lockOrganizationWritesUnlessBusy): other submissions and the sweep hold it for
+ *    milliseconds, so it waits for them and applies every pending row (the usual
+ *    case: the answer is in the KPIs when the call returns); busy, it commits and
+ *    returns;
  * 2. whoever holds the lock next applies them: the end of every contact batch and
  *    invitation call, and a sweep in each server instance every second.
  *
  * Rows are applied and deleted under the write lock in one transaction, and a tally
  * is recomputed from the stored responses (never incremented), so an answer counts
- * exactly once whoever applies it, even twice. Submitters take APPLIER_LOCK among
- * themselves first: a submission queued behind another one (milliseconds) waits
- * for it rather than leaving its row to the sweep, so answers submitted in parallel
- * without a batch running are all in the KPIs when their calls return.
+ * exactly once whoever applies it, even twice.
  */
-
-const APPLIER_LOCK_SPACE = 7101;
 
 /** How often each server instance looks for pending tallies. */
 export const SWEEP_INTERVAL_MS = 1_000;
@@ -62,27 +60,13 @@ export async function applyPendingTallies(em: EntityManager, organizationId: num
 
 /**
  * At the end of a submission's transaction (its pending row written): applies the
- * pending tallies if the write lock is free, else leaves them to its holder.
+ * pending tallies unless a waiting writer has the lock (it applies them then).
  * Returns whether they were applied.
  */
 export async function applyTalliesIfFree(em: EntityManager, organizationId: number): Promise<boolean> {
-  await em.execute('select pg_advisory_xact_lock(?, ?)', [APPLIER_LOCK_SPACE, organizationId]);
-  if (!(await tryLockOrganizationWrites(em, organizationId))) return false;
+  if (!(await lockOrganizationWritesUnlessBusy(em, organizationId))) return false;
   await applyPendingTallies(em, organizationId);
   return true;
-}
-
-/**
- * The sweep takes APPLIER_LOCK too (without waiting), so a submission arriving
- * while a sweep holds the write lock waits milliseconds for it and then applies
- * its own answer, instead of finding the lock held and leaving the answer to
- * the next sweep a second later (its row committed after the sweep's delete).
- */
-async function tryApplierLock(em: EntityManager, organizationId: number): Promise<boolean> {
-  const [row] = await em.execute<Array<{ locked: boolean }>>('select pg_try_advisory_xact_lock(?, ?) as locked', [
-    APPLIER_LOCK_SPACE, organizationId,
-  ]);
-  return row.locked;
 }
 
 /** One pass over every organization with pending tallies, each in its own transaction; busy ones are left for later. */
@@ -93,9 +77,7 @@ export async function sweepPendingTallies(em: EntityManager): Promise<number> {
   let applied = 0;
   for (const { organization_id: organizationId } of organizations) {
     applied += await em.fork().transactional(async (tx) =>
-      (await tryApplierLock(tx, organizationId)) && (await tryLockOrganizationWrites(tx, organizationId))
-        ? applyPendingTallies(tx, organizationId)
-        : 0,
+      (await tryLockOrganizationWrites(tx, organizationId)) ? applyPendingTallies(tx, organizationId) : 0,
     );
   }
   return applied;

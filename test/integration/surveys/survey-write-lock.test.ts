@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { lockOrganizationWrites } from '../../../src/warehouse/write-lock';
+import { SHORT_WAIT_MS, lockOrganizationWrites, tryLockOrganizationWrites } from '../../../src/warehouse/write-lock';
 import { ContactsService } from '../../../src/contacts/contacts.service';
 import { useTestServer } from '../../support/server';
 
@@ -56,6 +56,18 @@ describe('survey submission and the organization write lock', () => {
     server.db.orm.em.fork().transactional(async (tx) => {
       await lockOrganizationWrites(tx, server.org.id);
       await body(tx);
+    });
+  /** Records and invites one more contact. */
+  const invitedContact = async (id: string, minute: number) => {
+    expect((await server.gql(RECORD, { c: [contact(id, minute)] })).data.recordContacts.created).toBe(1);
+    const invited = await server.gql(INVITE, { ids: [id] }, server.org.keys.INGEST);
+    tokens.set(id, invited.data.createSurveyInvitations[0].token);
+  };
+  /** Runs `body` while another connection holds the write lock as a short writer (another answer, the sweep) does. */
+  const whileShortWriterHolds = (body: () => Promise<void>) =>
+    server.db.orm.em.fork().transactional(async (tx) => {
+      expect(await tryLockOrganizationWrites(tx, server.org.id)).toBe(true);
+      await body();
     });
   /** The sweep applies pending answers within about a second of the lock's release: wait for it, bounded. */
   const eventually = async (check: () => Promise<void>) => {
@@ -137,6 +149,37 @@ describe('survey submission and the organization write lock', () => {
     await Promise.all(answers.map((a, i) => submit(`w-${i + 5}`, a)));
     answered.push(...answers);
     expect(await kpis()).toEqual(reference(answered));
+    expect(await pending()).toBe(0);
+  });
+
+  it('waits for a short writer holding the lock (another answer, the sweep) and counts the answer before returning', async () => {
+    await invitedContact('w-12', 48);
+    const answer = { csat: 5, nps: 7, complaint: false };
+    let submitted: Promise<string> | undefined;
+    let returnedEarly = false;
+    await whileShortWriterHolds(async () => {
+      submitted = submit('w-12', answer);
+      void submitted.then(() => (returnedEarly = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    expect(returnedEarly).toBe(false); // it waited: an answer behind another one is not left to the sweep
+    await submitted;
+    answered.push(answer);
+    expect(await pending()).toBe(0);
+    expect(await kpis()).toEqual(reference(answered));
+  });
+
+  it('waits for a short writer at most SHORT_WAIT_MS, then leaves the answer to the next holder', async () => {
+    await invitedContact('w-13', 52);
+    const answer = { csat: 3, nps: 5, complaint: true };
+    await whileShortWriterHolds(async () => {
+      const started = Date.now();
+      await submit('w-13', answer);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(SHORT_WAIT_MS - 50);
+      expect(await pending()).toBe(1);
+    });
+    answered.push(answer);
+    await eventually(async () => expect(await kpis()).toEqual(reference(answered)));
     expect(await pending()).toBe(0);
   });
 });
