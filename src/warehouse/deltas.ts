@@ -186,10 +186,16 @@ export function signedAggregate(aggregate: string, alias: string): string {
   throw new Error(`the upkeep cannot weigh this aggregate by sign: ${aggregate}`);
 }
 
+/**
+ * Sums rollup rows or deltas: typed_sum keeps the column's type, where sum(bigint) made a
+ * numeric of every group and column (a migration declares it: Migration20261205220000).
+ */
+export const rowsSum = (column: string) => `typed_sum(${column})`;
+
 /** The rows of a rollup's delta: `rows` (bucket, keys, sums) summed per bucket and key (unless already), in bucket order. */
 function summed(rollup: RollupTable, rows: string, grouped = false): string {
   const keys = rollup.keys.map((k) => `d.${k.column}`);
-  const sums = Object.keys(rollup.sums).map((c) => (grouped ? `d.${c}` : `sum(d.${c})`));
+  const sums = Object.keys(rollup.sums).map((c) => (grouped ? `d.${c}` : rowsSum(`d.${c}`)));
   return `select ?, d.bucket, ${keys.join(', ')}, ${sums.join(', ')}
     from (${rows}) d
     ${grouped ? '' : `group by d.bucket, ${keys.join(', ')}`}

@@ -6,7 +6,7 @@ import { NO_LOCAL_DAYS_ZONE, localDaysFromTo } from '../analytics/source-plan';
 import { reportingZoneOf } from '../org/reporting-zone';
 import { FCR_WINDOW } from './contact-facts';
 import { QA_CONTACT_TALLIES, SURVEY_CONTACT_TALLIES, refreshContactTallies } from './contact-tallies';
-import { binned, withoutJit } from './deltas';
+import { binned, rowsSum, withoutJit } from './deltas';
 import { ACTIVITY_FACT, CONTACT_FACT, finestStored, type FactSpec, type RollupTable } from './facts';
 import { lockOrganizationWrites } from './write-lock';
 
@@ -37,7 +37,7 @@ function finestFirst(rollups: readonly RollupTable[]): RollupTable[] {
 async function insertRollup(em: EntityManager, rollup: RollupTable, fromFacts: boolean, source: string, bucket: string, params: unknown[]): Promise<void> {
   const keys = rollup.keys.map((k) => k.column);
   const keyExprs = fromFacts ? rollup.keys.map((k) => k.expr) : keys.map((k) => `f.${k}`);
-  const sums = Object.entries(rollup.sums).map(([column, aggregate]) => (fromFacts ? aggregate : `sum(f.${column})`));
+  const sums = Object.entries(rollup.sums).map(([column, aggregate]) => (fromFacts ? aggregate : rowsSum(`f.${column}`)));
   await em.execute(
     `insert into ${rollup.table} (organization_id, bucket, ${keys.join(', ')}, ${Object.keys(rollup.sums).join(', ')})
      select ?, ${bucket}, ${keyExprs.join(', ')}, ${sums.join(', ')}
