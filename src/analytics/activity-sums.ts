@@ -29,6 +29,9 @@ export const ACTIVITY_FINEST_GRAIN: ActivityGrain = { table: 'agent_activity_hou
 const HOUR = ACTIVITY_FINEST_GRAIN;
 const DAY: ActivityGrain = { table: 'agent_activity_day', ms: 86_400_000, interval: '24 hours', dimensions: ACTIVITY_DIMENSIONS, finer: HOUR };
 const LOCAL_DAY: ActivityGrain = { ...DAY, table: 'agent_activity_local_day', finer: HOUR, local: true };
+/** Days without agents or teams: a month's occupancy reads 31 rows, not one per agent and day (about 6,200). */
+const DAY_TOTAL: ActivityGrain = { ...DAY, table: 'agent_activity_day_total', dimensions: [], finer: DAY };
+const LOCAL_DAY_TOTAL: ActivityGrain = { ...LOCAL_DAY, table: 'agent_activity_local_day_total', dimensions: [] };
 /**
  * Quarter hours by team, without agents: a wallboard's day by 15 minutes read every
  * record of the day (one per agent and quarter hour, 6,400 for 200 agents); this
@@ -37,7 +40,7 @@ const LOCAL_DAY: ActivityGrain = { ...DAY, table: 'agent_activity_local_day', fi
 const QUARTER_HOUR_BY_TEAM: ActivityGrain = { table: 'agent_activity_team', ms: 15 * 60_000, interval: '15 minutes', dimensions: ['team_id'] };
 
 /** Coarsest first (the reporting zone's days before UTC days); each grain comes before the one it is summed from. */
-export const ACTIVITY_GRAINS: readonly ActivityGrain[] = [LOCAL_DAY, DAY, HOUR, QUARTER_HOUR_BY_TEAM];
+export const ACTIVITY_GRAINS: readonly ActivityGrain[] = [LOCAL_DAY_TOTAL, LOCAL_DAY, DAY_TOTAL, DAY, HOUR, QUARTER_HOUR_BY_TEAM];
 
 /** The rollup columns, each with its aggregate over activity records `a`. */
 export const ACTIVITY_AGGREGATES = {

@@ -68,8 +68,16 @@ const HOUR_BY_AGENT: RollupGrain = { table: 'contact_rollup_hour_agent', ms: HOU
 const DAY: RollupGrain = { table: 'contact_rollup_day', ms: DAY_MS, interval: '24 hours', dimensions: ROLLUP_DIMENSIONS };
 const DAY_WITHOUT_AGENT = narrowed(DAY, 'contact_rollup_day_team', WITHOUT_AGENT);
 const DAY_BY_AGENT = narrowed(DAY, 'contact_rollup_day_agent', TEAM_AND_AGENT);
-/** Days of the reporting zone, summed from the hours with the same dimensions. */
-const localDays = (hours: RollupGrain, table: string): RollupGrain => ({ ...narrowed(hours, table, hours.dimensions), ms: DAY_MS, interval: DAY.interval, local: true });
+/** Days without any dimension: what a report that neither groups nor filters reads (a month's total: 31 rows, not about 5,900). */
+const DAY_TOTAL = narrowed(DAY_WITHOUT_AGENT, 'contact_rollup_day_total', []);
+/** Days of the reporting zone, summed from the hours with the same dimensions (or fewer). */
+const localDays = (hours: RollupGrain, table: string, dimensions = hours.dimensions): RollupGrain => ({
+  ...narrowed(hours, table, dimensions),
+  ms: DAY_MS,
+  interval: DAY.interval,
+  local: true,
+});
+const LOCAL_DAY_TOTAL = localDays(HOUR_WITHOUT_AGENT, 'contact_rollup_local_day_total', []);
 const LOCAL_DAY_WITHOUT_AGENT = localDays(HOUR_WITHOUT_AGENT, 'contact_rollup_local_day_team');
 const LOCAL_DAY_BY_AGENT = localDays(HOUR_BY_AGENT, 'contact_rollup_local_day_agent');
 
@@ -79,24 +87,25 @@ const LOCAL_DAY_BY_AGENT = localDays(HOUR_BY_AGENT, 'contact_rollup_local_day_ag
  * one it is summed from at a rebuild (`finer`; none: the contacts). Each coarser
  * one holds the sums of its finer one's rows, so a month by day reads about 30
  * rows per group instead of about 3,000. Of the day grains, a report that neither
- * groups nor filters by agent reads days without the agent dimension (about 190
+ * groups nor filters at all reads the days' totals (one row a day: a dashboard's
+ * month total sums 31 rows instead of about 5,900, 3.4 → 0.1 ms of PostgreSQL); one
+ * that neither groups nor filters by agent reads days without the agent dimension (about 190
  * rows a day in the benchmark, a sixth of the full day grain, and a few fewer than
- * days by agent, which is why it comes first: a report with no dimension reads
- * it); one that groups or filters by team and agent only reads days by team ×
+ * days by agent, which is why it comes first); one that groups or filters by team and agent only reads days by team ×
  * agent (about 200 rows a day: a month by day × agent sums 6,000 rows instead of
  * 34,500); any other reads the full day grain. Hours: without agents (a Berlin
  * month by day × queue reads about 29,000 rows instead of 94,000 in the
  * benchmark) or by team × agent (a Berlin month by day × agent about 56,000).
  * Quarter hours without agents serve wallboards (a day by 15 minutes × queue
  * reads about 1,800 rows instead of 4,500 contacts). The days of the
- * organization's reporting zone come first, without agents and by team × agent:
+ * organization's reporting zone come first, totals, without agents and by team × agent:
  * a query cut in that zone reads them like UTC days (a Berlin month by day × agent
  * about 6,000 rows instead of 56,000 hours). A report needing the agent with
  * another dimension below a day reads the contacts (see FINEST_GRAIN).
  */
 export const ROLLUP_GRAINS: readonly RollupGrain[] = [
-  LOCAL_DAY_WITHOUT_AGENT, LOCAL_DAY_BY_AGENT,
-  DAY_WITHOUT_AGENT, DAY_BY_AGENT, DAY,
+  LOCAL_DAY_TOTAL, LOCAL_DAY_WITHOUT_AGENT, LOCAL_DAY_BY_AGENT,
+  DAY_TOTAL, DAY_WITHOUT_AGENT, DAY_BY_AGENT, DAY,
   HOUR_WITHOUT_AGENT, HOUR_BY_AGENT,
   QUARTER_HOUR_WITHOUT_AGENT,
 ];

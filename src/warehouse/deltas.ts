@@ -123,7 +123,8 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
         ? inLocalDay(`${sums} s`, 's.bucket')
         : `${sums} s`;
       const bucket = rollup.local ? 'k.b' : rollup === finest ? 's.bucket' : binned('s.bucket', rollup.interval);
-      rows = `select ${bucket} as bucket, ${rollup.keys.map((k) => `s.${k.column}`).join(', ')}, ${Object.keys(rollup.sums).map((c) => `s.${c}`).join(', ')} from ${from}`;
+      const columns = [...rollup.keys.map((k) => k.column), ...Object.keys(rollup.sums)].map((c) => `s.${c}`);
+      rows = `select ${[`${bucket} as bucket`, ...columns].join(', ')} from ${from}`;
     } else {
       const from = rollup.local
         ? inLocalDay(`${deltaTable} ${alias}`, `${alias}.${time}`)
@@ -159,8 +160,11 @@ async function addDeltas(em: EntityManager, organizationId: number, fact: FactSp
  */
 function signedVersions(rollup: RollupTable, alias: string, from: string, bucket: string): string {
   return `
-    select ${bucket} as bucket, ${rollup.keys.map((k) => `${k.expr} as ${k.column}`).join(', ')},
-      ${Object.entries(rollup.sums).map(([column, aggregate]) => `${signedAggregate(aggregate, alias)} as ${column}`).join(', ')}
+    select ${[
+      `${bucket} as bucket`,
+      ...rollup.keys.map((k) => `${k.expr} as ${k.column}`),
+      ...Object.entries(rollup.sums).map(([column, aggregate]) => `${signedAggregate(aggregate, alias)} as ${column}`),
+    ].join(', ')}
     from ${from}
     ${rollup.where ? `where ${rollup.where}` : ''}
     group by ${[bucket, ...rollup.keys.map((k) => k.expr)].join(', ')}`;
@@ -196,9 +200,9 @@ export const rowsSum = (column: string) => `typed_sum(${column})`;
 function summed(rollup: RollupTable, rows: string, grouped = false): string {
   const keys = rollup.keys.map((k) => `d.${k.column}`);
   const sums = Object.keys(rollup.sums).map((c) => (grouped ? `d.${c}` : rowsSum(`d.${c}`)));
-  return `select ?, d.bucket, ${keys.join(', ')}, ${sums.join(', ')}
+  return `select ${['?', 'd.bucket', ...keys, ...sums].join(', ')}
     from (${rows}) d
-    ${grouped ? '' : `group by d.bucket, ${keys.join(', ')}`}
+    ${grouped ? '' : `group by ${['d.bucket', ...keys].join(', ')}`}
     order by d.bucket`;
 }
 
@@ -210,7 +214,7 @@ function addDeltaSql(rollup: RollupTable, rows: string, grouped: boolean): strin
   const sums = Object.keys(rollup.sums);
   return `
     with added as (
-      insert into ${rollup.table} as t (organization_id, bucket, ${rollup.keys.map((k) => k.column).join(', ')}, ${sums.join(', ')})
+      insert into ${rollup.table} as t (${['organization_id', 'bucket', ...rollup.keys.map((k) => k.column), ...sums].join(', ')})
       ${summed(rollup, rows, grouped)}
       on conflict on constraint ${rollup.table}_key do update set ${sums.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}
       returning t.bucket, t.${rollup.count} as n)

@@ -39,8 +39,8 @@ async function insertRollup(em: EntityManager, rollup: RollupTable, fromFacts: b
   const keyExprs = fromFacts ? rollup.keys.map((k) => k.expr) : keys.map((k) => `f.${k}`);
   const sums = Object.entries(rollup.sums).map(([column, aggregate]) => (fromFacts ? aggregate : rowsSum(`f.${column}`)));
   await em.execute(
-    `insert into ${rollup.table} (organization_id, bucket, ${keys.join(', ')}, ${Object.keys(rollup.sums).join(', ')})
-     select ?, ${bucket}, ${keyExprs.join(', ')}, ${sums.join(', ')}
+    `insert into ${rollup.table} (${['organization_id', 'bucket', ...keys, ...Object.keys(rollup.sums)].join(', ')})
+     select ${['?', bucket, ...keyExprs, ...sums].join(', ')}
      from ${source}
      ${fromFacts && rollup.where ? `where ${rollup.where}` : ''}
      group by ${[bucket, ...keyExprs].join(', ')}

@@ -199,7 +199,7 @@ describe('ROLLUP_GRAINS', () => {
     const byAgent = ['contact_rollup_hour_agent'];
     // The agent with another dimension: whole days, the rest from the contacts.
     const full: string[] = [];
-    expect(tables([])).toEqual(['contact_rollup_day_team', ...withoutAgent]);
+    expect(tables([])).toEqual(['contact_rollup_day_total', ...withoutAgent]);
     expect(tables(['team_id'])).toEqual(['contact_rollup_day_team', ...withoutAgent]);
     expect(tables(['team_id', 'channel'])).toEqual(['contact_rollup_day_team', ...withoutAgent]);
     expect(tables(['agent_id'])).toEqual(['contact_rollup_day_agent', ...byAgent]);
@@ -216,6 +216,9 @@ describe('ROLLUP_GRAINS', () => {
       'contact_rollup_local_day_agent@Europe/Berlin', 'contact_rollup_day_agent', 'contact_rollup_hour_agent',
     ]);
     expect(tables(['queue_id'], 'Europe/Berlin', 'Europe/Berlin')[0]).toBe('contact_rollup_local_day_team@Europe/Berlin');
+    expect(tables([], 'Europe/Berlin', 'Europe/Berlin')).toEqual([
+      'contact_rollup_local_day_total@Europe/Berlin', 'contact_rollup_day_total', 'contact_rollup_hour_team', 'contact_rollup_team',
+    ]);
     expect(tables(['queue_id', 'agent_id'], 'Europe/Berlin', 'Europe/Berlin')[0]).toBe('contact_rollup_day');
     expect(tables(['agent_id'], 'Europe/Berlin', 'Asia/Tokyo')[0]).toBe('contact_rollup_day_agent');
     expect(tables(['agent_id'], 'UTC', 'UTC')[0]).toBe('contact_rollup_day_agent');

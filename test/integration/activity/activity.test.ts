@@ -5,6 +5,7 @@ import { Dimension } from '../../../src/analytics/kpi.request';
 import { Granularity } from '../../../src/analytics/calendar';
 import { createDirectoryLoaders } from '../../../src/org/directory.loaders';
 import { rebuildOrganizationFacts } from '../../../src/warehouse/rebuild';
+import { ACTIVITY_GRAINS } from '../../../src/analytics/activity-sums';
 import { random } from '../../support/random';
 import { postGraphQL, useTestServer } from '../../support/server';
 
@@ -280,13 +281,18 @@ describe('agent activity', () => {
     const connection = server.db.orm.em.fork().getConnection();
     const snapshot = async () => ({
       costs: await connection.execute(`select agent_id, interval_start::text, hourly_cost::text from agent_activity order by 1, 2`),
-      hours: await connection.execute(`select * from agent_activity_hour order by bucket, agent_id, team_id`),
-      days: await connection.execute(`select * from agent_activity_day order by bucket, agent_id, team_id`),
+      ...Object.fromEntries(
+        await Promise.all(
+          ACTIVITY_GRAINS.map(async (g) => [g.table, await connection.execute(`select * from ${g.table} order by ${['bucket', ...g.dimensions].join(', ')}`)]),
+        ),
+      ),
     });
     const before = await snapshot();
+    expect(before.agent_activity_day_total.length).toBeGreaterThan(0);
     await connection.execute(`update agent_activity set hourly_cost = 999 where agent_id = (select min(agent_id) from agent_activity)`);
     await connection.execute(`delete from agent_activity_hour where bucket >= '2026-03-10'`);
     await connection.execute(`update agent_activity_day set logged_in_seconds = 0`);
+    await connection.execute(`delete from agent_activity_day_total`);
     await rebuildOrganizationFacts(server.db.orm.em.fork(), server.org.id);
     expect(await snapshot()).toEqual(before);
   });

@@ -899,6 +899,9 @@ function fixedQueries(sc: Scenario, dir: Directory): Query[] {
       groupBy: ['TEAM', 'AGENT'],
     },
     { range: { from: iso(sc.start - 10 * DAY), to: iso(sc.start - 3 * DAY) }, timeZone: sc.zone, granularity: 'DAY', groupBy: ['QUEUE'] },
+    // Neither grouped nor filtered: the days' totals, UTC and of the reporting zone (its edges from hours and quarter hours).
+    { range: { from: iso(utcMidnight(sc.start - DAY)), to: iso(utcMidnight(sc.end + DAY)) }, timeZone: 'UTC', granularity: 'WEEK' },
+    { range: { from: iso(sc.start - DAY), to: iso(sc.end + DAY) }, timeZone: sc.reportingZone },
     // Days and weeks of the reporting zone: its local days, edges from hours or quarter hours.
     { range: { from: iso(sc.start - DAY), to: iso(sc.end + DAY) }, timeZone: sc.reportingZone, granularity: 'DAY', groupBy: ['AGENT'] },
     {

@@ -37,7 +37,7 @@ describe('rebuildOrganizationFacts', () => {
         await Promise.all(
           ROLLUP_GRAINS.map(async (g) => [
             g.table,
-            await db.execute(`select * from ${g.table} order by bucket, ${g.dimensions.join(', ')}`),
+            await db.execute(`select * from ${g.table} order by ${['bucket', ...g.dimensions].join(', ')}`),
           ]),
         ),
       ),

@@ -140,14 +140,14 @@ describe('graphql-jit execution', () => {
 
   it('masks internal errors exactly as graphql-js does', async () => {
     const db = server.db.orm.em.fork().getConnection();
-    await db.execute('alter table contact_rollup_day_team rename to contact_rollup_day_team_away');
+    await db.execute('alter table contact_rollup_day_total rename to contact_rollup_day_total_away');
     try {
       const res = await both(KPIS, { q: { range: { from: '2026-03-02T00:00:00Z', to: '2026-03-09T00:00:00Z' } }, withAgent: false });
       expect(res.errors).toEqual([
         { message: 'Internal server error', locations: [{ line: 1, column: 53 }], path: ['kpis'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
       ]);
     } finally {
-      await db.execute('alter table contact_rollup_day_team_away rename to contact_rollup_day_team');
+      await db.execute('alter table contact_rollup_day_total_away rename to contact_rollup_day_total');
     }
   });
 });

@@ -38,6 +38,14 @@ describe(compileActivityQuery.name, () => {
     expect(sources(compile(request({ groupBy: [], filter: { agentIds: [4] } })).sql.text)).toEqual(['agent_activity_day', 'agent_activity_hour', 'agent_activity']);
   });
 
+  it("reads the days' totals when the query neither groups nor filters: a month's occupancy from one row a day", () => {
+    expect(sources(compile(request({ groupBy: [] })).sql.text)).toEqual(['agent_activity_day_total', 'agent_activity_hour', 'agent_activity_team']);
+    const berlin = request({ groupBy: [], timeZone: 'Europe/Berlin', from: new Date('2025-05-31T22:00:00Z'), to: new Date('2025-06-02T22:00:00Z') });
+    expect(sources(compileActivityQuery(berlin, { boundaries: periodBoundaries(berlin.from, berlin.to, Granularity.DAY, berlin.timeZone), reportingZone: 'Europe/Berlin' }).sql.text)).toEqual([
+      'agent_activity_local_day_total',
+    ]);
+  });
+
   it('reads hours for days in a zone off UTC, and binds every value', () => {
     const r = request({ timeZone: 'Europe/Berlin', from: new Date('2025-05-31T22:00:00Z'), to: new Date('2025-06-02T22:00:00Z'), filter: { agentIds: [4] } });
     const compiled = compile(r);

@@ -24,8 +24,9 @@ function tables(groupBy: Dimension[], filter: ContactScope = {}, to = '2025-07-0
 }
 
 describe('compileKpiQuery: rollup grains', () => {
-  it('reads days without agents when the query neither groups nor filters by agent', () => {
-    expect(tables([])).toEqual(['contact_rollup_day_team']);
+  it("reads the days' totals when the query neither groups nor filters, days without agents when it needs no agent", () => {
+    expect(tables([])).toEqual(['contact_rollup_day_total']);
+    expect(tables([], { channels: [Channel.VOICE] })).toEqual(['contact_rollup_day_team']);
     expect(tables([Dimension.TEAM, Dimension.CHANNEL, Dimension.QUEUE], { channels: [Channel.VOICE], teamIds: [3], queueIds: [1] })).toEqual([
       'contact_rollup_day_team',
     ]);
