@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROLLUP_GRAINS } from '../../../src/analytics/contact-sums';
+import { ROLLUP_AGGREGATES, ROLLUP_GRAINS } from '../../../src/analytics/contact-sums';
 import { rebuildOrganizationFacts } from '../../../src/warehouse/rebuild';
 import { useTestServer } from '../../support/server';
 
@@ -117,6 +117,26 @@ describe('rebuildOrganizationFacts', () => {
     await db.execute('delete from contact_wait_rollup_day_team');
     await rebuildOrganizationFacts(server.db.orm.em.fork(), server.org.id);
 
+    expect(await snapshot()).toEqual(incremental);
+
+    // A repair over stored rollups: rows changed, missing and extra (some with no team or
+    // agent) are set right, and another organization's rows stay.
+    const other = await server.createOrganization('other-rebuild');
+    await db.execute(`insert into contact_rollup_day_total select ${other.id}, bucket, ${Object.keys(ROLLUP_AGGREGATES).join(', ')} from contact_rollup_day_total`);
+    const changedRows = 'select ctid from contact_rollup_day where agent_id is not null order by bucket limit 3';
+    await db.execute(`update contact_rollup_day set contacts = contacts + 1, offered = offered + 5 where ctid in (${changedRows})`);
+    await db.execute('update contact_wait_rollup set contacts = contacts + 2 where ctid in (select ctid from contact_wait_rollup where agent_id is null limit 2)');
+    await db.execute('delete from contact_handle_rollup where ctid in (select ctid from contact_handle_rollup order by bucket desc limit 4)');
+    await db.execute('delete from contact_rollup_team where ctid in (select ctid from contact_rollup_team limit 2)');
+    for (const table of ['contact_rollup_hour_team', 'contact_wait_rollup_day_team', 'contact_rollup_day_total']) {
+      await db.execute(`create temp table extra as select * from ${table} where organization_id = ${server.org.id} limit 2`);
+      await db.execute(`update extra set bucket = bucket + interval '400 days'${table.endsWith('_total') ? '' : ', team_id = null'}`);
+      await db.execute(`insert into ${table} select * from extra`);
+      await db.execute('drop table extra');
+    }
+    await rebuildOrganizationFacts(server.db.orm.em.fork(), server.org.id);
+    const others = await db.execute(`delete from contact_rollup_day_total where organization_id = ? returning bucket`, [other.id]);
+    expect(others.length).toBe(incremental.contact_rollup_day_total.length);
     expect(await snapshot()).toEqual(incremental);
   });
 });
