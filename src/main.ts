@@ -7,7 +7,7 @@ import { createLogger } from './platform/logger';
 import { waitForStopSignal, watchParent } from './platform/stop-request';
 
 /**
- * CLI entry: `serve` (default), `migrate`, `seed-demo`, `import <kind> FILE`,
+ * CLI entry: `serve` (default), `migrate`, `seed-demo`, `import <kind> FILE`, `rebuild`,
  * `org create|list`, `print-schema`. Configuration errors stop with one line on stderr and exit 2.
  */
 async function main(argv: string[]): Promise<number> {
@@ -45,7 +45,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'seed-demo':
-    case 'import': {
+    case 'import':
+    case 'rebuild': {
       const { runDataCommand } = await import('./app/data-cli');
       return runDataCommand(command, args, config, logger);
     }
@@ -54,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
       return runOrgCommand(args, config, logger);
     }
     default:
-      process.stderr.write(`unknown command "${command}": use serve, migrate, seed-demo, import, org or print-schema\n`);
+      process.stderr.write(`unknown command "${command}": use serve, migrate, seed-demo, import, rebuild, org or print-schema\n`);
       return 2;
   }
 }

@@ -10,10 +10,12 @@ import { parseDataCommand, UsageError, type DataCommand } from '../import/args';
 import { importActivityCsv, importContactsCsv } from '../import/csv-import';
 import { ImportFileError } from '../import/problems';
 import { describeImport } from '../import/report';
+import { rebuildOrganizationFacts } from '../warehouse/rebuild';
 
 /**
- * `seed-demo [--days N] [--end-date YYYY-MM-DD] [--organization SLUG]` and
- * `import contacts|activity|anonymous-bank FILE [--skip-invalid] [--batch-size N] [--time-zone ZONE] [--organization SLUG]`.
+ * `seed-demo [--days N] [--end-date YYYY-MM-DD] [--organization SLUG]`,
+ * `import contacts|activity|anonymous-bank FILE [--skip-invalid] [--batch-size N] [--time-zone ZONE] [--organization SLUG]`
+ * and `rebuild [--organization SLUG]`.
  * A thin wrapper: arguments → database → the import functions; messages on stderr.
  * Exit codes: 0 done, 1 rows rejected or the file unreadable, 2 usage error.
  */
@@ -59,6 +61,13 @@ async function run(
     const options = { logger, days: parsed.days, endDate: parsed.endDate };
     const summary = await seedDemo(em.fork(), organizationId, options);
     say(Object.entries(summary).map(([name, value]) => `${name} ${value}`).join(', '));
+    say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return 0;
+  }
+  if (parsed.command === 'rebuild') {
+    // Under the organization's write lock, in one transaction: writers wait, readers see the old figures until it commits.
+    await rebuildOrganizationFacts(em.fork(), organizationId);
+    say('every FCR flag, survey and QA tally and rollup derived afresh from the stored contacts, answers, evaluations and activity');
     say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   }

@@ -4,12 +4,13 @@ import { MAX_CONTACTS_PER_BATCH } from '../contacts/contact.validation';
 import { DEFAULT_BANK_TIME_ZONE } from './anonymous-bank-import';
 import { DEFAULT_BATCH_SIZE } from './import-rows';
 
-/** Command-line arguments of `seed-demo` and `import`, checked before any database is opened. */
+/** Command-line arguments of `seed-demo`, `import` and `rebuild`, checked before any database is opened. */
 
 export class UsageError extends Error {}
 
 export type DataCommand =
   | { command: 'seed-demo'; organization?: string; days?: number; endDate?: string }
+  | { command: 'rebuild'; organization?: string }
   | {
       command: 'import';
       kind: ImportKind;
@@ -26,6 +27,7 @@ export type ImportKind = (typeof IMPORT_KINDS)[number];
 /** Which options each command takes: a flag, or an option with a value. */
 const OPTIONS: Record<string, Record<string, 'flag' | 'value'>> = {
   'seed-demo': { organization: 'value', days: 'value', 'end-date': 'value' },
+  rebuild: { organization: 'value' },
   contacts: { organization: 'value', 'skip-invalid': 'flag', 'batch-size': 'value' },
   activity: { organization: 'value', 'skip-invalid': 'flag', 'batch-size': 'value' },
   'anonymous-bank': { organization: 'value', 'skip-invalid': 'flag', 'batch-size': 'value', 'time-zone': 'value' },
@@ -41,6 +43,11 @@ export function parseDataCommand(command: string, args: readonly string[]): Data
       days: options.has('days') ? positiveInteger('--days', options.get('days')!, 3660) : undefined,
       endDate: options.has('end-date') ? calendarDate('--end-date', options.get('end-date')!) : undefined,
     };
+  }
+  if (command === 'rebuild') {
+    const { positional, options } = splitArgs(args, OPTIONS.rebuild);
+    if (positional.length) throw new UsageError(`unexpected argument "${positional[0]}": use rebuild [--organization SLUG]`);
+    return { command, organization: options.get('organization') };
   }
   const [kind, ...rest] = args;
   if (!IMPORT_KINDS.includes(kind as ImportKind)) {
