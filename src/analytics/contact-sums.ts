@@ -88,18 +88,19 @@ const LOCAL_DAY_BY_AGENT = localDays(HOUR_BY_AGENT, 'contact_rollup_local_day_ag
  * one holds the sums of its finer one's rows, so a month by day reads about 30
  * rows per group instead of about 3,000. Of the day grains, a report that neither
  * groups nor filters at all reads the days' totals (one row a day: a dashboard's
- * month total sums 31 rows instead of about 5,900, 3.4 → 0.1 ms of PostgreSQL); one
- * that neither groups nor filters by agent reads days without the agent dimension (about 190
- * rows a day in the benchmark, a sixth of the full day grain, and a few fewer than
- * days by agent, which is why it comes first); one that groups or filters by team and agent only reads days by team ×
- * agent (about 200 rows a day: a month by day × agent sums 6,000 rows instead of
- * 34,500); any other reads the full day grain. Hours: without agents (a Berlin
+ * month total sums 31 rows instead of about 5,900, 3.4 → 0.1 ms of PostgreSQL);
+ * one that neither groups nor filters by agent reads days without the agent
+ * dimension (about 190 rows a day in the benchmark, a sixth of the full day grain,
+ * and a few fewer than days by agent, which is why it comes first); one that groups
+ * or filters by team and agent only reads days by team × agent (about 200 rows a
+ * day: a month by day × agent sums 6,000 rows instead of 34,500); any other reads
+ * the full day grain. Hours: without agents (a Berlin
  * month by day × queue reads about 29,000 rows instead of 94,000 in the
  * benchmark) or by team × agent (a Berlin month by day × agent about 56,000).
  * Quarter hours without agents serve wallboards (a day by 15 minutes × queue
  * reads about 1,800 rows instead of 4,500 contacts). The days of the
- * organization's reporting zone come first, totals, without agents and by team × agent:
- * a query cut in that zone reads them like UTC days (a Berlin month by day × agent
+ * organization's reporting zone come first (totals, without agents, by team ×
+ * agent): a query cut in that zone reads them like UTC days (a Berlin month by day × agent
  * about 6,000 rows instead of 56,000 hours). A report needing the agent with
  * another dimension below a day reads the contacts (see FINEST_GRAIN).
  */
