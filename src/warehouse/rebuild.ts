@@ -9,6 +9,7 @@ import { QA_CONTACT_TALLIES, SURVEY_CONTACT_TALLIES, refreshContactTallies } fro
 import { binned, rowsSum, withoutJit } from './deltas';
 import { ACTIVITY_FACT, CONTACT_FACT, finestStored, type FactSpec, type RollupTable } from './facts';
 import { lockOrganizationWrites } from './write-lock';
+import { noticeFactsChanged } from './fact-notices';
 
 /**
  * Rollups derived afresh, for bulk loads, for operators after restoring or
@@ -121,5 +122,16 @@ export async function rebuildOrganizationFacts(em: EntityManager, organizationId
     await rebuildRollups(tx, organizationId, CONTACT_FACT);
     await resolveHourlyCosts(tx, organizationId, 'ALL');
     await rebuildRollups(tx, organizationId, ACTIVITY_FACT);
+    await noticeRebuilt(tx, organizationId);
   });
+}
+
+/** Tells every server's live reports (once the rebuild commits) that any of the organization's facts may have changed. */
+async function noticeRebuilt(em: EntityManager, organizationId: number): Promise<void> {
+  const spans = [await timeRangeOf(em, organizationId, CONTACT_FACT.table, CONTACT_FACT.time), await timeRangeOf(em, organizationId, ACTIVITY_FACT.table, ACTIVITY_FACT.time)];
+  const known = spans.filter((span): span is [number, number] => span !== null);
+  if (known.length === 0) return;
+  const from = Math.min(...known.map(([first]) => first));
+  const to = Math.max(...known.map(([, last]) => last)) + 1;
+  await noticeFactsChanged(em, { organizationId, from: new Date(from), to: new Date(to), members: null });
 }

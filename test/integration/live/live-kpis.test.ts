@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLiveClient, type LiveClient } from '../../support/live-client';
 import { postGraphQL, useTestServer } from '../../support/server';
+import { rebuildOrganizationFacts } from '../../../src/warehouse/rebuild';
 
 const server = useTestServer({ limits: { liveSubscriptionsPerConnection: 2, maxQueryCost: 20_000 } });
 
@@ -81,6 +82,24 @@ describe('liveKpis', () => {
     expect(second).toEqual(await kpis(query));
     await new Promise((resolve) => setTimeout(resolve, 2_500)); // a stray message would have come by now
     expect(sub.messages).toHaveLength(2);
+    sub.unsubscribe();
+  });
+
+  it('sends again after an operator rebuilds the organization\'s facts (npm run rebuild), with the repaired figures', async () => {
+    await record([contact('care', '2026-03-02T13:05:00Z', 10)]);
+    const offered = (await kpis(DAY)).total.offered;
+    // Rollups changed by hand, without the API: the wallboard opened now shows what is left.
+    const db = server.db.orm.em.fork().getConnection();
+    const lost = await db.execute(`delete from contact_rollup_hour_team where organization_id = ? and bucket = '2026-03-02T13:00:00Z' returning offered`, [server.org.id]);
+    const lostOffered = lost.reduce((n: number, r: { offered: number }) => n + r.offered, 0);
+    expect(lostOffered).toBeGreaterThan(0);
+    await db.execute(`update organization_facts_version set version = nextval('organization_facts_version_seq') where organization_id = ?`, [server.org.id]);
+    const sub = live().subscribe(LIVE, { q: DAY });
+    expect((await sub.nth(1)).data!.liveKpis.total.offered).toBe(offered - lostOffered);
+    await rebuildOrganizationFacts(server.db.orm.em.fork(), server.org.id);
+    const second = (await sub.nth(2)).data!.liveKpis;
+    expect(second.total.offered).toBe(offered);
+    expect(second).toEqual(await kpis(DAY));
     sub.unsubscribe();
   });
 
