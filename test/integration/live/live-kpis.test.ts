@@ -90,8 +90,8 @@ describe('liveKpis', () => {
     const offered = (await kpis(DAY)).total.offered;
     // Rollups changed by hand, without the API: the wallboard opened now shows what is left.
     const db = server.db.orm.em.fork().getConnection();
-    const lost = await db.execute(`delete from contact_rollup_hour_team where organization_id = ? and bucket = '2026-03-02T13:00:00Z' returning offered`, [server.org.id]);
-    const lostOffered = lost.reduce((n: number, r: { offered: number }) => n + r.offered, 0);
+    const lost = await db.execute<Array<{ offered: number }>>(`delete from contact_rollup_hour_team where organization_id = ? and bucket = '2026-03-02T13:00:00Z' returning offered`, [server.org.id]);
+    const lostOffered = lost.reduce((n, r) => n + r.offered, 0);
     expect(lostOffered).toBeGreaterThan(0);
     await db.execute(`update organization_facts_version set version = nextval('organization_facts_version_seq') where organization_id = ?`, [server.org.id]);
     const sub = live().subscribe(LIVE, { q: DAY });
