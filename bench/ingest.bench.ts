@@ -199,8 +199,9 @@ async function copyTheSameRows(url: string, organizationId: number, count: numbe
 
 /**
  * After the runs: every rollup and the FCR flags as the upkeep left them, compared
- * row for row (their count and the sum of their hashes) with a rebuild from the stored facts (senders at once must not lose
- * or double-count anything). Throws on a difference.
+ * row for row (their count and the sum of their hashes) with a rebuild from the
+ * stored facts (senders at once must not lose or double-count anything). Throws on
+ * a difference.
  */
 async function sameAsRebuilt(url: string, em: EntityManager, organizationId: number): Promise<string> {
   const snapshot = () =>
