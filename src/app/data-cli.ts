@@ -38,7 +38,10 @@ export async function runDataCommand(command: string, args: string[], config: Co
       say(`no organization with slug "${parsed.organization}"`);
       return 2;
     }
-    return await run(parsed, em, organization.id, logger, say);
+    const started = Date.now();
+    const code = await run(parsed, em, organization.id, logger, say);
+    say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return code;
   } catch (error) {
     if (!(error instanceof ImportFileError)) throw error;
     say(error.message);
@@ -56,19 +59,16 @@ async function run(
   logger: Logger,
   say: (message: string) => void,
 ): Promise<number> {
-  const started = Date.now();
   if (parsed.command === 'seed-demo') {
     const options = { logger, days: parsed.days, endDate: parsed.endDate };
     const summary = await seedDemo(em.fork(), organizationId, options);
     say(Object.entries(summary).map(([name, value]) => `${name} ${value}`).join(', '));
-    say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   }
   if (parsed.command === 'rebuild') {
     // Under the organization's write lock, in one transaction: writers wait, readers see the old figures until it commits.
     await rebuildOrganizationFacts(em.fork(), organizationId);
     say('every FCR flag, survey and QA tally and rollup derived afresh from the stored contacts, answers, evaluations and activity');
-    say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   }
   const options = { skipInvalid: parsed.skipInvalid, batchSize: parsed.batchSize, progress: say };
@@ -79,7 +79,6 @@ async function run(
         ? await importActivityCsv(em, organizationId, parsed.file, options)
         : await importAnonymousBank(em, organizationId, parsed.file, { ...options, timeZone: parsed.timeZone });
   for (const line of describeImport(summary)) say(line);
-  say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return summary.rejected > 0 ? 1 : 0;
 }
 

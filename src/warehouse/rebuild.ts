@@ -128,8 +128,11 @@ export async function rebuildOrganizationFacts(em: EntityManager, organizationId
 
 /** Tells every server's live reports (once the rebuild commits) that any of the organization's facts may have changed. */
 async function noticeRebuilt(em: EntityManager, organizationId: number): Promise<void> {
-  const spans = [await timeRangeOf(em, organizationId, CONTACT_FACT.table, CONTACT_FACT.time), await timeRangeOf(em, organizationId, ACTIVITY_FACT.table, ACTIVITY_FACT.time)];
-  const known = spans.filter((span): span is [number, number] => span !== null);
+  const known: Array<[number, number]> = [];
+  for (const fact of [CONTACT_FACT, ACTIVITY_FACT]) {
+    const span = await timeRangeOf(em, organizationId, fact.table, fact.time);
+    if (span) known.push(span);
+  }
   if (known.length === 0) return;
   const from = Math.min(...known.map(([first]) => first));
   const to = Math.max(...known.map(([, last]) => last)) + 1;
