@@ -1,15 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAllCliProcesses, runCli } from '../support/child-server';
+import { killAllCliProcesses, runCliToEnd } from '../support/child-server';
 import { useTestServer } from '../support/server';
 
 /** `npm run org -- create|list` through the real CLI, on the database of a real server of this file's own. */
 
 const server = useTestServer();
-const org = async (...args: string[]) => {
-  const cli = runCli(['org', ...args], { DATABASE_URL: server.db.url });
-  const exit = await cli.exitWithin(30_000);
-  return { code: exit.code, stdout: cli.stdout(), stderr: cli.stderr() };
-};
+const org = (...args: string[]) => runCliToEnd(['org', ...args], { DATABASE_URL: server.db.url }, 30_000);
 
 afterAll(killAllCliProcesses);
 

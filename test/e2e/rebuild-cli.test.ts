@@ -1,15 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAllCliProcesses, runCli } from '../support/child-server';
+import { killAllCliProcesses, runCliToEnd } from '../support/child-server';
 import { useTestServer } from '../support/server';
 
 /** `npm run rebuild -- --organization SLUG`, the operator's repair after data was changed by hand, through the real CLI. */
 
 const server = useTestServer();
-const rebuild = async (...args: string[]) => {
-  const cli = runCli(['rebuild', ...args], { DATABASE_URL: server.db.url });
-  const exit = await cli.exitWithin(60_000);
-  return { code: exit.code, stdout: cli.stdout(), stderr: cli.stderr() };
-};
+const rebuild = (...args: string[]) => runCliToEnd(['rebuild', ...args], { DATABASE_URL: server.db.url }, 60_000);
 
 afterAll(killAllCliProcesses);
 

@@ -43,6 +43,13 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
   return runCommand(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], env);
 }
 
+/** Runs the CLI to its end (failing after `timeoutMs`): its exit code and everything it wrote. */
+export async function runCliToEnd(args: string[], env: Record<string, string | undefined>, timeoutMs: number) {
+  const cli = runCli(args, env);
+  const exit = await cli.exitWithin(timeoutMs);
+  return { code: exit.code, stdout: cli.stdout(), stderr: cli.stderr() };
+}
+
 /** Any command (`npm start`, `node dist/main.js serve`) run from the repository root the same way as runCli. */
 export function runCommand(file: string, args: string[], env: Record<string, string | undefined> = {}): CliProcess {
   const childEnv: Record<string, string> = {};
