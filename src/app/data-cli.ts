@@ -66,7 +66,7 @@ async function run(
     return 0;
   }
   if (parsed.command === 'rebuild') {
-    // Under the organization's write lock, in one transaction: writers wait, readers see the old figures until it commits.
+    // Under the organization's write lock throughout (writers wait); its steps run in parallel sessions (warehouse/rebuild.ts).
     await rebuildOrganizationFacts(em.fork(), organizationId);
     say('every FCR flag, survey and QA tally and rollup derived afresh from the stored contacts, answers, evaluations and activity');
     return 0;

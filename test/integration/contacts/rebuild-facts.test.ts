@@ -1,6 +1,8 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
 import { ROLLUP_AGGREGATES, ROLLUP_GRAINS } from '../../../src/analytics/contact-sums';
 import { rebuildOrganizationFacts } from '../../../src/warehouse/rebuild';
+import { lockOrganizationWrites } from '../../../src/warehouse/write-lock';
 import { useTestServer } from '../../support/server';
 
 const RECORD = `mutation($c: [ContactInput!]!) { recordContacts(contacts: $c) { created updated } }`;
@@ -134,9 +136,64 @@ describe('rebuildOrganizationFacts', () => {
       await db.execute(`insert into ${table} select * from extra`);
       await db.execute('drop table extra');
     }
-    await rebuildOrganizationFacts(server.db.orm.em.fork(), server.org.id);
+    await rebuildOrganizationFacts(server.db.orm.em.fork(), server.org.id, 1); // one session: the same rows as several
     const others = await db.execute(`delete from contact_rollup_day_total where organization_id = ? returning bucket`, [other.id]);
     expect(others.length).toBe(incremental.contact_rollup_day_total.length);
     expect(await snapshot()).toEqual(incremental);
+  });
+
+  it('runs under the organization\'s write lock: it starts once the lock is free, and writers wait until it has finished', async () => {
+    const org = await server.createOrganization('rebuild-lock');
+    const gql = (query: string, variables?: Record<string, unknown>) => server.gql(query, variables, org.keys.ADMIN);
+    expect((await gql(RECORD, { c: contacts().slice(0, 60) })).data.recordContacts.created).toBe(60);
+    const db = server.db.orm.em.fork().getConnection();
+    const flag = async () =>
+      (await db.execute(`select first_contact_resolved as f from contact where organization_id = ? and external_id = 'rb-1'`, [org.id]))[0].f;
+    const right = await flag();
+    expect(right).not.toBeNull();
+    await db.execute(`update contact set first_contact_resolved = not first_contact_resolved where organization_id = ? and external_id = 'rb-1'`, [org.id]);
+
+    // Another writer holds the lock: the rebuild waits for it and changes nothing meanwhile.
+    const hold = (work: (tx: EntityManager) => Promise<void>) => server.db.orm.em.fork().transactional(work);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let taken!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (taken = resolve));
+    const writer = hold(async (tx) => {
+      await lockOrganizationWrites(tx, org.id);
+      taken();
+      await released;
+    });
+    await lockTaken;
+    // A row of the day totals locked too: the rebuild's step for that rollup waits for it, after the lock is free.
+    let releaseRow!: () => void;
+    const rowReleased = new Promise<void>((resolve) => (releaseRow = resolve));
+    let rowTaken!: () => void;
+    const rowLocked = new Promise<void>((resolve) => (rowTaken = resolve));
+    const rowHolder = hold(async (tx) => {
+      await tx.execute('select 1 from contact_rollup_day_total where organization_id = ? limit 1 for update', [org.id]);
+      rowTaken();
+      await rowReleased;
+    });
+    await rowLocked;
+    const order: string[] = [];
+    const rebuild = rebuildOrganizationFacts(server.db.orm.em.fork(), org.id).then(() => order.push('rebuild'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await flag()).toBe(!right);
+    release();
+    await writer;
+    // The rebuild holds the lock now (its FCR step mends the flag, committed at once); a batch sent now waits for the whole rebuild.
+    await expect.poll(flag, { timeout: 10_000 }).toBe(right);
+    const batch = gql(RECORD, { c: contacts().slice(60, 80) }).then((r) => {
+      order.push('batch');
+      return r;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(order).toEqual([]);
+    releaseRow();
+    await rowHolder;
+    await rebuild;
+    expect((await batch).data.recordContacts.created).toBe(20);
+    expect(order).toEqual(['rebuild', 'batch']);
   });
 });
