@@ -169,9 +169,9 @@ export async function rebuildOrganizationFacts(em: EntityManager, organizationId
 
 /**
  * FCR flags of the organization's customers in one part of `parts` (by a hash of the
- * customer: a customer's contacts are all in one part; grouped by its bytes, collate "C", a
- * faster sort than the locale's and the same groups): the next strictly later
- * inbound contact of the same customer decides.
+ * customer, so a customer's contacts are all in one part): the next strictly later
+ * inbound contact of the same customer decides. Customers are grouped by their bytes
+ * (collate "C": the same groups, sorted faster than by the locale's rules).
  */
 async function refreshFcrFlags(em: EntityManager, organizationId: number, part: number, parts: number): Promise<void> {
   // The planner guesses a part's rows 100× too few and probed the primary key for each
@@ -191,6 +191,7 @@ async function refreshFcrFlags(em: EntityManager, organizationId: number, part: 
     [organizationId, parts, part, organizationId],
   );
 }
+
 /** Tells every server's live reports (once the rebuild commits) that any of the organization's facts may have changed. */
 async function noticeRebuilt(em: EntityManager, organizationId: number): Promise<void> {
   const known: Array<[number, number]> = [];
