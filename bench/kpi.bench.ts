@@ -12,7 +12,7 @@ import 'reflect-metadata';
  * then FCR flags and rollups are built with the same code that ingestion uses.
  */
 import { METRICS } from '../src/analytics/metric-catalog';
-import { periodBoundaries, type Granularity } from '../src/analytics/calendar';
+import { periodBoundaries, type Granularity } from '../src/platform/calendar';
 import { compileKpiQuery } from '../src/analytics/kpi.compiler';
 import { KpiService, validateKpiAsk } from '../src/analytics/kpi.service';
 import { createDirectoryLoaders } from '../src/org/directory.loaders';

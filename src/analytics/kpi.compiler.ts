@@ -1,5 +1,7 @@
-import { ACTIVITY_AGGREGATES, ACTIVITY_COLUMN_OF, ACTIVITY_DIMENSIONS, ACTIVITY_GRAINS } from './activity-sums';
-import { FRACTIONAL_SUMS, ROLLUP_COLUMN_OF, ROLLUP_GRAINS, WAIT_GRAINS, isPrecomputedS, isPrecomputedT, rawSum, shortColumn, withinColumn } from './contact-sums';
+import { ACTIVITY_COLUMN_OF } from './activity-sums';
+import { ACTIVITY_AGGREGATES, ACTIVITY_DIMENSIONS, ACTIVITY_GRAINS } from '../warehouse/activity-grains';
+import { FRACTIONAL_SUMS, ROLLUP_COLUMN_OF, rawSum } from './contact-sums';
+import { ROLLUP_GRAINS, WAIT_GRAINS, isPrecomputedS, isPrecomputedT, shortColumn, withinColumn } from '../warehouse/contact-grains';
 import { DIMENSION_COLUMN, type DimensionColumn, type KpiRequest, type SumRow } from './kpi.request';
 import type { Channel } from '../warehouse/channels';
 import { scopeColumns, scopeWhere } from './scope.sql';

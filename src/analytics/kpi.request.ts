@@ -1,6 +1,6 @@
 import type { TimeSpan } from './source-plan';
 import type { Channel } from '../warehouse/channels';
-import type { Granularity } from './calendar';
+import type { Granularity } from '../platform/calendar';
 import type { Thresholds } from './contact-sums';
 import type { SumName } from './metric-catalog';
 

@@ -4,7 +4,7 @@ import type { AgentRecord, DirectoryLoaders, QueueRecord, TeamRecord } from '../
 import { badUserInput, describeProblems } from '../platform/errors';
 import { isRanked, rank, rankingMetrics, rankingProblems, type Ranking } from './kpi-ranking';
 import { DISTRIBUTIONS, compilePercentiles, decodePercentileRows, percentileKey } from './percentiles';
-import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, periodLabel, previousPeriodStart, type Granularity } from './calendar';
+import { GRANULARITIES_FINEST_FIRST, countPeriods, isValidTimeZone, periodBoundaries, periodLabel, previousPeriodStart, type Granularity } from '../platform/calendar';
 import { activityScope, mergeActivity, type ActivityScope } from './activity-rows';
 import { compileActivityQuery, compileKpiQuery, countedRanges, decodeSumRows } from './kpi.compiler';
 import { Dimension, PERCENTILE_MEASURES, type ContactScope, type KpiRequest, type PercentileMeasure, type SumRow } from './kpi.request';

@@ -1,7 +1,7 @@
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { COMPARATORS, MAX_LIMIT, SORT_DIRECTIONS } from './kpi-ranking';
 import { Channel } from '../warehouse/channels';
-import { Granularity } from './calendar';
+import { Granularity } from '../platform/calendar';
 import { Dimension, type PercentileMeasure } from './kpi.request';
 import { METRICS, type MetricDefinition } from './metric-catalog';
 import { AgentView, QueueView, TeamView } from '../org/org.types';

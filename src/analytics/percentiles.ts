@@ -1,6 +1,6 @@
 import type { Channel } from '../warehouse/channels';
 import { HANDLE_SECONDS } from '../warehouse/facts';
-import { HANDLE_GRAINS, WAIT_GRAINS, type DistributionGrain } from './contact-sums';
+import { HANDLE_GRAINS, WAIT_GRAINS, type DistributionGrain } from '../warehouse/contact-grains';
 import { countedRanges, spanCondition, timestamps } from './kpi.compiler';
 import { DIMENSION_COLUMN, type KpiRequest, type PercentileMeasure, type ReportGroup } from './kpi.request';
 import { grainsKeeping, planRanges, type TimeSpan } from './source-plan';

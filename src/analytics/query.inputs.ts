@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { Field, ID, InputType } from 'type-graphql';
 import { LocalDateScalar } from '../platform/local-date.scalar';
-import { isValidTimeZone } from './calendar';
+import { isValidTimeZone } from '../platform/calendar';
 import { Channel } from '../warehouse/channels';
 import { parseIds } from '../org/ids';
 import type { EntityManager } from '@mikro-orm/postgresql';

@@ -6,7 +6,7 @@ import { OrganizationService } from '../org/organization.service';
 import { OrganizationView, toOrganizationView } from '../org/organization.resolver';
 import { badUserInput } from '../platform/errors';
 import { changeReportingZone } from '../warehouse/reporting-zone';
-import { isValidTimeZone } from './calendar';
+import { isValidTimeZone } from '../platform/calendar';
 import { rememberReportingZone } from './kpi.service';
 import type { DomainEventBus } from '../org/events';
 

@@ -6,7 +6,7 @@ import { HourlyCostsService } from '../activity/hourly-costs.service';
 import { MAX_ACTIVITY_PER_BATCH, validateActivity, type ValidActivity } from '../activity/activity.validation';
 import { seedDemoSurveysAndPolicies } from './demo-surveys-and-policies';
 import { seedDemoQuality } from './demo-quality';
-import { NO_LOCAL_DAYS_ZONE } from '../analytics/source-plan';
+import { NO_LOCAL_DAYS_ZONE } from '../warehouse/grain';
 import { setReportingZone } from '../analytics/reporting-zone';
 import { reportingZoneOf } from '../org/reporting-zone';
 import { MAX_CONTACTS_PER_BATCH, validateContacts } from '../contacts/contact.validation';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { countPeriods, isValidTimeZone, periodBoundaries, type Granularity } from '../analytics/calendar';
+import { countPeriods, isValidTimeZone, periodBoundaries, type Granularity } from '../platform/calendar';
 import type { ContactScope } from '../analytics/kpi.request';
 import { MAX_RANGE_DAYS, MAX_ROWS } from '../analytics/kpi.service';
 import { checkTimeRange } from '../analytics/query.inputs';

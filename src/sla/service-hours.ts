@@ -1,5 +1,5 @@
 import { IANAZone } from 'luxon';
-import { isValidTimeZone } from '../analytics/calendar';
+import { isValidTimeZone } from '../platform/calendar';
 import { describeProblems, type FieldProblem } from '../platform/errors';
 
 /**

@@ -1,4 +1,4 @@
-import { Granularity } from '../analytics/calendar';
+import { Granularity } from '../platform/calendar';
 import type { ContactScope } from '../analytics/kpi.request';
 import { MAX_THRESHOLD_SECONDS } from '../analytics/kpi.service';
 import type { Channel } from '../warehouse/channels';

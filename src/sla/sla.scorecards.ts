@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { nextPeriodStart, periodStart, previousPeriodStart } from '../analytics/calendar';
+import { nextPeriodStart, periodStart, previousPeriodStart } from '../platform/calendar';
 import { Dimension } from '../analytics/kpi.request';
 import type { KpiResultCache } from '../platform/kpi-result-cache';
 import { KpiService, type KpiReportResult, type KpiRowResult } from '../analytics/kpi.service';

@@ -2,7 +2,7 @@ import { mapYielding } from '../platform/yielding';
 import { WorkGate } from '../platform/work-gate';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
-import { Granularity, countPeriods, isValidTimeZone, periodBoundaries } from '../analytics/calendar';
+import { Granularity, countPeriods, isValidTimeZone, periodBoundaries } from '../platform/calendar';
 import type { ContactScope } from '../analytics/kpi.request';
 import type { KpiResultCache } from '../platform/kpi-result-cache';
 import { KpiService, MAX_RANGE_DAYS, MAX_ROWS, type KpiReportResult } from '../analytics/kpi.service';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { periodBoundaries } from '../analytics/calendar';
+import { periodBoundaries } from '../platform/calendar';
 import { validateKpiAsk, type KpiAsk } from '../analytics/kpi.service';
 import { checkTimeRange, resolveContactFilter, type ContactFilter, type TimeRange } from '../analytics/query.inputs';
 import { scopeWhere } from '../analytics/scope.sql';

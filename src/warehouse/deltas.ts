@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { NO_LOCAL_DAYS_ZONE, localDaysHolding } from '../analytics/source-plan';
+import { NO_LOCAL_DAYS_ZONE, localDaysHolding } from './grain';
 import { reportingZoneOf } from '../org/reporting-zone';
 import type { FactSpec, RollupTable } from './facts';
 import { DIMENSIONS } from './dimensions';

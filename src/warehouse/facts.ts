@@ -1,5 +1,5 @@
-import { FINEST_GRAIN, HANDLE_GRAINS, ROLLUP_AGGREGATES, ROLLUP_GRAINS, WAIT_GRAINS, type RollupGrain } from '../analytics/contact-sums';
-import { ACTIVITY_AGGREGATES, ACTIVITY_FINEST_GRAIN, ACTIVITY_GRAINS } from '../analytics/activity-sums';
+import { FINEST_GRAIN, HANDLE_GRAINS, ROLLUP_AGGREGATES, ROLLUP_GRAINS, WAIT_GRAINS, type RollupGrain } from './contact-grains';
+import { ACTIVITY_AGGREGATES, ACTIVITY_FINEST_GRAIN, ACTIVITY_GRAINS } from './activity-grains';
 
 /**
  * Fact specifications: each fact table with the rollup tables kept from it. The

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { writeTransaction } from '../platform/write-transaction';
 import { resolveHourlyCosts } from './activity-facts';
 import { rederiveBuckets, timeRangeOf, type Bucket } from './buckets';
-import { NO_LOCAL_DAYS_ZONE, localDaysFromTo } from '../analytics/source-plan';
+import { NO_LOCAL_DAYS_ZONE, localDaysFromTo } from './grain';
 import { reportingZoneOf } from '../org/reporting-zone';
 import { FCR_WINDOW } from './contact-facts';
 import { QA_CONTACT_TALLIES, SURVEY_CONTACT_TALLIES, refreshContactTallies } from './contact-tallies';

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Granularity, periodBoundaries } from '../../src/analytics/calendar';
-import { FINEST_GRAIN, ROLLUP_DIMENSIONS, ROLLUP_GRAINS } from '../../src/analytics/contact-sums';
-import { grainsFor, grainsKeeping, localDayHolding, localDaysWithin, planSources, type TimeSpan } from '../../src/analytics/source-plan';
+import { Granularity, periodBoundaries } from '../../src/platform/calendar';
+import { FINEST_GRAIN, ROLLUP_DIMENSIONS, ROLLUP_GRAINS } from '../../src/warehouse/contact-grains';
+import { grainsFor, grainsKeeping, localDaysWithin, planSources, type TimeSpan } from '../../src/analytics/source-plan';
+import { localDayHolding } from '../../src/warehouse/grain';
 
 const MIN = 60_000;
 const GRAINS = [

@@ -2,10 +2,10 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { KpiService } from '../../../src/analytics/kpi.service';
 import { Dimension } from '../../../src/analytics/kpi.request';
-import { Granularity } from '../../../src/analytics/calendar';
+import { Granularity } from '../../../src/platform/calendar';
 import { createDirectoryLoaders } from '../../../src/org/directory.loaders';
 import { rebuildOrganizationFacts } from '../../../src/warehouse/rebuild';
-import { ACTIVITY_GRAINS } from '../../../src/analytics/activity-sums';
+import { ACTIVITY_GRAINS } from '../../../src/warehouse/activity-grains';
 import { random } from '../../support/random';
 import { postGraphQL, useTestServer } from '../../support/server';
 

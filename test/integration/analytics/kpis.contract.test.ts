@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Granularity } from '../../../src/analytics/calendar';
+import { Granularity } from '../../../src/platform/calendar';
 import { Dimension } from '../../../src/analytics/kpi.request';
 import { KpiService } from '../../../src/analytics/kpi.service';
 import { createDirectoryLoaders } from '../../../src/org/directory.loaders';

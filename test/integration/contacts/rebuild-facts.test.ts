@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
-import { ROLLUP_AGGREGATES, ROLLUP_GRAINS } from '../../../src/analytics/contact-sums';
+import { ROLLUP_AGGREGATES, ROLLUP_GRAINS } from '../../../src/warehouse/contact-grains';
 import { rebuildOrganizationFacts } from '../../../src/warehouse/rebuild';
 import { lockOrganizationWrites } from '../../../src/warehouse/write-lock';
 import { useTestServer } from '../../support/server';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Granularity, periodBoundaries } from '../../../src/analytics/calendar';
+import { Granularity, periodBoundaries } from '../../../src/platform/calendar';
 import { compileActivityQuery, compileKpiQuery } from '../../../src/analytics/kpi.compiler';
 import { Dimension, type ContactScope, type KpiRequest } from '../../../src/analytics/kpi.request';
 import { Channel } from '../../../src/warehouse/channels';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { periodBoundaries, Granularity } from '../../../src/analytics/calendar';
+import { periodBoundaries, Granularity } from '../../../src/platform/calendar';
 import { compileKpiQuery, decodeSumRows } from '../../../src/analytics/kpi.compiler';
 import { Dimension, type ContactScope, type DimensionColumn, type KpiRequest } from '../../../src/analytics/kpi.request';
 import type { SumName } from '../../../src/analytics/metric-catalog';

@@ -8,7 +8,7 @@ import {
   periodLabel,
   periodStart,
   previousPeriodStart,
-} from '../../../src/analytics/calendar';
+} from '../../../src/platform/calendar';
 
 const iso = (d: Date) => d.toISOString();
 const at = (s: string) => new Date(s);
