@@ -1,7 +1,5 @@
-import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { lockOrganizationWrites } from '../warehouse/write-lock';
-import { applyDeltas, withoutJit } from '../warehouse/deltas';
+import { writeFacts } from '../warehouse/fact-writes';
 import { DirectoryWriter } from '../org/directory.writer';
 import { validBatch, type WriteTotals } from '../platform/batches';
 import { resolveHourlyCosts, upsertActivity } from '../warehouse/activity-facts';
@@ -35,9 +33,7 @@ export class ActivityService {
   async write(organizationId: number, records: readonly ValidActivity[]): Promise<WriteTotals> {
     if (records.length === 0) return { received: 0, created: 0, updated: 0, unchanged: 0 };
     await statisticsReady(this.em, ACTIVITY_FACT.table);
-    const result = await writeTransaction(this.em, async (em) => {
-      await lockOrganizationWrites(em, organizationId);
-      await withoutJit(em);
+    const { result: written, change } = await writeFacts(this.em, organizationId, ACTIVITY_FACT, async (em) => {
       const directory = new DirectoryWriter(em, organizationId);
       const teams = await directory.ensureTeams(records.flatMap((r) => (r.team ? [r.team] : [])));
       const agents = await directory.ensureAgents(
@@ -62,13 +58,12 @@ export class ActivityService {
         const changed = written.map((r) => ({ agentId: r.agent_id, intervalStart: new Date(r.interval_start).toISOString() }));
         await resolveHourlyCosts(em, organizationId, { records: changed });
       }
-      const changes = await applyDeltas(em, organizationId, ACTIVITY_FACT);
-      const created = written.filter((r) => r.inserted).length;
-      return { totals: { received: records.length, created, updated: written.length - created, unchanged: records.length - written.length }, changes };
+      return written;
     });
-    if (result.changes) await refreshStatistics(this.em, ACTIVITY_FACT.table);
-    if (result.changes) await this.events?.emit('activity.recorded', result.changes);
-    return result.totals;
+    if (change) await refreshStatistics(this.em, ACTIVITY_FACT.table);
+    if (change) await this.events?.emit('activity.recorded', change);
+    const created = written.filter((r) => r.inserted).length;
+    return { received: records.length, created, updated: written.length - created, unchanged: records.length - written.length };
   }
 }
 

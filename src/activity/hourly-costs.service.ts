@@ -1,10 +1,8 @@
-import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { lockOrganizationWrites } from '../warehouse/write-lock';
 import { DirectoryWriter } from '../org/directory.writer';
 import { badUserInput, describeProblems, type FieldProblem } from '../platform/errors';
 import { resolveHourlyCosts } from '../warehouse/activity-facts';
-import { applyDeltas } from '../warehouse/deltas';
+import { writeFacts } from '../warehouse/fact-writes';
 import { ACTIVITY_FACT } from '../warehouse/facts';
 
 /** An hourly cost as set: for an agent or a team, from an instant or for all time. */
@@ -36,8 +34,7 @@ export class HourlyCostsService {
 
   async set(organizationId: number, input: HourlyCostFields): Promise<void> {
     const { agent, team, effectiveFrom } = validateHourlyCost(input);
-    await writeTransaction(this.em, async (em) => {
-      await lockOrganizationWrites(em, organizationId);
+    await writeFacts(this.em, organizationId, ACTIVITY_FACT, async (em) => {
       const directory = new DirectoryWriter(em, organizationId);
       const subject = agent
         ? { column: 'agent_id', id: (await directory.ensureAgentIds([agent])).get(agent)! }
@@ -51,7 +48,6 @@ export class HourlyCostsService {
         [organizationId, subject.id, effectiveFrom?.toISOString() ?? '-infinity', input.hourlyCost],
       );
       await resolveHourlyCosts(em, organizationId, agent ? { agentId: subject.id } : { teamId: subject.id });
-      await applyDeltas(em, organizationId, ACTIVITY_FACT);
     });
   }
 

@@ -1,13 +1,11 @@
-import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { validBatch, type WriteTotals } from '../platform/batches';
 import { MAX_CONTACTS_PER_BATCH, validateContacts, type ContactFields, type ValidContact } from './contact.validation';
 import { DirectoryWriter } from '../org/directory.writer';
-import { stagePendingTallies } from '../warehouse/survey-tallies';
-import { lockOrganizationWrites } from '../warehouse/write-lock';
 import { refreshFirstContactResolution, upsertContactColumns } from '../warehouse/contact-facts';
 import { directoryColumns, ownColumns } from './contact-columns';
-import { applyDeltas, withoutJit, type FactChange } from '../warehouse/deltas';
+import type { FactChange } from '../warehouse/deltas';
+import { writeFacts } from '../warehouse/fact-writes';
 import { CONTACT_FACT } from '../warehouse/facts';
 import { refreshStatistics, statisticsReady } from '../warehouse/statistics';
 import type { DomainEventBus, NewContact } from '../org/events';
@@ -52,9 +50,7 @@ export class ContactsService {
       agents: contacts.flatMap((c) => (c.agent ? [c.agent] : [])),
     });
     await statisticsReady(this.em, CONTACT_FACT.table);
-    const result = await writeTransaction(this.em, async (em) => {
-      await withoutJit(em);
-      await lockOrganizationWrites(em, organizationId);
+    const { result: written, change } = await writeFacts(this.em, organizationId, CONTACT_FACT, async (em) => {
       const directory = new DirectoryWriter(em, organizationId);
       const queues = await directory.ensureQueuesWithOwners(contacts.map((c) => c.queue), known.queue);
       const teams = await directory.ensureTeams(teamKeys, known.team);
@@ -62,18 +58,17 @@ export class ContactsService {
       const columns = { ...own, ...directoryColumns(contacts, queues, teams, agents) };
       const written = await upsertContactColumns(em, organizationId, columns);
       if (written.length > 0) await refreshFirstContactResolution(em, organizationId);
-      await stagePendingTallies(em, organizationId); // survey answers that arrived while this batch held the lock
-      const changes = await applyDeltas(em, organizationId, CONTACT_FACT);
-      const created = written.filter((r) => r.inserted).length;
-      const updated = written.length - created;
-      const fresh: NewContact[] = written
-        .filter((r) => r.inserted)
-        .map((r) => ({ id: String(r.id), externalId: r.external_id, channel: r.channel, answered: r.answered }));
-      return { totals: { received: contacts.length, created, updated, unchanged: contacts.length - written.length, changes }, fresh };
+      return written;
     });
-    if (result.totals.changes) await refreshStatistics(this.em, CONTACT_FACT.table);
-    if (result.totals.changes) await this.events?.emit('contacts.recorded', { ...result.totals.changes, created: result.fresh });
-    return result.totals;
+    const created = written.filter((r) => r.inserted).length;
+    const totals = { received: contacts.length, created, updated: written.length - created, unchanged: contacts.length - written.length, changes: change };
+    if (!change) return totals;
+    await refreshStatistics(this.em, CONTACT_FACT.table);
+    const fresh: NewContact[] = written
+      .filter((r) => r.inserted)
+      .map((r) => ({ id: String(r.id), externalId: r.external_id, channel: r.channel, answered: r.answered }));
+    await this.events?.emit('contacts.recorded', { ...change, created: fresh });
+    return totals;
   }
 }
 

@@ -2,10 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { QueueRecord } from '../org/directory.loaders';
 import type { DomainEventBus } from '../org/events';
 import { badUserInput, type FieldProblem } from '../platform/errors';
-import { writeTransaction } from '../platform/write-transaction';
-import { withoutJit } from '../warehouse/deltas';
+import { writeFacts } from '../warehouse/fact-writes';
+import { CONTACT_FACT } from '../warehouse/facts';
 import { setQueueOwner } from '../warehouse/queue-owners';
-import { lockOrganizationWrites } from '../warehouse/write-lock';
 
 /** What setQueueTeam did: the queue as it is now, and how many contacts moved to its new owner. */
 export interface QueueTeamResult {
@@ -28,9 +27,7 @@ export class QueueTeamService {
   ) {}
 
   async set(organizationId: number, queueId: number, teamId: number | null): Promise<QueueTeamResult> {
-    const result = await writeTransaction(this.em, async (em) => {
-      await lockOrganizationWrites(em, organizationId);
-      await withoutJit(em);
+    const { result, change } = await writeFacts(this.em, organizationId, CONTACT_FACT, async (em) => {
       const [queue] = await em.execute<Array<QueueRecord>>(
         `select id, organization_id as "organizationId", key, name, team_id as "teamId" from queue
          where organization_id = ? and id = ?`,
@@ -43,12 +40,12 @@ export class QueueTeamService {
         problems.push({ field: 'teamId', rule: 'UNKNOWN_TEAM', message: `no team with id ${teamId} in this organization` });
       }
       if (problems.length > 0) throw badUserInput(problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
-      const { moved, change } = await setQueueOwner(em, organizationId, queueId, teamId);
-      return { queue: { ...queue!, teamId }, previousTeamId: queue!.teamId, moved, change };
+      const moved = await setQueueOwner(em, organizationId, queueId, teamId);
+      return { queue: { ...queue!, teamId }, previousTeamId: queue!.teamId, moved };
     });
-    if (result.change) {
+    if (change) {
       await this.events?.emit('queue.teamChanged', {
-        ...result.change, queueId, previousTeamId: result.previousTeamId, teamId, moved: result.moved,
+        ...change, queueId, previousTeamId: result.previousTeamId, teamId, moved: result.moved,
       });
     }
     return { queue: result.queue, moved: result.moved };

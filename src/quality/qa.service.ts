@@ -8,13 +8,10 @@ import { sql, type Sql } from '../analytics/sql';
 import { executeBound } from '../platform/bound-statements';
 import { arrayLiteral } from '../warehouse/contact-facts';
 import { badUserInput, describeProblems } from '../platform/errors';
-import { writeTransaction } from '../platform/write-transaction';
 import type { DomainEventBus } from '../org/events';
-import { applyDeltas } from '../warehouse/deltas';
+import { writeFacts } from '../warehouse/fact-writes';
 import { CONTACT_FACT } from '../warehouse/facts';
 import { QA_CONTACT_TALLIES, refreshContactTallies } from '../warehouse/contact-tallies';
-import { stagePendingTallies } from '../warehouse/survey-tallies';
-import { lockOrganizationWrites } from '../warehouse/write-lock';
 import { validateQaEvaluations, validateQaForm, type QaCriterion, type QaCriterionInput, type QaEvaluationFields, type ValidQaEvaluation } from './qa-scoring';
 
 /** Forms an organization may keep (qaForms answers them all). */
@@ -113,23 +110,21 @@ export class QaService {
     const column = <K extends keyof (typeof records)[number]>(k: K) => records.map((r) => r[k]);
     // Under the write lock, like every writer of the contacts' tallies: the evaluations, the
     // tallies of the contacts they point at now and pointed at before, and the rollups, in one transaction.
-    const { written, change } = await writeTransaction(this.em, async (tx) => {
-      await lockOrganizationWrites(tx, organizationId);
+    const { result: written, change } = await writeFacts(this.em, organizationId, CONTACT_FACT, async (tx) => {
       const before = await executeBound<{ contact_id: string }>(
         tx,
         `select contact_id from qa_evaluation where organization_id = ? and external_id = any(?::text[])`,
         [organizationId, arrayLiteral(column('externalId'))],
       );
       const written = await this.upsert(tx, organizationId, records);
-      if (written.length === 0) return { written, change: null };
+      if (written.length === 0) return written;
       const touched = new Set([...before.map((r) => String(r.contact_id)), ...written.map((w) => String(w.contact_id))]);
       await refreshContactTallies(tx, organizationId, [...touched], QA_CONTACT_TALLIES);
-      await stagePendingTallies(tx, organizationId); // survey answers that arrived while this call held the lock
-      return { written, change: await applyDeltas(tx, organizationId, CONTACT_FACT) };
+      return written;
     });
     const created = written.filter((w) => w.inserted).length;
     const updated = written.length - created;
-    if (change) await this.events?.emit('qa.recorded', { ...change, created, updated });
+    if (change && written.length > 0) await this.events?.emit('qa.recorded', { ...change, created, updated });
     return { received: inputs.length, created, updated, unchanged: inputs.length - written.length };
   }
 

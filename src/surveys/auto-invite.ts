@@ -2,11 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
 import type { Channel } from '../warehouse/channels';
 import type { DomainEvents } from '../org/events';
-import { writeTransaction } from '../platform/write-transaction';
-import { applyDeltas } from '../warehouse/deltas';
+import { writeFacts } from '../warehouse/fact-writes';
 import { CONTACT_FACT } from '../warehouse/facts';
-import { lockOrganizationWrites } from '../warehouse/write-lock';
-import { stagePendingTallies } from '../warehouse/survey-tallies';
 import { insertInvitations } from './surveys.service';
 
 export interface AutoInviteSettings {
@@ -46,10 +43,5 @@ export async function inviteNewContacts(em: EntityManager, recorded: DomainEvent
     (c) => c.answered && (channels as string[]).includes(c.channel) && sampled(c.externalId, samplingRate),
   );
   if (picked.length === 0) return;
-  await writeTransaction(em, async (tx) => {
-    await lockOrganizationWrites(tx, recorded.organizationId);
-    await insertInvitations(tx, recorded.organizationId, picked.map((c) => c.id));
-    await stagePendingTallies(tx, recorded.organizationId); // survey answers that arrived while this held the lock
-    await applyDeltas(tx, recorded.organizationId, CONTACT_FACT);
-  });
+  await writeFacts(em, recorded.organizationId, CONTACT_FACT, (tx) => insertInvitations(tx, recorded.organizationId, picked.map((c) => c.id)));
 }

@@ -1,13 +1,12 @@
 import { writeTransaction } from '../platform/write-transaction';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
-import { lockOrganizationWrites } from '../warehouse/write-lock';
 import { contactChange } from '../warehouse/contact-facts';
 import { SURVEY_CONTACT_TALLIES, refreshContactTallies } from '../warehouse/contact-tallies';
 import type { DomainEventBus } from '../org/events';
-import { applyDeltas } from '../warehouse/deltas';
+import { writeFacts } from '../warehouse/fact-writes';
 import { CONTACT_FACT } from '../warehouse/facts';
-import { applyTalliesIfFree, queueTally, stagePendingTallies } from '../warehouse/survey-tallies';
+import { applyTalliesIfFree, queueTally } from '../warehouse/survey-tallies';
 import { readSurveyInvitationTtl } from '../platform/config';
 import { badUserInput, describeProblems, type FieldProblem } from '../platform/errors';
 import { hashToken, isTokenShaped, newSalt, surveyToken, surveyTokenSecret } from './survey-tokens';
@@ -84,8 +83,7 @@ export class SurveysService {
       ]);
     }
     if (externalIds.length === 0) return [];
-    return writeTransaction(this.em, async (em) => {
-      await lockOrganizationWrites(em, organizationId);
+    const { result } = await writeFacts(this.em, organizationId, CONTACT_FACT, async (em) => {
       const distinct = [...new Set(externalIds)];
       const contacts: Array<{ id: string; external_id: string }> = await em.execute(
         `select id, external_id from contact where organization_id = ? and external_id in (select jsonb_array_elements_text(?::jsonb))`,
@@ -107,10 +105,9 @@ export class SurveysService {
         await insertInvitations(em, organizationId, fresh, secret);
         for (const [id, row] of await this.currentInvitations(em, organizationId, fresh)) current.set(id, row);
       }
-      await stagePendingTallies(em, organizationId); // survey answers that arrived while this call held the lock
-      await applyDeltas(em, organizationId, CONTACT_FACT);
       return externalIds.map((externalId) => toInvitation(current.get(idOf.get(externalId)!)!, secret));
     });
+    return result;
   }
 
   /** Per contact, its latest invitation if it is still open or was answered. */
@@ -191,9 +188,8 @@ export class SurveysService {
 }
 
 /**
- * Creates one invitation per contact (inside the caller's transaction, under the
- * organization's write lock) and refreshes their survey tallies, staging their
- * deltas: the caller applies them (applyDeltas) before commit.
+ * Creates one invitation per contact and refreshes their survey tallies, staging
+ * their deltas: inside the caller's fact write (writeFacts), which applies them.
  */
 export async function insertInvitations(em: EntityManager, organizationId: number, contactIds: readonly string[], secret?: string): Promise<void> {
   const key = secret ?? (await surveyTokenSecret(em));

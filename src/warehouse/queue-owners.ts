@@ -1,30 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { applyDeltas, ensureDeltaTable, type FactChange } from './deltas';
+import { ensureDeltaTable } from './deltas';
 import { CONTACT_FACT } from './facts';
-import { stagePendingTallies } from './survey-tallies';
 import { FOLLOWS_QUEUE_OWNER } from './team-rule';
 
 const STAGED = CONTACT_FACT.staged;
 const DELTA = CONTACT_FACT.deltaTable;
-
-/** What a change of a queue's owner did to its contacts. */
-export interface OwnerChange {
-  /** Contacts credited to another team (or to none) now. */
-  moved: number;
-  /** Their span and the dimension values touched (the old and the new team), for whoever is told after commit; null when none moved. */
-  change: FactChange | null;
-}
 
 /**
  * Makes `teamId` (null: none) the owner of a queue and moves every contact of the
  * queue that follows its owner (no team key, no agent's team: warehouse/team-rule.ts)
  * to it, staging each moved contact's old version (−1) and new one (+1) so that every
  * rollup of the contact fact (each grain, the local days, the wait and handle-time
- * distributions, and the survey tallies they carry) moves with it, exactly.
- * The caller's transaction holds the organization's write lock, and has checked
- * that the queue and the team are the organization's.
+ * distributions, and the survey tallies they carry) moves with it, exactly, when the
+ * caller's fact write (writeFacts) applies the deltas. The caller has checked that the
+ * queue and the team are the organization's. Returns how many contacts moved.
  */
-export async function setQueueOwner(em: EntityManager, organizationId: number, queueId: number, teamId: number | null): Promise<OwnerChange> {
+export async function setQueueOwner(em: EntityManager, organizationId: number, queueId: number, teamId: number | null): Promise<number> {
   await em.execute(`update queue set team_id = ? where organization_id = ? and id = ?`, [teamId, organizationId, queueId]);
   await ensureDeltaTable(em, CONTACT_FACT);
   // `k`: each follower's version before the update, picked first by the partial index
@@ -48,7 +39,5 @@ export async function setQueueOwner(em: EntityManager, organizationId: number, q
      select count(*)::int as moved from updated`,
     [organizationId, queueId, teamId, teamId, teamId, organizationId],
   );
-  await stagePendingTallies(em, organizationId); // survey answers that arrived while this held the lock
-  const change = await applyDeltas(em, organizationId, CONTACT_FACT);
-  return { moved: moved!, change };
+  return moved!;
 }
