@@ -107,7 +107,7 @@ const DISTRIBUTION_DIMENSIONS = ROLLUP_DIMENSIONS.filter((d) => d !== 'direction
 
 /**
  * A grain of an exact distribution: contacts per bucket × dimensions × whole-second
- * value (warehouse/facts.ts declares the value columns). A percentile or an
+ * value (facts.ts declares the value columns). A percentile or an
  * arbitrary threshold reads the coarsest grain that keeps the query's dimensions.
  */
 export type DistributionGrain = Pick<RollupGrain, 'table' | 'interval' | 'ms' | 'dimensions'> & { finer?: DistributionGrain };
