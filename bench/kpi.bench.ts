@@ -71,7 +71,7 @@ async function main({ url, orm, organizationId: org, reused }: BenchDatabase) {
   // Exact row counts (pg_stat's n_live_tup is an estimate, off by thousands here).
   const sizes = await withClient(url, async (c) => {
     const tables = await c.query(`select relname, pg_size_pretty(pg_total_relation_size(relid)) as size
-             from pg_stat_user_tables where relname like 'contact%' or relname like 'agent_activity%' order by relname`);
+             from pg_stat_user_tables where schemaname = 'public' and (relname like 'contact%' or relname like 'agent_activity%') order by relname`);
     for (const t of tables.rows) t.rows = Number((await c.query(`select count(*) from ${t.relname}`)).rows[0].count);
     return tables;
   });

@@ -11,6 +11,7 @@ import { importActivityCsv, importContactsCsv } from '../import/csv-import';
 import { ImportFileError } from '../import/problems';
 import { describeImport } from '../import/report';
 import { rebuildOrganizationFacts } from '../warehouse/rebuild';
+import { foldPendingDeltas, startDeltaFolder } from '../warehouse/pending-deltas';
 
 /**
  * `seed-demo [--days N] [--end-date YYYY-MM-DD] [--organization SLUG]`,
@@ -39,9 +40,16 @@ export async function runDataCommand(command: string, args: string[], config: Co
       return 2;
     }
     const started = Date.now();
-    const code = await run(parsed, em, organization.id, logger, say);
-    say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return code;
+    // The rollup deltas the command's writes keep pending are folded beside them, and all of them before it ends.
+    const folder = startDeltaFolder(orm.em.fork(), logger);
+    try {
+      const code = await run(parsed, em, organization.id, logger, say);
+      await foldPendingDeltas(orm.em.fork(), organization.id);
+      say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return code;
+    } finally {
+      await folder.stop();
+    }
   } catch (error) {
     if (!(error instanceof ImportFileError)) throw error;
     say(error.message);
