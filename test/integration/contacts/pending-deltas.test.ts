@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
 import { FOLD_LOCK_SPACE } from '../../../src/warehouse/pending-deltas';
 import { useTestServer } from '../../support/server';
+import { openOrm } from '../../../src/app/orm';
+import { ContactsService } from '../../../src/contacts/contacts.service';
 import { random } from '../../support/random';
 
 /**
@@ -95,5 +97,33 @@ describe('pending rollup deltas', () => {
     expect(JSON.stringify(folded[1])).not.toContain('"a3"');
     expect(folded[1].rows.some((r: { agent: { key: string } | null }) => r.agent?.key === 'a4')).toBe(true);
     expect(folded[4].total.offered).toBeGreaterThan(200);
+  });
+
+  it('are folded by every server\'s sweep when the process that wrote them did not (another process, or one that stopped)', async () => {
+    const org = await server.createOrganization('pending-sweep');
+    // Another process's writes: an ORM of its own, with no folder (as a crash right after the commit leaves them).
+    const other = await openOrm(server.db.url);
+    try {
+      const written = await new ContactsService(other.em.fork()).record(org.id, Array.from({ length: 40 }, (_, i) => ({
+        externalId: `sweep-${i}`,
+        channel: 'VOICE',
+        queue: 'q1',
+        offeredAt: new Date(Date.parse('2026-05-04T08:00:00Z') + i * 600_000),
+        endedAt: new Date(Date.parse('2026-05-04T08:01:00Z') + i * 600_000),
+      })));
+      expect(written.created).toBe(40);
+    } finally {
+      await other.close(true);
+    }
+    const db = server.db.orm.em.fork().getConnection();
+    const state = async () => {
+      const [row] = await db.execute(
+        `select (select count(*)::int from contact_delta_pending where organization_id = ?) as pending,
+                (select coalesce(sum(contacts), 0)::int from contact_rollup_day_total where organization_id = ?) as rolled`,
+        [org.id, org.id],
+      );
+      return row;
+    };
+    await expect.poll(state, { timeout: 5_000, interval: 100 }).toEqual({ pending: 0, rolled: 40 });
   });
 });

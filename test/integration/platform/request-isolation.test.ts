@@ -175,6 +175,8 @@ describe('without a statement timeout', () => {
     const socket = net.connect({ host: '127.0.0.1', port: Number(port) });
     let received = '';
     socket.on('data', (chunk) => (received += chunk.toString()));
+    // A header line written as the server closes may meet a reset (ECONNRESET): the close below still comes.
+    socket.on('error', () => {});
     const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
     const started = Date.now();
     socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\n');
