@@ -65,14 +65,14 @@ export function compileKpiQuery(kpiRequest: KpiRequest, options: CompileOptions)
   // Only grains keeping every dimension the query groups or filters by (e.g. days without agents when no agent is asked for).
   const grains = grainsKeeping(grainsFor(ROLLUP_GRAINS, options.reportingZone ?? null, request.timeZone), [...dims, ...scopeColumns(request.filter)]);
   const plan = options.rawOnly ? { rollups: [], raw: unionOf(ranges) } : planRanges(ranges, options.boundaries, grains);
-  const branches: Sql[] = plan.rollups.map(({ grain, spans }) => rollupBranch(request, rollupRows(request, grain, spans, options.pending), grain, spans, boundaries, dims));
+  const branches: Sql[] = plan.rollups.map(({ grain, spans }) => rollupBranch(request, grain, spans, boundaries, dims, options.pending));
   // The wait distribution's finest grain is the finest of all, so its grains answer every span any rollup does.
   const rolledUp = unionOf(plan.rollups.flatMap((r) => r.spans));
   if (rolledUp.length > 0 && needsWaitRollup(request)) {
     const waitGrains = grainsKeeping(WAIT_GRAINS, [...dims, ...scopeColumns(request.filter)]);
     const waits = planRanges(rolledUp, options.boundaries, waitGrains);
     if (waits.raw.length > 0) throw new Error('the wait distribution misses a span the rollups answer');
-    for (const { grain, spans } of waits.rollups) branches.push(waitBranch(request, rollupRows(request, grain, spans, options.pending), grain, spans, boundaries, dims));
+    for (const { grain, spans } of waits.rollups) branches.push(waitBranch(request, grain, spans, boundaries, dims, options.pending));
   }
   // With nothing to read (no service hours in the range), one empty branch keeps the statement whole.
   if (plan.raw.length > 0 || branches.length === 0) branches.push(rawBranch(request, plan.raw.length ? plan.raw : [{ from, to: from }], boundaries, dims));
@@ -272,7 +272,8 @@ export function spanCondition(time: string, spans: readonly TimeSpan[]): Sql {
 
 export const timestamps = (dates: readonly Date[]) => sql`${`{${dates.map((d) => d.toISOString()).join(',')}}`}::timestamptz[]`;
 
-function rollupBranch(request: KpiRequest, source: string, grain: RollupGrain, spans: readonly TimeSpan[], boundaries: Sql, dims: string[]): Sql {
+function rollupBranch(request: KpiRequest, grain: RollupGrain, spans: readonly TimeSpan[], boundaries: Sql, dims: string[], pending?: boolean): Sql {
+  const source = rollupRows(request, grain, spans, pending);
   const { serviceLevelSeconds: T, shortAbandonSeconds: S } = request.thresholds;
   const from = precomputed(request);
   // Column names come from the whitelist of precomputed thresholds, never from input text.
@@ -318,7 +319,8 @@ interface WaitCount {
  * cost one aggregate per row, not ten (a month by day × queue of the 2 M bench, the
  * whole statement: ten thresholds 20-21 ms instead of 23-24 ms, one 14-15 ms).
  */
-function waitBranch(request: KpiRequest, source: string, grain: RollupGrain, spans: readonly TimeSpan[], boundaries: Sql, dims: string[]): Sql {
+function waitBranch(request: KpiRequest, grain: RollupGrain, spans: readonly TimeSpan[], boundaries: Sql, dims: string[], pending?: boolean): Sql {
+  const source = rollupRows(request, grain, spans, pending);
   const having = someFacts('w', source, grain.table);
   const { serviceLevelSeconds: T, shortAbandonSeconds: S } = request.thresholds;
   const from = precomputed(request);

@@ -181,7 +181,7 @@ export class SurveysService {
       return { response, inKpis: await applyTalliesIfFree(em, invitation.organization_id) };
     });
     // Its tallies' rollup deltas, kept pending by the write: folded now rather than at the next sweep.
-    if (inKpis) foldSoon(this.em, invitation.organization_id);
+    if (inKpis) void foldSoon(this.em, invitation.organization_id);
     if (inKpis !== null && this.events) {
       const change = await contactChange(this.em, invitation.organization_id, String(invitation.contact_id));
       if (change) await this.events.emit('survey.answered', { ...change, responseId: String(response.id), contactId: String(invitation.contact_id), inKpis });

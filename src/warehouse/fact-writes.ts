@@ -31,6 +31,6 @@ export async function writeFacts<T>(
     if (fact === CONTACT_FACT) await stagePendingTallies(tx, organizationId);
     return { result, change: await applyDeltas(tx, organizationId, fact) };
   });
-  if (written.change && fact.pendingTable) foldSoon(em, organizationId);
+  if (written.change && fact.pendingTable) await foldSoon(em, organizationId);
   return written;
 }

@@ -100,8 +100,13 @@ async function pendingOrganizations(em: EntityManager, fact: FactSpec): Promise<
 }
 
 export interface DeltaFolder {
-  /** Folds the organization's pending versions soon (after the folds already asked for). */
-  kick(organizationId: number): void;
+  /**
+   * Folds the organization's pending versions soon (after the folds already asked for).
+   * Resolves at once, or, when a fold of the organization is running already, once it
+   * has finished: a writer then waits for the fold before its own (backpressure), so
+   * the versions pending stay within about two batches a server however fast it is sent.
+   */
+  kick(organizationId: number): Promise<void>;
   /** Resolves once no fold is running or asked for. */
   idle(): Promise<void>;
   /** Stops the sweep and waits for the folds in progress. */
@@ -110,9 +115,9 @@ export interface DeltaFolder {
 
 const folders = new Map<DeltaFolder, EntityManager>();
 
-/** After a commit that kept versions pending: the folders of this database fold them soon. */
-export function foldSoon(em: EntityManager, organizationId: number): void {
-  for (const [folder, own] of folders) if (own.config === em.config) folder.kick(organizationId);
+/** After a commit that kept versions pending: the folders of this database fold them soon (see DeltaFolder.kick). */
+export async function foldSoon(em: EntityManager, organizationId: number): Promise<void> {
+  for (const [folder, own] of folders) if (own.config === em.config) await folder.kick(organizationId);
 }
 
 /**
@@ -123,16 +128,19 @@ export function foldSoon(em: EntityManager, organizationId: number): void {
 export function startDeltaFolder(em: EntityManager, logger: Logger, intervalMs = 1_000): DeltaFolder {
   const wanted = new Set<number>();
   let running: Promise<void> | null = null;
+  /** The fold in progress: its organization, and when it ends. */
+  let current: { organizationId: number; done: Promise<unknown> } | null = null;
   let stopped = false;
   const run = async () => {
     while (wanted.size > 0 && !stopped) {
       const [organizationId] = wanted;
       wanted.delete(organizationId!);
-      try {
-        await foldPendingDeltas(em, organizationId!);
-      } catch (error) {
-        logger.warn({ err: error, organizationId }, 'pending rollup deltas could not be folded; retried on the next sweep');
-      }
+      const done = foldPendingDeltas(em, organizationId!).catch((error) =>
+        logger.warn({ err: error, organizationId }, 'pending rollup deltas could not be folded; retried on the next sweep'),
+      );
+      current = { organizationId: organizationId!, done };
+      await done;
+      current = null;
     }
   };
   const start = () => {
@@ -143,10 +151,12 @@ export function startDeltaFolder(em: EntityManager, logger: Logger, intervalMs =
     });
   };
   const folder: DeltaFolder = {
-    kick(organizationId) {
+    async kick(organizationId) {
       if (stopped) return;
+      const before = current?.organizationId === organizationId ? current.done : null;
       wanted.add(organizationId);
       start();
+      await before;
     },
     async idle() {
       while (running) await running;
@@ -161,7 +171,7 @@ export function startDeltaFolder(em: EntityManager, logger: Logger, intervalMs =
   const timer = setInterval(() => {
     if (running) return;
     pendingOrganizations(em.fork(), CONTACT_FACT)
-      .then((organizations) => organizations.forEach((o) => folder.kick(o)))
+      .then((organizations) => organizations.forEach((o) => void folder.kick(o)))
       .catch((error) => logger.warn({ err: error }, 'pending rollup deltas could not be looked up; retried on the next sweep'));
   }, intervalMs);
   timer.unref();

@@ -80,8 +80,10 @@ describe('pending rollup deltas', () => {
     const withoutA3 = <T extends { agent: string | null }>(c: T): T => (c.agent === 'a3' ? { ...c, agent: 'a4' } : c);
     const more = Array.from({ length: 100 }, (_, i) => withoutA3(draw(150 + i)));
     const corrected = first.map((c, i) => withoutA3(i % 4 === 0 ? draw(i) : c));
-    expect((await server.gql(RECORD, { c: more })).data.recordContacts.created).toBe(100);
-    expect((await server.gql(RECORD, { c: corrected })).data.recordContacts.updated).toBeGreaterThan(30);
+    // One batch: a second one would wait for the fold held back (a writer waits for the fold running before its own).
+    const both = (await server.gql(RECORD, { c: [...more, ...corrected] })).data.recordContacts;
+    expect(both.created).toBe(100);
+    expect(both.updated).toBeGreaterThan(30);
     const db = server.db.orm.em.fork().getConnection();
     const pending = async () => (await db.execute(`select count(*)::int as n from contact_delta_pending where organization_id = ?`, [server.org.id]))[0].n;
     expect(await pending()).toBeGreaterThan(100);
@@ -125,5 +127,41 @@ describe('pending rollup deltas', () => {
       return row;
     };
     await expect.poll(state, { timeout: 5_000, interval: 100 }).toEqual({ pending: 0, rolled: 40 });
+  });
+
+  it('make a writer wait for the fold already running before its own: a fast sender cannot pile them up', async () => {
+    const org = await server.createOrganization('pending-backpressure');
+    const batch = (from: number) => Array.from({ length: 20 }, (_, i) => ({
+      externalId: `bp-${from + i}`,
+      channel: 'VOICE',
+      queue: 'q1',
+      offeredAt: new Date(Date.parse('2026-05-05T08:00:00Z') + (from + i) * 60_000).toISOString(),
+      endedAt: new Date(Date.parse('2026-05-05T08:00:30Z') + (from + i) * 60_000).toISOString(),
+    }));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let taken!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (taken = resolve));
+    const holder = server.db.orm.em.fork().transactional(async (tx: EntityManager) => {
+      await tx.execute('select pg_advisory_xact_lock(?, ?)', [FOLD_LOCK_SPACE, org.id]);
+      taken();
+      await released;
+    });
+    await lockTaken;
+    // The first batch's fold starts and waits for the lock; the first batch itself returns.
+    expect((await server.gql(RECORD, { c: batch(0) }, org.keys.ADMIN)).data.recordContacts.created).toBe(20);
+    let answered = false;
+    const second = server.gql(RECORD, { c: batch(20) }, org.keys.ADMIN).then((res) => ((answered = true), res));
+    const db = server.db.orm.em.fork().getConnection();
+    const stored = async () => (await db.execute(`select count(*)::int as n from contact where organization_id = ?`, [org.id]))[0].n;
+    await expect.poll(stored, { timeout: 5_000 }).toBe(40); // committed, and in every answer (pending)
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answered).toBe(false); // waiting for the fold before its own
+    release();
+    await holder;
+    expect((await second).data.recordContacts.created).toBe(20);
+    await server.settled();
+    const rolled = await db.execute(`select coalesce(sum(contacts), 0)::int as n from contact_rollup_day_total where organization_id = ?`, [org.id]);
+    expect(rolled[0].n).toBe(40);
   });
 });
