@@ -13,10 +13,11 @@ import { foldSoon } from './pending-deltas';
  * version they replace and write; before it commits, every rollup of `fact` takes the
  * staged deltas, or keeps them pending for the fold after commit (pending-deltas.ts),
  * so the rollups, with what reads add from the pending ones, are exact when it returns.
- * Contact writes also apply
- * the survey answers' tallies that arrived while the lock was held (survey-tallies.ts).
- * Returns what `write` returned and what changed (null: nothing), for the caller's
- * events after commit. `write` may run again on a write conflict (writeTransaction).
+ * Contact writes also apply the survey answers' tallies that arrived while the lock was
+ * held (survey-tallies.ts). After commit it waits for a fold of the organization that
+ * was already running (DeltaFolder.kick). Returns what `write` returned and what changed
+ * (null: nothing), for the caller's events after commit. `write` may run again on a
+ * write conflict (writeTransaction).
  */
 export async function writeFacts<T>(
   em: EntityManager,
