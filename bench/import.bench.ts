@@ -14,8 +14,6 @@ import path from 'node:path';
 import { generateDemoContacts } from '../src/demo/demo-generator';
 import { importContactsCsv } from '../src/import/csv-import';
 import { CSV_COLUMNS } from '../src/import/csv-contacts';
-import { createLogger } from '../src/platform/logger';
-import { foldPendingDeltas, startDeltaFolder } from '../src/warehouse/pending-deltas';
 import { copyIn, machine, runBench, summarize, withBenchDatabase, withClient } from './support';
 
 const days = Number(process.env.BENCH_DAYS ?? 60);
@@ -57,16 +55,12 @@ runBench(async () => {
       await withBenchDatabase('import', async ({ url, orm, organizationId }) => {
         const started = performance.now();
         let checked = started;
-        // As the import command: rollup deltas folded beside the writes, and the rest at the end (timed).
-        const folder = startDeltaFolder(orm.em.fork(), createLogger('silent'));
         const summary = await importContactsCsv(orm.em.fork(), organizationId, file, {
           batchSize,
           progress: (message) => {
             if (message.includes('no problems, writing')) checked = performance.now();
           },
         });
-        await foldPendingDeltas(orm.em.fork(), organizationId);
-        await folder.stop();
         const ended = performance.now();
         if (!summary.written || summary.created !== rows) throw new Error(`imported ${JSON.stringify(summary).slice(0, 300)}`);
         whole.push(ended - started);
@@ -97,6 +91,6 @@ runBench(async () => {
   console.log('| step | time (min / median / max) | rate (min / median / max) |\n|---|---|---|');
   console.log(`| whole import (check, then write) | ${time(whole)} | ${rate(whole)} |`);
   console.log(`| checking pass (parse and validate every row) | ${time(checking)} | ${rate(checking)} |`);
-  console.log(`| writing pass (parse, validate, write every batch with its upkeep, until every rollup delta is folded) | ${time(writing)} | ${rate(writing)} |`);
+  console.log(`| writing pass (parse, validate, write every batch with its upkeep) | ${time(writing)} | ${rate(writing)} |`);
   console.log(`| PostgreSQL COPY of the same file into a table of text columns | ${time(copies)} | ${rate(copies)} |`);
 });

@@ -17,7 +17,6 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { demoActivity, demoDates, generateDemoContacts } from '../src/demo/demo-generator';
 import { rebuildOrganizationFacts } from '../src/warehouse/rebuild';
-import { foldPendingDeltas } from '../src/warehouse/pending-deltas';
 import { ACTIVITY_FACT, CONTACT_FACT } from '../src/warehouse/facts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { setReportingZone } from '../src/analytics/reporting-zone';
@@ -127,14 +126,12 @@ runBench(() =>
       };
       await Promise.all(Array.from({ length: clients }, sender));
       const total = performance.now() - started;
-      await server.settled(); // the rollup deltas the last batches left pending, folded
-      const folded = performance.now() - started;
       const cpuAfter = await cpuSeconds(admin, database);
       const batches = Math.ceil(items.length / BATCH);
       const cpu = `${Math.round((1000 * (cpuAfter.node - cpuBefore.node)) / batches)} + ${Math.round((1000 * (cpuAfter.postgres - cpuBefore.postgres)) / batches)} ms`;
       if (statements) console.error(`statements of the last run (${Math.round(total)} ms in all):\n${drainStatementClock().slice(0, 25).join('\n')}`);
       const share = (key: keyof typeof upkeepClock) => `${Math.round((100 * (upkeepClock[key] - clock[key])) / total)} %`;
-      return { perBatch: summarize(ms), rate: items.length / (total / 1000), untilFolded: items.length / (folded / 1000), upkeep: `rollups ${share('rollupsMs')}, FCR ${share('fcrMs')}, folds ${share('foldMs')}`, cpu };
+      return { perBatch: summarize(ms), rate: items.length / (total / 1000), upkeep: `rollups ${share('rollupsMs')}, FCR ${share('fcrMs')}`, cpu };
     };
     const sendContacts = (c: unknown[]) => post(RECORD, { c });
     const sendActivity = (a: unknown[]) => post(RECORD_ACTIVITY, { a });
@@ -153,18 +150,18 @@ runBench(() =>
     await admin.end();
     const exact = await sameAsRebuilt(url, orm.em.fork(), organizationId);
 
-    const line = (name: string, r: { perBatch: Summary; rate: number; untilFolded: number; upkeep: string; cpu: string }, unit: string) =>
-      `| ${name} | ${formatSummary(r.perBatch)} | ${Math.round(r.rate).toLocaleString('en')} ${unit}/s | ${Math.round(r.untilFolded).toLocaleString('en')} ${unit}/s | ${r.upkeep} | ${r.cpu} |`;
+    const line = (name: string, r: { perBatch: Summary; rate: number; upkeep: string; cpu: string }, unit: string) =>
+      `| ${name} | ${formatSummary(r.perBatch)} | ${Math.round(r.rate).toLocaleString('en')} ${unit}/s | ${r.upkeep} | ${r.cpu} |`;
     console.log(machine());
     console.log(
       `data: ${contacts.length.toLocaleString('en')} demo contacts and ${activity.length.toLocaleString('en')} activity records (${days} days), in batches of ${BATCH.toLocaleString('en')} ` +
         `from ${clients} ${clients === 1 ? 'sender' : 'senders at once'}, into ${prefillNote}; reporting zone ${reportingZone}; load average (1/5/15 min) ${loads.join(' → ')}`,
     );
-    console.log('| run | per batch (min / median / max) | rate | rate until every rollup delta is folded | share of the time in upkeep | CPU per batch: Node + PostgreSQL |\n|---|---|---|---|---|---|');
+    console.log('| run | per batch (min / median / max) | rate | share of the time in upkeep | CPU per batch: Node + PostgreSQL |\n|---|---|---|---|---|');
     console.log(line('new contacts', fresh, 'contacts'));
     console.log(line('same contacts re-sent', resend, 'contacts'));
     console.log(line('every contact corrected (moved 20 min, a third to another queue and agent)', corrections, 'contacts'));
-    console.log(`| PostgreSQL COPY of the same ${contacts.length.toLocaleString('en')} rows into a copy of the contact table (same indexes, no upkeep) | ${Math.round(copy.ms)} ms | ${Math.round(copy.rate).toLocaleString('en')} contacts/s | | none | |`);
+    console.log(`| PostgreSQL COPY of the same ${contacts.length.toLocaleString('en')} rows into a copy of the contact table (same indexes, no upkeep) | ${Math.round(copy.ms)} ms | ${Math.round(copy.rate).toLocaleString('en')} contacts/s | none | |`);
     console.log(line('new activity records', freshActivity, 'records'));
     console.log(line('same activity records re-sent', resendActivity, 'records'));
     console.log(exact);
@@ -222,7 +219,6 @@ async function sameAsRebuilt(url: string, em: EntityManager, organizationId: num
       }
       return out;
     });
-  await foldPendingDeltas(em, organizationId); // none is left after settled(), unless a fold failed
   const kept = await snapshot();
   await rebuildOrganizationFacts(em, organizationId);
   const rebuilt = await snapshot();

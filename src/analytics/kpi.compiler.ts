@@ -1,8 +1,7 @@
 import { ACTIVITY_COLUMN_OF } from './activity-sums';
 import { ACTIVITY_AGGREGATES, ACTIVITY_DIMENSIONS, ACTIVITY_GRAINS } from '../warehouse/activity-grains';
 import { FRACTIONAL_SUMS, ROLLUP_COLUMN_OF, rawSum } from './contact-sums';
-import { rollupSource, countColumnOf } from '../warehouse/pending-deltas';
-import { ROLLUP_GRAINS, WAIT_GRAINS, type RollupGrain, isPrecomputedS, isPrecomputedT, shortColumn, withinColumn } from '../warehouse/contact-grains';
+import { ROLLUP_GRAINS, WAIT_GRAINS, isPrecomputedS, isPrecomputedT, shortColumn, withinColumn } from '../warehouse/contact-grains';
 import { DIMENSION_COLUMN, type DimensionColumn, type KpiRequest, type SumRow } from './kpi.request';
 import type { Channel } from '../warehouse/channels';
 import { scopeColumns, scopeWhere } from './scope.sql';
@@ -38,8 +37,6 @@ export interface CompileOptions {
   rawOnly?: boolean;
   /** The organization's reporting zone as last known: a query cut in it reads its local days. */
   reportingZone?: string | null;
-  /** Whether rollup deltas may be pending (FactsState.pending): the rollups are read with them. Default true. */
-  pending?: boolean;
 }
 
 export interface CompiledQuery {
@@ -65,14 +62,14 @@ export function compileKpiQuery(kpiRequest: KpiRequest, options: CompileOptions)
   // Only grains keeping every dimension the query groups or filters by (e.g. days without agents when no agent is asked for).
   const grains = grainsKeeping(grainsFor(ROLLUP_GRAINS, options.reportingZone ?? null, request.timeZone), [...dims, ...scopeColumns(request.filter)]);
   const plan = options.rawOnly ? { rollups: [], raw: unionOf(ranges) } : planRanges(ranges, options.boundaries, grains);
-  const branches: Sql[] = plan.rollups.map(({ grain, spans }) => rollupBranch(request, grain, spans, boundaries, dims, options.pending));
+  const branches: Sql[] = plan.rollups.map(({ grain, spans }) => rollupBranch(request, grain.table, spans, boundaries, dims));
   // The wait distribution's finest grain is the finest of all, so its grains answer every span any rollup does.
   const rolledUp = unionOf(plan.rollups.flatMap((r) => r.spans));
   if (rolledUp.length > 0 && needsWaitRollup(request)) {
     const waitGrains = grainsKeeping(WAIT_GRAINS, [...dims, ...scopeColumns(request.filter)]);
     const waits = planRanges(rolledUp, options.boundaries, waitGrains);
     if (waits.raw.length > 0) throw new Error('the wait distribution misses a span the rollups answer');
-    for (const { grain, spans } of waits.rollups) branches.push(waitBranch(request, grain, spans, boundaries, dims, options.pending));
+    for (const { grain, spans } of waits.rollups) branches.push(waitBranch(request, grain.table, spans, boundaries, dims));
   }
   // With nothing to read (no service hours in the range), one empty branch keeps the statement whole.
   if (plan.raw.length > 0 || branches.length === 0) branches.push(rawBranch(request, plan.raw.length ? plan.raw : [{ from, to: from }], boundaries, dims));
@@ -101,7 +98,7 @@ export function compileActivityQuery(request: KpiRequest, options: CompileOption
   const grains = grainsKeeping(grainsFor(ACTIVITY_GRAINS, options.reportingZone ?? null, request.timeZone), [...dims, ...scopeColumns(request.filter)]);
   const plan = options.rawOnly ? { rollups: [], raw: unionOf(ranges) } : planRanges(ranges, options.boundaries, grains);
   const branches = plan.rollups.map(({ grain, spans }) =>
-    branch(rollupRows(request, grain, spans, options.pending), 'a', 'a.bucket', request, spans, boundaries, dims, sums.map((s) => raw(`sum(a.${ACTIVITY_COLUMN_OF[s]})`))),
+    branch(grain.table, 'a', 'a.bucket', request, spans, boundaries, dims, sums.map((s) => raw(`sum(a.${ACTIVITY_COLUMN_OF[s]})`))),
   );
   if (plan.raw.length > 0 || branches.length === 0) {
     const spans = plan.raw.length ? plan.raw : [{ from, to: from }];
@@ -211,27 +208,8 @@ function needsWaitRollup(request: KpiRequest): boolean {
   return more || (s.has('answeredWithinThreshold') && !from.t) || (!from.s && (s.has('shortAbandoned') || s.has('abandoned')));
 }
 
-/**
- * What a branch reads of a rollup grain: its rows and, unless none may be pending, the
- * deltas still pending for them (src/warehouse/pending-deltas.ts), for the request's
- * organization and, for a grain of local days, the days of its spans.
- */
-export function rollupRows(request: KpiRequest, grain: { table: string; zone?: string }, spans: readonly TimeSpan[], pending = true): string {
-  if (!pending) return grain.table;
-  const localDays = grain.zone ? { zone: grain.zone, from: spans[0]!.from, to: spans[spans.length - 1]!.to } : undefined;
-  return rollupSource(grain.table, request.organizationId, localDays);
-}
-
-/**
- * With pending deltas, groups whose rows count no fact (their facts moved away, the
- * rollup rows not yet updated) are no group: a rollup keeps no such row.
- */
-const someFacts = (alias: string, source: string, table: string) =>
-  source === table ? undefined : raw(`sum(${alias}.${countColumnOf(table)}) <> 0`);
-
 function branch(
-  /** A table, or a parenthesized query (rollupRows). */
-  source: string,
+  table: string,
   alias: string,
   time: string,
   request: KpiRequest,
@@ -241,7 +219,6 @@ function branch(
   sumExprs: Sql[],
   /** More group keys after the dimensions, selected as k0, k1, … */
   keys: Sql[] = [],
-  having?: Sql,
 ): Sql {
   const selected = Sql.join([
     sql`width_bucket(${raw(time)}, ${boundaries}) as p`,
@@ -250,12 +227,11 @@ function branch(
     ...sumExprs.map((e, i) => sql`${e} as ${raw(`s${i}`)}`),
   ]);
   return sql`select ${selected}
-    from ${raw(source)} ${raw(alias)}
+    from ${raw(table)} ${raw(alias)}
     where ${raw(alias)}.organization_id = ${request.organizationId}
       and ${spanCondition(time, spans)}
       ${scopeWhere(request.filter, `${alias}.`)}
-    group by ${raw(['p', ...dims.map((d) => `${alias}.${d}`), ...keys.map((_, i) => `k${i}`)].join(', '))}
-    ${having ? sql`having ${having}` : raw('')}`;
+    group by ${raw(['p', ...dims.map((d) => `${alias}.${d}`), ...keys.map((_, i) => `k${i}`)].join(', '))}`;
 }
 
 /**
@@ -272,8 +248,7 @@ export function spanCondition(time: string, spans: readonly TimeSpan[]): Sql {
 
 export const timestamps = (dates: readonly Date[]) => sql`${`{${dates.map((d) => d.toISOString()).join(',')}}`}::timestamptz[]`;
 
-function rollupBranch(request: KpiRequest, grain: RollupGrain, spans: readonly TimeSpan[], boundaries: Sql, dims: string[], pending?: boolean): Sql {
-  const source = rollupRows(request, grain, spans, pending);
+function rollupBranch(request: KpiRequest, table: string, spans: readonly TimeSpan[], boundaries: Sql, dims: string[]): Sql {
   const { serviceLevelSeconds: T, shortAbandonSeconds: S } = request.thresholds;
   const from = precomputed(request);
   // Column names come from the whitelist of precomputed thresholds, never from input text.
@@ -300,7 +275,7 @@ function rollupBranch(request: KpiRequest, grain: RollupGrain, spans: readonly T
   });
   // Thresholds outside the precomputed ones come from the wait branch (0 here).
   const within = (request.withinThresholds ?? []).map((t) => (isPrecomputedT(t) ? sumOf(`r.${withinColumn(t)}`) : none));
-  return branch(source, 'r', 'r.bucket', request, spans, boundaries, dims, [...exprs, ...within], [], someFacts('r', source, grain.table));
+  return branch(table, 'r', 'r.bucket', request, spans, boundaries, dims, [...exprs, ...within]);
 }
 
 /** A count of the wait distribution: its contacts answered (or not) with a wait below `below` seconds, times `sign`. */
@@ -319,9 +294,7 @@ interface WaitCount {
  * cost one aggregate per row, not ten (a month by day × queue of the 2 M bench, the
  * whole statement: ten thresholds 20-21 ms instead of 23-24 ms, one 14-15 ms).
  */
-function waitBranch(request: KpiRequest, grain: RollupGrain, spans: readonly TimeSpan[], boundaries: Sql, dims: string[], pending?: boolean): Sql {
-  const source = rollupRows(request, grain, spans, pending);
-  const having = someFacts('w', source, grain.table);
+function waitBranch(request: KpiRequest, table: string, spans: readonly TimeSpan[], boundaries: Sql, dims: string[]): Sql {
   const { serviceLevelSeconds: T, shortAbandonSeconds: S } = request.thresholds;
   const from = precomputed(request);
   // Answered within t: a wait below t + 1 (whole seconds). Short abandons: unanswered with a wait below S.
@@ -343,13 +316,13 @@ function waitBranch(request: KpiRequest, grain: RollupGrain, spans: readonly Tim
     const exprs = counts.map((c, i) =>
       c ? sql`${raw(c.sign < 0 ? '-' : '')}coalesce(sum(w.contacts) filter (where ${raw(c.answered ? '' : 'not ')}w.answered and w.wait_seconds < ${c.below}), 0)::float8` : zero(i),
     );
-    return branch(source, 'w', 'w.bucket', request, spans, boundaries, dims, exprs, [], having);
+    return branch(table, 'w', 'w.bucket', request, spans, boundaries, dims, exprs);
   }
   // Band b holds the waits w with bounds[b - 1] <= w < bounds[b] (band 0: below the first bound).
-  const bands = branch(source, 'w', 'w.bucket', request, spans, boundaries, dims, [raw('sum(w.contacts)')], [
+  const bands = branch(table, 'w', 'w.bucket', request, spans, boundaries, dims, [raw('sum(w.contacts)')], [
     raw('w.answered'),
     sql`width_bucket(w.wait_seconds, ${`{${bounds.join(',')}}`}::int[])`,
-  ], having);
+  ]);
   const exprs = counts.map((c, i) => {
     if (!c) return zero(i);
     const band = bounds.indexOf(c.below) + 1; // below bounds[i] = in a band before i + 1

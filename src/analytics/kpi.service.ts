@@ -11,7 +11,7 @@ import { Dimension, PERCENTILE_MEASURES, type ContactScope, type KpiRequest, typ
 import { checkTimeRange } from './query.inputs';
 import type { TimeSpan } from './source-plan';
 import { computeMetrics, metricsComputer, sumsFor, type SumName } from './metric-catalog';
-import { readFactsState, type FactsState } from '../warehouse/facts-version';
+import { readFactsVersion } from '../warehouse/facts-version';
 import type { KpiResultCache } from '../platform/kpi-result-cache';
 
 export const MAX_ROWS = 10_000;
@@ -118,22 +118,13 @@ export class KpiService {
   /**
    * A statement's rows: from the result cache when it holds them for `version`, else
    * run (and kept under `version`, read before the statement). No version: just run.
-   * `keyText`: the statement's text without pending deltas (the same answer for the same
-   * version, whether the fold of its last write has run yet or not).
    */
-  private async rowsOf(
-    organizationId: number,
-    version: string | null,
-    text: string,
-    values: readonly unknown[],
-    keyText: () => string = () => text,
-  ): Promise<readonly any[]> {
+  private async rowsOf(organizationId: number, version: string | null, text: string, values: readonly unknown[]): Promise<readonly any[]> {
     if (version === null || !this.results) return (await this.raw(text, values)).rows;
-    const key = keyText();
-    const cached = this.results.get(organizationId, version, key, values);
+    const cached = this.results.get(organizationId, version, text, values);
     if (cached) return cached;
     const { rows } = await this.raw(text, values);
-    this.results.set(organizationId, version, key, values, rows);
+    this.results.set(organizationId, version, text, values, rows);
     return rows;
   }
 
@@ -142,22 +133,21 @@ export class KpiService {
   }
 
   /**
-   * `known`: the facts version its statements are cached under and whether deltas are
-   * pending, read once per report (the previous period's reports reuse it); undefined:
-   * read it first. Inside a transaction no version: its own uncommitted writes are no
-   * version's facts.
+   * `version`: the facts version its statements are cached under, read once per report
+   * (the previous period's reports reuse it); undefined: read it first. Never inside a
+   * transaction: its own uncommitted writes are no version's facts.
    */
-  private async reportAt(ask: KpiAsk, options: ReportOptions, known: FactsState | undefined): Promise<KpiReportResult> {
+  private async reportAt(ask: KpiAsk, options: ReportOptions, known: string | null | undefined): Promise<KpiReportResult> {
     const request = validateKpiAsk(ask);
-    const facts = known ?? (await readFactsState(this.em, request.organizationId));
-    const version = this.results ? facts.version : null;
+    const version =
+      known !== undefined ? known : this.results && !this.em.isInTransaction() ? await readFactsVersion(this.em, request.organizationId) : null;
     const boundaries = request.granularity
       ? periodBoundaries(request.from, request.to, request.granularity, request.timeZone)
       : [request.from, request.to];
     const activity = activityScope(request);
     const [[contactRows, activityRows], percentiles] = await Promise.all([
-      this.sumRows(request, boundaries, activity, options, version, facts.pending),
-      this.percentiles(request, boundaries, version, facts.pending),
+      this.sumRows(request, boundaries, activity, options, version),
+      this.percentiles(request, boundaries, version),
     ]);
     const periodOf = (r: SumRow) =>
       r.isTotal ? { from: request.from, to: request.to } : { from: boundaries[r.period! - 1]!, to: boundaries[r.period!]! };
@@ -207,7 +197,7 @@ export class KpiService {
     // The top N is chosen over the sums, before shaping: only the rows kept are shaped.
     const kept = isRanked(ask.ranking) ? rank(ordered, ask.ranking, (r) => rankedMetricsOf!(r.sums)) : ordered;
     const report = { rows: kept.map(shape), total, thresholds };
-    if (ask.compareWithPrevious) await this.attachPrevious(ask, request, boundaries, report, options, facts);
+    if (ask.compareWithPrevious) await this.attachPrevious(ask, request, boundaries, report, options, version);
     return report;
   }
 
@@ -244,11 +234,10 @@ export class KpiService {
     activity: ActivityScope,
     options: ReportOptions,
     version: string | null,
-    pending: boolean,
   ): Promise<[SumRow[], SumRow[]]> {
     const org = request.organizationId;
     const reportingZone = REPORTING_ZONES.get(org) ?? null;
-    const compileOptions = { boundaries, rawOnly: options.rawOnly, reportingZone, pending };
+    const compileOptions = { boundaries, rawOnly: options.rawOnly, reportingZone };
     const contact = compileKpiQuery(request, compileOptions);
     const queries = [contact, ...(activity.total ? [compileActivityQuery(activity.rows ? request : { ...request, groupBy: [] }, compileOptions)] : [])];
     // Contact rows carry the sums mergeActivity sets on them from the start (see decodeSumRows).
@@ -256,28 +245,25 @@ export class KpiService {
     // Through knex so the values travel as real bind parameters ($1, $2, …) to PostgreSQL.
     const answers = await Promise.all(
       queries.map(async (query) => {
-        const plain = () =>
-          (query === contact ? compileKpiQuery(request, { ...compileOptions, pending: false }) : query).sql.text;
-        const [answer] = await this.rowsOf(org, version, query.sql.text, query.sql.values, pending ? plain : undefined);
+        const [answer] = await this.rowsOf(org, version, query.sql.text, query.sql.values);
         const { rows, reporting_zone: zone } = answer as { rows: string; reporting_zone: string };
         const { rows: decoded, total } = decodeSumRows(rows, query, query === contact ? contactRowKeys : query.sums);
         return { rows: [...decoded, total], stale: query.localDaysOf !== null && query.localDaysOf !== zone, zone };
       }),
     );
     REPORTING_ZONES.set(org, answers[0]!.zone);
-    if (answers.some((a) => a.stale)) return this.sumRows(request, boundaries, activity, options, version, pending);
+    if (answers.some((a) => a.stale)) return this.sumRows(request, boundaries, activity, options, version);
     return [answers[0]!.rows, answers[1]?.rows ?? []];
   }
 
   /** Per measure asked, the percentiles of every row and of the total by row key (one statement each, in parallel); null when none is asked. */
-  private async percentiles(request: KpiRequest, boundaries: readonly Date[], version: string | null, pending: boolean): Promise<Array<[PercentileMeasure, Map<string, Array<number | null>>]> | null> {
+  private async percentiles(request: KpiRequest, boundaries: readonly Date[], version: string | null): Promise<Array<[PercentileMeasure, Map<string, Array<number | null>>]> | null> {
     const asked = PERCENTILE_MEASURES.flatMap((m) => (request.percentiles?.[m]?.length ? [[m, request.percentiles[m]!] as const] : []));
     if (asked.length === 0) return null;
     return Promise.all(
       asked.map(async ([measure, ps]) => {
-        const query = compilePercentiles(request, boundaries, DISTRIBUTIONS[measure], ps, pending);
-        const plain = () => compilePercentiles(request, boundaries, DISTRIBUTIONS[measure], ps, false).text;
-        const rows = await this.rowsOf(request.organizationId, version, query.text, query.values, pending ? plain : undefined);
+        const query = compilePercentiles(request, boundaries, DISTRIBUTIONS[measure], ps);
+        const rows = await this.rowsOf(request.organizationId, version, query.text, query.values);
         return [measure, new Map(decodePercentileRows(rows, ps).map((r) => [percentileKey(r), r.values]))] as [PercentileMeasure, Map<string, Array<number | null>>];
       }),
     );
@@ -289,18 +275,18 @@ export class KpiService {
    * of the last); the total, and every row without granularity, over the preceding
    * range of equal length.
    */
-  private async attachPrevious(ask: KpiAsk, request: KpiRequest, boundaries: Date[], report: KpiReportResult, options: ReportOptions, facts: FactsState) {
+  private async attachPrevious(ask: KpiAsk, request: KpiRequest, boundaries: Date[], report: KpiReportResult, options: ReportOptions, version: string | null) {
     const length = request.to.getTime() - request.from.getTime();
     // The previous figures of the rows kept: no ranking of their own.
     const before = { ...ask, from: new Date(request.from.getTime() - length), to: request.from, compareWithPrevious: false, ranking: null };
-    const equalLength = await this.reportAt({ ...before, granularity: null, groupBy: request.granularity ? [] : request.groupBy }, options, facts);
+    const equalLength = await this.reportAt({ ...before, granularity: null, groupBy: request.granularity ? [] : request.groupBy }, options, version);
     report.total.previous = equalLength.total;
 
     const byGroup = new Map<string, KpiRowResult>();
     if (request.granularity) {
       const granularity = request.granularity;
       const first = previousPeriodStart(boundaries[0]!, granularity, request.timeZone);
-      const periods = await this.reportAt({ ...before, from: first, to: boundaries[boundaries.length - 2]! }, options, facts);
+      const periods = await this.reportAt({ ...before, from: first, to: boundaries[boundaries.length - 2]! }, options, version);
       for (const row of periods.rows) byGroup.set(groupKey(row, row.periodEnd), row);
       for (const row of report.rows) {
         const start = previousPeriodStart(row.periodStart!, granularity, request.timeZone);

@@ -1,7 +1,7 @@
 import type { Channel } from '../warehouse/channels';
 import { HANDLE_SECONDS } from '../warehouse/facts';
 import { HANDLE_GRAINS, WAIT_GRAINS, type DistributionGrain } from '../warehouse/contact-grains';
-import { countedRanges, rollupRows, spanCondition, timestamps } from './kpi.compiler';
+import { countedRanges, spanCondition, timestamps } from './kpi.compiler';
 import { DIMENSION_COLUMN, type KpiRequest, type PercentileMeasure, type ReportGroup } from './kpi.request';
 import { grainsKeeping, planRanges, type TimeSpan } from './source-plan';
 import { scopeColumns, scopeWhere } from './scope.sql';
@@ -57,17 +57,17 @@ export const DISTRIBUTIONS: Readonly<Record<PercentileMeasure, Distribution>> = 
   },
 };
 
-export function compilePercentiles(request: KpiRequest, boundaries: readonly Date[], measure: Distribution, ps: readonly number[], pending = true): Sql {
+export function compilePercentiles(request: KpiRequest, boundaries: readonly Date[], measure: Distribution, ps: readonly number[]): Sql {
   const dims = request.groupBy.map((d) => DIMENSION_COLUMN[d]);
   // Only grains keeping every dimension the query groups or filters by (days without agents for a report by queue).
   const grains = grainsKeeping(measure.grains, [...dims, ...scopeColumns(request.filter)]);
   const plan = planRanges(countedRanges(request), boundaries, grains);
   const bounds = timestamps(boundaries);
-  const select = (source: string, alias: 'w' | 'c', time: string, value: string, count: string, spans: readonly TimeSpan[], where: string) =>
+  const select = (table: string, alias: 'w' | 'c', time: string, value: string, count: string, spans: readonly TimeSpan[], where: string) =>
     sql`select width_bucket(${raw(time)}, ${bounds}) as p${raw(dims.map((d) => `, ${alias}.${d}`).join(''))}, ${raw(value)} as v, ${raw(count)} as n
-      from ${raw(source)} ${raw(alias)}
+      from ${raw(table)} ${raw(alias)}
       where ${raw(alias)}.organization_id = ${request.organizationId} and ${spanCondition(time, spans)} and ${raw(where)}${scopeWhere(request.filter, `${alias}.`)}`;
-  const branches = plan.rollups.map(({ grain, spans }) => select(rollupRows(request, grain, spans, pending), 'w', 'w.bucket', `w.${measure.value}`, 'w.contacts', spans, measure.rollupWhere));
+  const branches = plan.rollups.map(({ grain, spans }) => select(grain.table, 'w', 'w.bucket', `w.${measure.value}`, 'w.contacts', spans, measure.rollupWhere));
   const rawSpans = plan.raw.length || !branches.length ? plan.raw.length ? plan.raw : [{ from: request.from, to: request.from }] : [];
   if (rawSpans.length) branches.push(select('contact', 'c', 'c.offered_at', measure.rawValue, '1', rawSpans, measure.rawWhere));
   const keys = ['p', ...dims];
@@ -77,7 +77,7 @@ export function compilePercentiles(request: KpiRequest, boundaries: readonly Dat
   // thousand), then per value for the total, summed from those: grouping sets sorted
   // every rollup row instead, spilling to disk.
   return sql`with d as (${Sql.join(branches, ' union all ')}),
-    r as (select ${raw(keys.join(', '))}, v, sum(n) as n from d group by ${raw(keys.join(', '))}, v having sum(n) <> 0),
+    r as (select ${raw(keys.join(', '))}, v, sum(n) as n from d group by ${raw(keys.join(', '))}, v),
     g as (select 0 as t, ${raw(keys.join(', '))}, v, n from r
           union all select 1, ${raw(keys.map(() => 'null').join(', '))}, v, sum(n) from r group by v),
     c as (select *, sum(n) over (partition by ${raw(partition)} order by v) as cum, sum(n) over (partition by ${raw(partition)}) as total from g)

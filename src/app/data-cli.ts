@@ -11,7 +11,6 @@ import { importActivityCsv, importContactsCsv } from '../import/csv-import';
 import { ImportFileError } from '../import/problems';
 import { describeImport } from '../import/report';
 import { rebuildOrganizationFacts } from '../warehouse/rebuild';
-import { foldPendingDeltas, startDeltaFolder } from '../warehouse/pending-deltas';
 
 /**
  * `seed-demo [--days N] [--end-date YYYY-MM-DD] [--organization SLUG]`,
@@ -40,16 +39,9 @@ export async function runDataCommand(command: string, args: string[], config: Co
       return 2;
     }
     const started = Date.now();
-    // The rollup deltas the command's writes keep pending are folded beside them, and all of them before it ends.
-    const folder = startDeltaFolder(orm.em.fork(), logger);
-    try {
-      const code = await run(parsed, em, organization.id, logger, say);
-      await foldPendingDeltas(orm.em.fork(), organization.id);
-      say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      return code;
-    } finally {
-      await folder.stop();
-    }
+    const code = await run(parsed, em, organization.id, logger, say);
+    say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return code;
   } catch (error) {
     if (!(error instanceof ImportFileError)) throw error;
     say(error.message);

@@ -34,7 +34,6 @@ import { explorerAssets, mountExplorer } from '../explorer/routes';
 import { dashboardAssets, mountDashboard } from '../dashboard/routes';
 import { mountSurveyWidget } from '../surveys/widget/routes';
 import { startTallySweeper } from '../warehouse/survey-tallies';
-import { startDeltaFolder } from '../warehouse/pending-deltas';
 import { mountExports } from '../exports/exports.routes';
 import { CONNECT_TIMEOUT_MS } from './orm';
 import { clientAddressOf } from '../platform/client-address';
@@ -228,22 +227,16 @@ export async function startHttpServer(options: HttpOptions): Promise<HttpServer>
   await live.ready();
   // Survey answers that found the write lock held are applied by its next holder, or by this sweep.
   const tallies = startTallySweeper(orm.em.fork(), logger);
-  // Rollup deltas kept pending by this server's writes are folded right after them; others' within a second.
-  const folder = startDeltaFolder(orm.em.fork(), logger);
   return {
     url: `http://localhost:${port}/graphql`,
     port,
-    settled: async () => {
-      await events.settled();
-      await folder.idle();
-    },
+    settled: () => events.settled(),
     async close() {
       await live.close(); // sockets are not HTTP requests: the drain below does not wait for them
       await webhooks.stop(); // posts in flight finish within a few seconds, or are given back for later
       await apollo.stop(); // the drain plugin closes the HTTP server gracefully
       await events.settled();
       await tallies.stop();
-      await folder.stop();
       await databaseLine.close();
       await rateLimits.close();
     },

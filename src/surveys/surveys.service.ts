@@ -7,7 +7,6 @@ import type { DomainEventBus } from '../org/events';
 import { writeFacts } from '../warehouse/fact-writes';
 import { CONTACT_FACT } from '../warehouse/facts';
 import { applyTalliesIfFree, queueTally } from '../warehouse/survey-tallies';
-import { foldSoon } from '../warehouse/pending-deltas';
 import { readSurveyInvitationTtl } from '../platform/config';
 import { badUserInput, describeProblems, type FieldProblem } from '../platform/errors';
 import { hashToken, isTokenShaped, newSalt, surveyToken, surveyTokenSecret } from './survey-tokens';
@@ -180,8 +179,6 @@ export class SurveysService {
       await queueTally(em, invitation.organization_id, String(response.id), String(invitation.contact_id));
       return { response, inKpis: await applyTalliesIfFree(em, invitation.organization_id) };
     });
-    // Its tallies' rollup deltas, kept pending by the write: folded now rather than at the next sweep.
-    if (inKpis) void foldSoon(this.em, invitation.organization_id);
     if (inKpis !== null && this.events) {
       const change = await contactChange(this.em, invitation.organization_id, String(invitation.contact_id));
       if (change) await this.events.emit('survey.answered', { ...change, responseId: String(response.id), contactId: String(invitation.contact_id), inKpis });

@@ -13,22 +13,19 @@ import { runUpkeepHooks } from './upkeep-hooks';
  * (sign +1); `applyDeltas` then adds, per rollup, the sums of the written versions
  * minus those of the replaced ones to the rows they fall in (INSERT … ON CONFLICT
  * DO UPDATE SET x = x + excluded.x) and deletes rows left without facts. The work
- * follows the size of the batch, not of the buckets it touches. A fact with a
- * `pendingTable` (contacts) keeps its staged versions there instead, and the fold
- * adds them after commit (pending-deltas.ts); reads add what is pending, so either
- * way every answer is exact when the transaction commits. Writers of an organization
- * hold its write lock, so the versions staged are the versions stored.
+ * follows the size of the batch, not of the buckets it touches, and every rollup is
+ * exact when the transaction commits. Writers of an organization hold its write lock,
+ * so the versions staged are the versions stored.
  */
 
 /** UTC-aligned bucket of `time` (date_bin, unlike date_trunc, ignores the session's TimeZone). */
 export const binned = (time: string, interval: string) => `date_bin('${interval}', ${time}, timestamptz '2000-01-01 00:00:00+00')`;
 
 /**
- * Milliseconds this process spent in the upkeep since it started: settling a writer's
- * deltas (applied, or kept pending), recomputing FCR, and folding pending deltas into
- * the rollups after commit. Read by the ingest benchmark (their share of a run).
+ * Milliseconds this process spent in the upkeep since it started: applying deltas to
+ * the rollups, and recomputing FCR. Read by the ingest benchmark (its share of a batch).
  */
-export const upkeepClock = { rollupsMs: 0, fcrMs: 0, foldMs: 0 };
+export const upkeepClock = { rollupsMs: 0, fcrMs: 0 };
 
 /** What a settled batch changed, for whoever is told after commit (its quarter hours and dimension values). */
 export type FactChange = FactsChanged;
@@ -84,57 +81,22 @@ export async function applyDeltas(em: EntityManager, organizationId: number, fac
 }
 
 async function addDeltas(em: EntityManager, organizationId: number, fact: FactSpec): Promise<FactChange | null> {
-  const { deltaTable, pendingTable } = fact;
-  await ensureDeltaTable(em, fact);
-  const instants = await stagedQuarterHours(em, fact);
-  if (instants.length === 0) return null;
-  if (pendingTable) {
-    // Kept for the fold (pending-deltas.ts): the organization's lock is held for the batch's own rows only.
-    await em.execute(
-      `insert into ${pendingTable} (organization_id, sign, ${fact.staged.join(', ')}) select ?, sign, ${fact.staged.join(', ')} from ${deltaTable}`,
-      [organizationId],
-    );
-  } else {
-    await addToRollups(em, organizationId, fact, instants);
-  }
-  const dimensions = await dimensionsTouched(em, fact);
-  await em.execute(`delete from ${deltaTable}`);
-  const last = instants[instants.length - 1]!;
-  const change = { organizationId, from: new Date(instants[0]!), to: new Date(last + 15 * 60_000), dimensions };
-  await noticeFactsChanged(em, { ...change, members: dimensions }); // to every server's live subscriptions, on commit
-  await runUpkeepHooks(em, change); // the SLA alerts' outbox: written with the write, or not at all
-  return change;
-}
-
-/** The quarter hours (as instants, ascending) the staged versions fall in. */
-export async function stagedQuarterHours(em: EntityManager, fact: FactSpec): Promise<number[]> {
-  const quarterHours: Array<{ b: Date | string }> = await em.execute(
-    `select distinct ${binned(fact.time, '15 minutes')} as b from ${fact.deltaTable} order by 1`,
-  );
-  return quarterHours.map((r) => new Date(r.b).getTime());
-}
-
-/**
- * Rows `rows` joined to the local day holding their time `t` (k.b: its start), by binary
- * search over the days' starts (ascending, apart): a range join (b <= t < e) compared
- * every row with every day, 0.7 s a local rollup for 13,000 staged rows over a year of
- * days (setQueueTeam). `starts` and `ends` are timestamptz[] expressions.
- */
-export const inLocalDay = (rows: string, t: string, starts: string, ends: string) =>
-  `${rows} join unnest(${starts}, ${ends}) with ordinality as k(b, e, n) on k.n = width_bucket(${t}, ${starts}) and ${t} < k.e`;
-
-/** A timestamptz[] literal of instants (ms). */
-export const instantsLiteral = (instants: readonly number[]) => `'{${instants.map((t) => new Date(t).toISOString()).join(',')}}'::timestamptz[]`;
-
-/**
- * Adds the staged versions' deltas to every rollup of the fact, where the staged
- * versions fall in the quarter hours `instants`; deletes the rows left without facts.
- */
-export async function addToRollups(em: EntityManager, organizationId: number, fact: FactSpec, instants: readonly number[]): Promise<void> {
   const { alias, time, deltaTable } = fact;
+  await ensureDeltaTable(em, fact);
+  const quarterHours: Array<{ b: Date | string }> = await em.execute(
+    `select distinct ${binned(`${time}`, '15 minutes')} as b from ${deltaTable} order by 1`,
+  );
+  if (quarterHours.length === 0) return null;
+  const instants = quarterHours.map((r) => new Date(r.b).getTime());
   const zone = fact.rollups.some((r) => r.local) ? await reportingZoneOf(em, organizationId) : NO_LOCAL_DAYS_ZONE;
   const days = zone === NO_LOCAL_DAYS_ZONE ? [] : localDaysHolding(instants, zone);
-  const [starts, ends] = [instantsLiteral(days.map((d) => d[0])), instantsLiteral(days.map((d) => d[1]))];
+  const starts = `{${days.map((d) => new Date(d[0]).toISOString()).join(',')}}`;
+  const dayParams = [starts, `{${days.map((d) => new Date(d[1]).toISOString()).join(',')}}`, starts];
+  // A row's local day (k.b) by binary search over the days' starts (ascending, apart):
+  // a range join (b <= t < e) compared every row with every day, 0.7 s a local rollup
+  // for 13,000 staged rows over a year of days (setQueueTeam). Three parameters: dayParams.
+  const inLocalDay = (rows: string, t: string) =>
+    `${rows} join unnest(?::timestamptz[], ?::timestamptz[]) with ordinality as k(b, e, n) on k.n = width_bucket(${t}, ?::timestamptz[]) and ${t} < k.e`;
 
   // The finest delta is summed once from the staged versions (one sort of them);
   // every rollup it can answer is summed from that, far fewer rows.
@@ -157,16 +119,21 @@ export async function addToRollups(em: EntityManager, organizationId: number, fa
     let rows: string;
     const finer = fromFinest(rollup);
     if (finer) {
-      const from = rollup.local ? inLocalDay(`${sums} s`, 's.bucket', starts, ends) : `${sums} s`;
+      const from = rollup.local
+        ? inLocalDay(`${sums} s`, 's.bucket')
+        : `${sums} s`;
       const bucket = rollup.local ? 'k.b' : rollup === finest ? 's.bucket' : binned('s.bucket', rollup.interval);
       const columns = [...rollup.keys.map((k) => k.column), ...Object.keys(rollup.sums)].map((c) => `s.${c}`);
       rows = `select ${[`${bucket} as bucket`, ...columns].join(', ')} from ${from}`;
     } else {
-      rows = signedVersions(rollup, alias, rollup.local ? inLocalDay(`${deltaTable} ${alias}`, `${alias}.${time}`, starts, ends) : `${deltaTable} ${alias}`,
-        rollup.local ? 'k.b' : binned(`${alias}.${time}`, rollup.interval));
+      const from = rollup.local
+        ? inLocalDay(`${deltaTable} ${alias}`, `${alias}.${time}`)
+        : `${deltaTable} ${alias}`;
+      rows = signedVersions(rollup, alias, from, rollup.local ? 'k.b' : binned(`${alias}.${time}`, rollup.interval));
     }
+    const params = rollup.local ? [organizationId, ...dayParams] : [organizationId];
     // The finest rollup's delta, and one summed from the staged versions, is already one row per bucket and key: added as it is.
-    const emptied: Array<{ bucket: Date | string }> = await em.execute(addDeltaSql(rollup, rows, rollup === finest || !finer), [organizationId]);
+    const emptied: Array<{ bucket: Date | string }> = await em.execute(addDeltaSql(rollup, rows, rollup === finest || !finer), params);
     if (emptied.length > 0) {
       await em.execute(
         `delete from ${rollup.table} where organization_id = ? and bucket = any(?::timestamptz[]) and ${rollup.count} = 0`,
@@ -174,7 +141,14 @@ export async function addToRollups(em: EntityManager, organizationId: number, fa
       );
     }
   }
+  const dimensions = await dimensionsTouched(em, fact);
+  await em.execute(`delete from ${deltaTable}`);
   await em.execute(`delete from ${sums}`);
+  const last = instants[instants.length - 1]!;
+  const change = { organizationId, from: new Date(instants[0]!), to: new Date(last + 15 * 60_000), dimensions };
+  await noticeFactsChanged(em, { ...change, members: dimensions }); // to every server's live subscriptions, on commit
+  await runUpkeepHooks(em, change); // the SLA alerts' outbox: written with the write, or not at all
+  return change;
 }
 
 /**
@@ -184,7 +158,7 @@ export async function addToRollups(em: EntityManager, organizationId: number, fa
  * and aggregated the batch's rows twice: 25 of 70 ms of the finest delta of 10,000
  * new contacts.
  */
-export function signedVersions(rollup: RollupTable, alias: string, from: string, bucket: string): string {
+function signedVersions(rollup: RollupTable, alias: string, from: string, bucket: string): string {
   return `
     select ${[
       `${bucket} as bucket`,

@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CONTACT_FACT } from './facts';
 
 /**
  * Each organization's facts version (table organization_facts_version): the key under
@@ -18,29 +17,13 @@ export async function bumpFactsVersion(em: EntityManager, organizationId: number
   );
 }
 
-/** What a report reads its facts under: the version its results are cached by, and whether rollup deltas are pending. */
-export interface FactsState {
-  /** The organization's facts version (a bigint as text); null: not cached (never written to, or read inside a transaction). */
-  version: string | null;
-  /**
-   * Whether contact versions wait to be folded into the rollups (pending-deltas.ts): reads
-   * then add them. When none does, every committed write is in the rollups, and a read may
-   * leave the pending ones out (one union branch less to plan per rollup read).
-   */
-  pending: boolean;
-}
-
 /**
- * The organization's facts state, read outside any transaction, in one statement.
- * Inside a transaction (a writer's SLA evaluation): no version, and its own pending
- * versions count.
+ * The organization's facts version (a bigint as text), read outside any transaction;
+ * null for an organization created since versions exist and never written to (not cached).
  */
-export async function readFactsState(em: EntityManager, organizationId: number): Promise<FactsState> {
-  if (em.isInTransaction()) return { version: null, pending: true };
-  const [row] = await em.getConnection().execute<Array<{ version: string | null; pending: boolean }>>(
-    `select (select version::text from organization_facts_version where organization_id = ?) as version,
-       exists (select 1 from ${CONTACT_FACT.pendingTable} where organization_id = ?) as pending`,
-    [organizationId, organizationId],
-  );
-  return { version: row!.version, pending: row!.pending };
+export async function readFactsVersion(em: EntityManager, organizationId: number): Promise<string | null> {
+  const rows: Array<{ version: string }> = await em
+    .getConnection()
+    .execute('select version from organization_facts_version where organization_id = ?', [organizationId]);
+  return rows[0] ? String(rows[0].version) : null;
 }

@@ -37,12 +37,6 @@ export interface FactSpec {
   /** The session's temporary table of staged versions (sign −1: a version replaced, +1: the version written). */
   deltaTable: string;
   /**
-   * Where a writer keeps its staged versions for the fold (pending-deltas.ts), when the
-   * rollups are brought up to date after the writer's commit rather than inside it;
-   * none: inside it. Reads add what is kept there, so they are exact either way.
-   */
-  pendingTable?: string;
-  /**
    * The finest delta's layout: every key by the shortest buckets, summed once from the
    * staged versions, and each rollup it can answer summed from it. Stored only if it
    * is one of `rollups`; else its table is the session's temporary one alone.
@@ -124,7 +118,6 @@ export const CONTACT_FACT: FactSpec = {
     ...QA_TALLIES,
   ],
   deltaTable: 'contact_delta',
-  pendingTable: 'contact_delta_pending',
   finest: rollupsOf([FINEST_GRAIN], 'c', ROLLUP_AGGREGATES, 'contacts')[0]!,
   rollups: [...rollupsOf(ROLLUP_GRAINS, 'c', ROLLUP_AGGREGATES, 'contacts'), ...WAIT_ROLLUPS, ...HANDLE_ROLLUPS],
 };

@@ -12,7 +12,6 @@ import { lockOrganizationWrites } from './write-lock';
 import { runSteps, type Step } from '../platform/step-graph';
 import { availableParallelism } from 'node:os';
 import { noticeFactsChanged } from './fact-notices';
-import { foldPendingDeltas } from './pending-deltas';
 
 /**
  * Rollups derived afresh, for bulk loads, for operators after restoring or
@@ -151,8 +150,6 @@ export async function rebuildOrganizationFacts(em: EntityManager, organizationId
   const workers = Array.from({ length: sessions }, () => em.fork());
   await writeTransaction(em.fork(), async (lock) => {
     await lockOrganizationWrites(lock, organizationId);
-    // What is pending is in the contacts already: folded first, or the rebuilt rollups would take it twice.
-    await foldPendingDeltas(em, organizationId);
     await runSteps(
       steps.map((step) => ({
         ...step,

@@ -3,7 +3,6 @@ import { writeTransaction } from '../platform/write-transaction';
 import { rebuildLocalDays } from './rebuild';
 import { ACTIVITY_FACT, CONTACT_FACT } from './facts';
 import { lockOrganizationWrites } from './write-lock';
-import { foldPendingDeltas } from './pending-deltas';
 
 /**
  * Sets the zone whose local days the organization's day rollups follow, and
@@ -15,8 +14,6 @@ import { foldPendingDeltas } from './pending-deltas';
 export async function changeReportingZone(em: EntityManager, organizationId: number, timeZone: string): Promise<string | null> {
   return writeTransaction(em, async (tx) => {
     await lockOrganizationWrites(tx, organizationId);
-    // Pending local-day deltas fall in the old zone's days: folded first (no writer adds more while the lock is held).
-    await foldPendingDeltas(em, organizationId);
     // The write lock serializes zone changes too: the zone read is the zone replaced.
     const [changed] = await tx.execute<Array<{ previous: string }>>(
       `update organization o set reporting_time_zone = ? from (select reporting_time_zone from organization where id = ?) p

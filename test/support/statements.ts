@@ -15,9 +15,9 @@ export async function withStatements<T>(fn: () => Promise<T>): Promise<{ result:
 
 /**
  * Statements the server sends on its own, whatever request runs meanwhile: the survey
- * tally sweep (each second), the pending rollup deltas' sweep (each second), the webhook delivery worker's poll, the API key's lookup
+ * tally sweep (each second), the webhook delivery worker's poll, the API key's lookup
  * (once per few seconds: src/org/verified-keys.ts) and a new pooled connection's session
  * setup. A test counting a request's statements leaves them out.
  */
 export const isBackgroundStatement = (text: string): boolean =>
-  text.startsWith('set work_mem') || text.startsWith('select distinct organization_id from contact_delta_pending') || text.includes('from survey_tally_pending') || /\bwebhook/.test(text) || /from "?api_key"?/.test(text);
+  text.startsWith('set work_mem') || text.includes('from survey_tally_pending') || /\bwebhook/.test(text) || /from "?api_key"?/.test(text);

@@ -20,8 +20,7 @@ function tables(groupBy: Dimension[], filter: ContactScope = {}, to = '2025-07-0
   };
   const boundaries = periodBoundaries(request.from, request.to, Granularity.DAY, 'UTC');
   const { text } = compileKpiQuery(request, { boundaries }).sql;
-  // The rollups read, not the pending deltas each adds (src/warehouse/pending-deltas.ts).
-  return [...text.matchAll(/from (contact\w*) /g)].map((m) => m[1]).filter((table) => table !== 'contact_delta_pending');
+  return [...text.matchAll(/from (contact\w*) /g)].map((m) => m[1]);
 }
 
 describe('compileKpiQuery: rollup grains', () => {
